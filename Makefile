@@ -1,0 +1,70 @@
+# Pathway: `make run` serves the app with demo data; `make test` runs the whole suite.
+# Both work from a fresh clone: they create .venv and install what they need.
+
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8000
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+.DEFAULT_GOAL := help
+.PHONY: help install run serve test lint format check-migrations pytest bench clean
+
+help:
+	@echo "make run    set up and serve Pathway with demo data on http://127.0.0.1:$(PORT)"
+	@echo "make test   set up and run lint, migration checks and the whole test suite"
+	@echo "make serve  serve with gunicorn against the configured database (production-like)"
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+run: export DEBUG ?= 1
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_default_frameworks
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "Pathway is starting on http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+serve: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn pathway.wsgi:application --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+# Tests run with DEBUG=1 for the dev secret key; Django's test runner switches DEBUG off
+# itself, and the production settings are checked by their own test (check --deploy).
+test: export DEBUG = 1
+test: install lint check-migrations pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-migrations: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+pytest: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: export DEBUG = 1
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache screenshots

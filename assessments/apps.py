@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AssessmentsConfig(AppConfig):
+    name = "assessments"
+    verbose_name = "People and assessments"
+
+    def ready(self):
+        from assessments import signals  # noqa: F401

@@ -1,0 +1,433 @@
+"""The catalogue: career frameworks and everything a version holds.
+
+A framework is identified by its `key` and exists in numbered versions. Only a
+draft version may change; publishing a draft archives the version before it,
+and a published or archived version is read-only everywhere (this module
+enforces it, so the admin, imports and scripts all obey the same rule).
+Assessments elsewhere point at the rows of the version they were made
+against, so old assessments keep showing exactly what they were assessed
+against. Capabilities and levels keep their `key` across versions so that
+progress can be followed from one version to the next.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models, transaction
+from django.db.models import Max, Q
+from django.dispatch import Signal
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+# Sent after a draft is published: sender=Framework, framework=<new>, previous=<archived or None>.
+framework_published = Signal()
+
+
+class FrameworkLocked(Exception):
+    """Raised when something tries to change a version that is not a draft."""
+
+
+class FrameworkQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Framework.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """HR admins see every version; everyone else the published and archived ones."""
+        if getattr(user, "is_hr_admin", False):
+            return self
+        return self.exclude(status=Framework.Status.DRAFT)
+
+
+class Framework(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    key = models.SlugField(max_length=60, help_text="Stays the same across versions, e.g. product-management.")
+    version = models.PositiveIntegerField(default=1)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    source = models.TextField(blank=True, help_text="Where the framework comes from, and its licence.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    # The readiness rule: how a verdict (ready / nearly / not yet) is reached for a target level.
+    readiness_target_share = models.PositiveSmallIntegerField(
+        "share of target expectations met (%)",
+        default=80,
+        validators=[MaxValueValidator(100)],
+        help_text="Ready needs at least this share of the target level's expectations met.",
+    )
+    readiness_max_steps_below = models.PositiveSmallIntegerField(
+        "largest gap allowed (steps)",
+        default=1,
+        help_text="Ready needs no capability more than this many steps below the target level.",
+    )
+    readiness_requires_current_level = models.BooleanField(
+        "current level must be met",
+        default=True,
+        help_text="Ready needs every expectation of the person's current level met.",
+    )
+
+    objects = FrameworkQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    CONTENT_FIELDS = (
+        "key",
+        "version",
+        "name",
+        "description",
+        "source",
+        "readiness_target_share",
+        "readiness_max_steps_below",
+        "readiness_requires_current_level",
+    )
+
+    class Meta:
+        ordering = ["key", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "version"], name="framework_key_version_unique"),
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(status="published"), name="framework_one_published_version"
+            ),
+            models.UniqueConstraint(fields=["key"], condition=Q(status="draft"), name="framework_one_draft_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} (v{self.version}, {self.get_status_display().lower()})"
+
+    def get_absolute_url(self):
+        return reverse("frameworks:detail", args=[self.key, self.version])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def assert_editable(self):
+        """Raise FrameworkLocked unless this version is, in the database, still a draft."""
+        if self.pk is None:
+            return
+        if not Framework.objects.filter(pk=self.pk, status=self.Status.DRAFT).exists():
+            raise FrameworkLocked(
+                f"Version {self.version} of {self.name} is {self.get_status_display().lower()} and cannot be "
+                "changed. Make a new version to edit it."
+            )
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = Framework.objects.filter(pk=self.pk).values(*self.CONTENT_FIELDS, "status").first()
+            if stored and stored["status"] != self.Status.DRAFT:
+                changed = [field for field in self.CONTENT_FIELDS if stored[field] != getattr(self, field)]
+                if changed:
+                    raise FrameworkLocked(
+                        f"Version {stored['version']} of {stored['key']} is {stored['status']}; "
+                        f"cannot change {', '.join(changed)}."
+                    )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if Framework.objects.filter(pk=self.pk).exclude(status=self.Status.DRAFT).exists():
+            raise FrameworkLocked(f"Version {self.version} of {self.name} has been published and is kept for history.")
+        return super().delete(*args, **kwargs)
+
+    # Versions -----------------------------------------------------------------------------------
+
+    def publishing_problems(self) -> list[str]:
+        """What stops this draft from being published, in plain words (empty when it can be)."""
+        problems = []
+        if not self.is_draft:
+            problems.append("Only a draft can be published.")
+        if not self.scale_levels.exists():
+            problems.append("The mastery scale has no levels.")
+        if not self.capabilities.exists():
+            problems.append("There are no capabilities.")
+        if not self.levels.exists():
+            problems.append("There are no levels on any track.")
+        return problems
+
+    def publish(self):
+        """Publish this draft and archive the version that was published before it."""
+        with transaction.atomic():
+            locked = Framework.objects.select_for_update().get(pk=self.pk)
+            problems = locked.publishing_problems()
+            if problems:
+                raise ValidationError(problems)
+            previous = Framework.objects.select_for_update().filter(key=self.key, status=self.Status.PUBLISHED).first()
+            if previous is not None:
+                Framework.objects.filter(pk=previous.pk).update(status=self.Status.ARCHIVED)
+                previous.status = self.Status.ARCHIVED
+            self.status = self.Status.PUBLISHED
+            self.published_at = timezone.now()
+            Framework.objects.filter(pk=self.pk).update(status=self.status, published_at=self.published_at)
+            framework_published.send(sender=Framework, framework=self, previous=previous)
+        return self
+
+    def new_version(self) -> "Framework":
+        """Copy this version, every row of it, into a new draft with the next version number."""
+        with transaction.atomic():
+            if Framework.objects.filter(key=self.key, status=self.Status.DRAFT).exists():
+                raise ValidationError(f"{self.name} already has a draft version; edit or delete that one first.")
+            next_version = (Framework.objects.filter(key=self.key).aggregate(top=Max("version"))["top"] or 0) + 1
+            draft = Framework.objects.create(
+                key=self.key,
+                version=next_version,
+                name=self.name,
+                description=self.description,
+                source=self.source,
+                readiness_target_share=self.readiness_target_share,
+                readiness_max_steps_below=self.readiness_max_steps_below,
+                readiness_requires_current_level=self.readiness_requires_current_level,
+            )
+            scale = {
+                old.pk: ScaleLevel.objects.create(
+                    framework=draft, key=old.key, name=old.name, description=old.description, rank=old.rank
+                )
+                for old in self.scale_levels.all()
+            }
+            areas = {
+                old.pk: CapabilityArea.objects.create(
+                    framework=draft, key=old.key, name=old.name, description=old.description, position=old.position
+                )
+                for old in self.areas.all()
+            }
+            capabilities = {
+                old.pk: Capability.objects.create(
+                    framework=draft,
+                    area=areas[old.area_id],
+                    key=old.key,
+                    name=old.name,
+                    short_name=old.short_name,
+                    description=old.description,
+                    position=old.position,
+                )
+                for old in self.capabilities.all()
+            }
+            tracks = {
+                old.pk: Track.objects.create(
+                    framework=draft,
+                    key=old.key,
+                    name=old.name,
+                    kind=old.kind,
+                    description=old.description,
+                    position=old.position,
+                )
+                for old in self.tracks.all()
+            }
+            levels = {
+                old.pk: Level.objects.create(
+                    framework=draft,
+                    track=tracks[old.track_id],
+                    key=old.key,
+                    name=old.name,
+                    grade=old.grade,
+                    stage=old.stage,
+                    summary=old.summary,
+                    position=old.position,
+                )
+                for old in self.levels.all()
+            }
+            Expectation.objects.bulk_create(
+                Expectation(
+                    level=levels[old.level_id],
+                    capability=capabilities[old.capability_id],
+                    scale_level=scale[old.scale_level_id],
+                    description=old.description,
+                )
+                for old in Expectation.objects.filter(level__framework=self)
+            )
+        return draft
+
+    def other_versions(self):
+        return Framework.objects.filter(key=self.key).exclude(pk=self.pk)
+
+
+class FrameworkPart(models.Model):
+    """A row that belongs to one framework version and shares its lock."""
+
+    class Meta:
+        abstract = True
+
+    def owning_framework_id(self) -> int:
+        return self.framework_id
+
+    def _assert_editable(self):
+        framework_id = self.owning_framework_id()
+        if framework_id and not Framework.objects.filter(pk=framework_id, status=Framework.Status.DRAFT).exists():
+            framework = Framework.objects.get(pk=framework_id)
+            raise FrameworkLocked(
+                f"Version {framework.version} of {framework.name} is {framework.get_status_display().lower()} "
+                "and cannot be changed. Make a new version to edit it."
+            )
+
+    def save(self, *args, **kwargs):
+        self._assert_editable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._assert_editable()
+        return super().delete(*args, **kwargs)
+
+
+class ScaleLevel(FrameworkPart):
+    """One step of a framework's mastery scale; rank 1 is the lowest."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="scale_levels")
+    key = models.SlugField(max_length=60)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    rank = models.PositiveSmallIntegerField(help_text="1 is the lowest step of the scale.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "key"], name="scale_level_key_unique_in_framework"),
+            models.UniqueConstraint(fields=["framework", "rank"], name="scale_level_rank_unique_in_framework"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CapabilityArea(FrameworkPart):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="areas")
+    key = models.SlugField(max_length=60)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "key"], name="area_key_unique_in_framework"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Capability(FrameworkPart):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="capabilities")
+    area = models.ForeignKey(CapabilityArea, on_delete=models.CASCADE, related_name="capabilities")
+    key = models.SlugField(max_length=60, help_text="Stays the same across versions so progress can be followed.")
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=40, blank=True, help_text="Used where space is tight, e.g. the heatmap.")
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "capabilities"
+        ordering = ["framework", "area__position", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "key"], name="capability_key_unique_in_framework"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+    def clean(self):
+        if self.area_id and self.framework_id and self.area.framework_id != self.framework_id:
+            raise ValidationError({"area": "Choose an area of the same framework version."})
+
+
+class Track(FrameworkPart):
+    class Kind(models.TextChoices):
+        IC = "ic", "Individual contributor"
+        MANAGEMENT = "management", "Management"
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="tracks")
+    key = models.SlugField(max_length=60)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.IC)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "key"], name="track_key_unique_in_framework"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Level(FrameworkPart):
+    """A rung on a track. `grade` lines levels up across tracks; `stage` bands them on the pathway diagram."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="levels")
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="levels")
+    key = models.SlugField(max_length=60, help_text="Unique within the framework, and stable across versions.")
+    name = models.CharField(max_length=200)
+    grade = models.PositiveSmallIntegerField(
+        help_text="Never decreases along a track; levels on different tracks with the same grade are peers."
+    )
+    stage = models.CharField(max_length=100, blank=True)
+    summary = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the track, lowest first.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework", "track__position", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "key"], name="level_key_unique_in_framework"),
+        ]
+        indexes = [models.Index(fields=["track", "position"], name="level_track_position_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("frameworks:level", args=[self.framework.key, self.framework.version, self.key])
+
+    def clean(self):
+        if self.track_id and self.framework_id and self.track.framework_id != self.framework_id:
+            raise ValidationError({"track": "Choose a track of the same framework version."})
+
+
+class Expectation(FrameworkPart):
+    """The mastery a level asks for in one capability. No row means the capability is not asked for there."""
+
+    level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="expectations")
+    capability = models.ForeignKey(Capability, on_delete=models.CASCADE, related_name="expectations")
+    scale_level = models.ForeignKey(ScaleLevel, on_delete=models.PROTECT, related_name="+")
+    description = models.TextField(blank=True, help_text="What this looks like at this level.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["level", "capability"]
+        constraints = [
+            models.UniqueConstraint(fields=["level", "capability"], name="expectation_one_per_level_and_capability"),
+        ]
+
+    def __str__(self):
+        return f"{self.level} · {self.capability}: {self.scale_level}"
+
+    def owning_framework_id(self) -> int:
+        return Level.objects.filter(pk=self.level_id).values_list("framework_id", flat=True).first()
+
+    def clean(self):
+        framework_ids = set()
+        if self.level_id:
+            framework_ids.add(self.level.framework_id)
+        if self.capability_id:
+            framework_ids.add(self.capability.framework_id)
+        if self.scale_level_id:
+            framework_ids.add(self.scale_level.framework_id)
+        if len(framework_ids) > 1:
+            raise ValidationError("Level, capability and mastery must all belong to the same framework version.")

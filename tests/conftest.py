@@ -1,0 +1,50 @@
+"""The cast: Priya (a PM) reports to Maya (her manager); Sam is a stranger; Hana is an HR admin."""
+
+import pytest
+
+from tests.factories import PASSWORD, make_framework, make_user
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def framework(db):
+    return make_framework()
+
+
+@pytest.fixture
+def hr_admin(db):
+    return make_user("hana@example.com", "Hana Admin", hr_admin=True, job_title="HR business partner")
+
+
+@pytest.fixture
+def manager(db, framework):
+    return make_user(
+        "maya@example.com", "Maya Manager", level=framework.levels.get(key="mgr-1"), job_title="Group product manager"
+    )
+
+
+@pytest.fixture
+def pm(db, framework, manager):
+    return make_user(
+        "priya@example.com",
+        "Priya Product",
+        manager=manager,
+        level=framework.levels.get(key="ic-2"),
+        job_title="Product manager",
+    )
+
+
+@pytest.fixture
+def stranger(db, framework):
+    return make_user(
+        "sam@example.com", "Sam Stranger", level=framework.levels.get(key="ic-2"), job_title="Product manager"
+    )

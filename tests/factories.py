@@ -1,0 +1,109 @@
+"""Small make_* helpers for tests: plain functions, no factory library."""
+
+from django.contrib.auth.models import Group
+
+from accounts.models import HR_ADMINS_GROUP, User
+from frameworks.models import Capability, CapabilityArea, Expectation, Framework, Level, ScaleLevel, Track
+
+PASSWORD = "correct horse battery staple"
+
+SCALE = [("awareness", "Awareness"), ("working", "Working"), ("practitioner", "Practitioner"), ("expert", "Expert")]
+
+
+def make_user(email, full_name, *, password=PASSWORD, manager=None, level=None, job_title="", hr_admin=False, **extra):
+    if hr_admin:
+        extra.setdefault("is_staff", True)
+    user = User.objects.create_user(email=email, password=password, full_name=full_name, **extra)
+    if hr_admin:
+        group, _ = Group.objects.get_or_create(name=HR_ADMINS_GROUP)
+        user.groups.add(group)
+    person = user.person
+    person.manager = manager.person if manager is not None else None
+    person.level = level
+    person.job_title = job_title
+    person.save()
+    return user
+
+
+def make_framework(
+    key="product",
+    name="Product management",
+    *,
+    version=1,
+    publish=True,
+    areas=2,
+    capabilities_per_area=2,
+    ic_levels=3,
+    management_levels=2,
+):
+    """A small framework: a four-step scale, areas × capabilities, an IC track and a management track.
+
+    Level i on the IC track (grade i+1) expects rank min(i+1, 4) for every capability except the last
+    one, which is only asked from the second level up. The management track starts at grade 3.
+    """
+    framework = Framework.objects.create(key=key, name=name, version=version, description="A test framework.")
+    scale = [
+        ScaleLevel.objects.create(framework=framework, key=skey, name=sname, rank=rank)
+        for rank, (skey, sname) in enumerate(SCALE, start=1)
+    ]
+    capabilities = []
+    for a in range(areas):
+        area = CapabilityArea.objects.create(framework=framework, key=f"area-{a + 1}", name=f"Area {a + 1}", position=a)
+        for c in range(capabilities_per_area):
+            capabilities.append(
+                Capability.objects.create(
+                    framework=framework,
+                    area=area,
+                    key=f"cap-{a + 1}-{c + 1}",
+                    name=f"Capability {a + 1}.{c + 1}",
+                    description=f"What capability {a + 1}.{c + 1} is about.",
+                    position=c,
+                )
+            )
+    ic = Track.objects.create(framework=framework, key="ic", name="Individual contributor", kind="ic", position=0)
+    mgmt = Track.objects.create(framework=framework, key="management", name="Management", kind="management", position=1)
+    levels = []
+    for i in range(ic_levels):
+        levels.append(
+            Level.objects.create(
+                framework=framework,
+                track=ic,
+                key=f"ic-{i + 1}",
+                name=f"IC level {i + 1}",
+                grade=i + 1,
+                position=i,
+                stage="Foundation" if i < 2 else "Leadership",
+                summary=f"Summary of IC level {i + 1}.",
+            )
+        )
+    for i in range(management_levels):
+        levels.append(
+            Level.objects.create(
+                framework=framework,
+                track=mgmt,
+                key=f"mgr-{i + 1}",
+                name=f"Manager level {i + 1}",
+                grade=i + 3,
+                position=i,
+                stage="Leadership",
+                summary=f"Summary of manager level {i + 1}.",
+            )
+        )
+    expectations = []
+    for level in levels:
+        step = level.grade
+        for index, capability in enumerate(capabilities):
+            if index == len(capabilities) - 1 and step == 1:
+                continue  # not asked at the first level
+            expectations.append(
+                Expectation(
+                    level=level,
+                    capability=capability,
+                    scale_level=scale[min(step, 4) - 1],
+                    description=f"{capability.name} at {level.name}.",
+                )
+            )
+    Expectation.objects.bulk_create(expectations)
+    if publish:
+        framework.publish()
+    return framework
