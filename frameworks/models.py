@@ -13,7 +13,8 @@ progress can be followed from one version to the next.
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +37,15 @@ class FrameworkQuerySet(models.QuerySet):
         if getattr(user, "is_hr_admin", False):
             return self
         return self.exclude(status=Framework.Status.DRAFT)
+
+    def with_counts(self):
+        """Annotate track_count, level_count and capability_count, one subquery each (no row fan-out)."""
+
+        def count(model):
+            rows = model.objects.filter(framework=OuterRef("pk")).order_by().values("framework")
+            return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+        return self.annotate(track_count=count(Track), level_count=count(Level), capability_count=count(Capability))
 
 
 class Framework(models.Model):
@@ -404,7 +414,8 @@ class Expectation(FrameworkPart):
 
     level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="expectations")
     capability = models.ForeignKey(Capability, on_delete=models.CASCADE, related_name="expectations")
-    scale_level = models.ForeignKey(ScaleLevel, on_delete=models.PROTECT, related_name="+")
+    # RESTRICT, not PROTECT: deleting a whole draft removes its scale and expectations together.
+    scale_level = models.ForeignKey(ScaleLevel, on_delete=models.RESTRICT, related_name="+")
     description = models.TextField(blank=True, help_text="What this looks like at this level.")
 
     history = HistoricalRecords()
