@@ -4,4 +4,6 @@ from assessments import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("team/", views.team, name="team"),
+    path("people/<int:pk>/", views.person, name="person"),
 ]

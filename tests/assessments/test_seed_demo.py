@@ -1,0 +1,79 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+from assessments.management.commands.seed_demo import DEMO_PASSWORD, DEMO_PEOPLE
+from assessments.models import Person
+from frameworks.models import Framework
+
+
+def seed(**options):
+    out = StringIO()
+    call_command("seed_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture
+def debug(settings):
+    settings.DEBUG = True
+
+
+def snapshot():
+    return (
+        sorted(User.objects.values_list("email", "password", "is_active", "is_staff", "full_name")),
+        sorted(Person.objects.values_list("user__email", "job_title", "level_id", "manager_id")),
+        Person.history.count(),
+    )
+
+
+def test_seed_demo_builds_the_organisation_on_the_default_frameworks(db, debug):
+    output = seed()
+    assert Framework.objects.published().filter(key__in=["gov-product-management", "product-tracks"]).count() == 2
+    people = {p.user.email: p for p in Person.objects.select_related("user", "level__framework", "manager__user")}
+    assert len(people) == len(DEMO_PEOPLE)
+    assert people["hr@example.com"].user.is_hr_admin and people["hr@example.com"].user.is_staff
+    assert people["nadia@example.com"].level.key == "hop"
+    assert people["leo@example.com"].manager.user.email == "nadia@example.com"
+    assert people["grace@example.com"].level.framework.key == "product-tracks"
+    assert people["finn@example.com"].level is None
+    pms = [p for p in people.values() if p.manager and p.manager.user.email in ("leo@example.com", "grace@example.com")]
+    assert len([p for p in pms if p.level]) >= 6
+    assert {p.level.framework.key for p in pms if p.level} == {"gov-product-management", "product-tracks"}
+    assert all(p.user.check_password(DEMO_PASSWORD) for p in people.values())
+    assert not any(p.user.is_staff for email, p in people.items() if email != "hr@example.com")
+    assert f"every account's password: {DEMO_PASSWORD}" in output
+    assert "grace@example.com" in output and "Manager: Group PM" in output
+
+
+def test_seed_demo_twice_changes_nothing(db, debug):
+    seed()
+    before = snapshot()
+    output = seed()
+    assert snapshot() == before
+    assert "nothing changed" in output
+
+
+def test_seed_demo_restores_a_changed_demo_account(db, debug):
+    seed()
+    leo = User.objects.get(email="leo@example.com")
+    leo.set_password("something else")
+    leo.is_active = False
+    leo.save()
+    seed()
+    leo.refresh_from_db()
+    assert leo.is_active and leo.check_password(DEMO_PASSWORD)
+
+
+def test_seed_demo_refuses_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="refuses to run when DEBUG is off"):
+        seed()
+    assert not User.objects.exists()
+
+
+def test_seed_demo_runs_with_force_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+    seed(force=True)
+    assert User.objects.filter(email="hr@example.com").exists()

@@ -1,0 +1,115 @@
+"""The people journey in Chromium, on the demo organisation: a manager opens My team and a report's page;
+a peer gets "Page not found" on the same address."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from assessments.management.commands.seed_demo import DEMO_PASSWORD
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("seed_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_manager_opens_team_and_a_report_and_a_peer_gets_404(page, demo, axe, screenshot, sign_in):
+    sign_in(page, "leo@example.com", DEMO_PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("My pathway")
+    expect(page.get_by_text("You manage 3 people: 3 directly.")).to_be_visible()
+    axe(page)
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My team").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My team")
+    expect(page.get_by_role("row", name=re.compile("Ravi Shah"))).to_contain_text("Product Manager")
+    axe(page)
+    screenshot(page, "team")
+
+    page.get_by_role("link", name="Ravi Shah").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ravi Shah")
+    expect(page.get_by_role("link", name="Leo Lambert")).to_be_visible()
+    ravi_url = page.url
+    axe(page)
+    screenshot(page, "person")
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "alex@example.com", DEMO_PASSWORD)  # Ravi's peer: both report to Leo
+    response = page.goto(ravi_url)
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    expect(page.locator("main")).not_to_contain_text("Ravi")
+    axe(page)
+    screenshot(page, "not-found")
+
+
+def test_pm_home_shows_level_manager_and_next_step(page, demo, axe, screenshot, sign_in):
+    sign_in(page, "dev@example.com", DEMO_PASSWORD)
+    main = page.locator("main")
+    expect(main).to_contain_text("You are a Senior Product Manager on Product management (IC and management tracks).")
+    expect(main).to_contain_text("Your manager is Grace Park")
+    expect(page.get_by_role("heading", level=2, name="Principal Product Manager")).to_be_visible()
+    expect(page.get_by_role("link", name="Compare levels")).to_be_visible()
+    expect(main).to_contain_text("Or move to the")
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="My team")).to_have_count(0)
+    axe(page)
+    screenshot(page, "home-pm")
+
+    page.get_by_role("link", name="Compare levels").click()
+    expect(page).to_have_url(re.compile(r"/frameworks/product-tracks/v1/compare/\?from=senior-pm&to=principal-pm$"))
+
+
+def test_new_joiner_home_says_the_level_is_not_set(page, demo, axe, screenshot, sign_in):
+    sign_in(page, "finn@example.com", DEMO_PASSWORD)
+    main = page.locator("main")
+    expect(page.get_by_role("heading", level=2)).to_have_text("Your level has not been set yet")
+    expect(main).to_contain_text("Your manager, Grace Park, or HR sets it.")
+    axe(page)
+    screenshot(page, "home-new-joiner")
+
+
+def test_head_of_product_sees_teams_grouped_under_their_managers(page, demo, axe, screenshot, sign_in):
+    sign_in(page, "nadia@example.com", DEMO_PASSWORD)
+    page.goto("/team/")
+    group = page.locator("details", has_text="Grace Park’s team")
+    expect(group.get_by_role("link", name="Dev Patel")).to_be_hidden()  # collapsed by default
+    group.locator("summary").click()
+    expect(group.get_by_role("link", name="Dev Patel")).to_be_visible()
+    axe(page)
+    screenshot(page, "team-groups")
+
+
+def test_hr_imports_people_with_a_preview_and_a_bad_file_changes_nothing(page, demo, screenshot, sign_in, tmp_path):
+    from accounts.models import User
+
+    cycle = tmp_path / "cycle.csv"
+    cycle.write_text(
+        "email,name,job title,level,manager email\n"
+        "leo@example.com,Leo Lambert,Lead Product Manager,gov-product-management/lpm,alex@example.com\n",
+        encoding="utf-8",
+    )
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "email,name,job title,level,manager email\n"
+        "gina@example.com,Gina Green,Product Manager,product-tracks/pm,grace@example.com\n"
+        "finn@example.com,Finn Walsh,Product Manager,product-tracks/pm,grace@example.com\n",
+        encoding="utf-8",
+    )
+    sign_in(page, "hr@example.com", DEMO_PASSWORD)
+    page.goto("/admin/assessments/person/")
+    page.get_by_role("link", name="Import people (CSV)").click()
+    page.get_by_label("CSV file").set_input_files(str(cycle))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("alert")).to_contain_text("Row 2 (leo@example.com): the reporting lines would go round")
+    screenshot(page, "hr-people-import-errors")
+
+    page.get_by_label("CSV file").set_input_files(str(good))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator("#content-main")).to_contain_text("1 person will be created, 1 updated.")
+    screenshot(page, "hr-people-import-preview")
+    assert not User.objects.filter(email="gina@example.com").exists()
+    page.get_by_role("button", name="Import: create 1, update 1").click()
+    expect(page.locator(".messagelist")).to_contain_text("1 person was created, 1 updated.")
+    expect(page.get_by_role("link", name="Gina Green")).to_be_visible()
+    screenshot(page, "hr-people-list")
