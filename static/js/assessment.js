@@ -1,0 +1,110 @@
+// Progressive enhancement for the assessment page; without it the page is a plain form that saves on submit.
+// htmx does the autosave (attributes in the template); this adds the visible save states, the 409 answer,
+// growing evidence boxes, and a warning before leaving with a save pending.
+(function () {
+  "use strict";
+  var form = document.getElementById("assessment-form");
+  if (!form) return;
+
+  // Evidence boxes grow with their text (browsers without CSS field-sizing).
+  function grow(box) {
+    box.style.height = "auto";
+    box.style.height = box.scrollHeight + 2 + "px";
+  }
+  if (!(window.CSS && CSS.supports && CSS.supports("field-sizing", "content"))) {
+    form.querySelectorAll("textarea[data-grow]").forEach(grow);
+    form.addEventListener("input", function (event) {
+      if (event.target.matches("textarea[data-grow]")) grow(event.target);
+    });
+  }
+
+  // Where each autosaving block (a capability, or the overall section) shows its state.
+  function stateOf(element) {
+    var block = element && element.closest("[hx-post]");
+    return block ? block.querySelector(".save-state") : null;
+  }
+
+  // Blocks with edits the server has not confirmed yet: an edit counter per block, and the counter each
+  // request was sent with, so an answer to an older request does not clear a newer edit.
+  var edits = new Map();
+  function edited(event) {
+    var block = event.target.closest("[hx-post]");
+    if (block) edits.set(block, (edits.get(block) || 0) + 1);
+  }
+  form.addEventListener("input", edited);
+  form.addEventListener("change", edited);
+  function unsaved() {
+    return Array.from(edits.values()).some(function (count) { return count > 0; });
+  }
+
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    var block = event.detail.elt.closest("[hx-post]");
+    event.detail.xhr.pathwayEdits = edits.get(block) || 0;
+    var state = stateOf(event.detail.elt);
+    if (state) state.textContent = "Saving…";
+  });
+
+  // A refused save (409 stale or submitted, 400 invalid) carries its own message: show it.
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status === 409 || status === 400) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var block = event.detail.elt.closest("[hx-post]");
+    if (!block || event.detail.xhr.status !== 200) return;
+    if ((edits.get(block) || 0) === event.detail.xhr.pathwayEdits) edits.set(block, 0);
+    var retry = block.querySelector(".save-state__retry");
+    if (!retry) return;
+    if (document.activeElement === retry) {
+      // Keep the keyboard in this capability rather than dropping it to the top of the page.
+      var field = block.querySelector("textarea") || block.querySelector("input:checked");
+      if (field) field.focus();
+    }
+    retry.remove();
+  });
+
+  // The Retry button sits beside the save state, not in it, so that a save starting as the keyboard
+  // moves onto it cannot pull it away; it goes once a save succeeds.
+  function retryButton(block) {
+    var retry = block.querySelector(".save-state__retry");
+    if (retry) return retry;
+    retry = document.createElement("button");
+    retry.type = "button";
+    retry.className = "btn btn-sm btn-outline-danger save-state__retry no-print";
+    retry.textContent = "Retry saving";
+    retry.addEventListener("click", function () {
+      htmx.trigger(block, "change");
+    });
+    stateOf(block).after(retry);
+    return retry;
+  }
+
+  function failed(event) {
+    var block = event.detail.elt.closest("[hx-post]");
+    var state = stateOf(event.detail.elt);
+    if (!state || !block) return;
+    state.textContent = "";
+    var message = document.createElement("span");
+    message.className = "save-state__error";
+    message.textContent = "Couldn’t save — your text is kept, retry.";
+    state.append(message);
+    retryButton(block);
+  }
+  document.body.addEventListener("htmx:sendError", failed);
+  document.body.addEventListener("htmx:responseError", failed);
+
+  // Submitting the plain form saves everything, so nothing is pending after it.
+  form.addEventListener("submit", function () {
+    edits.clear();
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (unsaved()) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+})();

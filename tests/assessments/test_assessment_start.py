@@ -1,0 +1,163 @@
+import pytest
+from django.urls import reverse
+
+from assessments.models import Assessment, ReviewCycle
+from tests.assessments.assessment_helpers import level, make_cycle
+from tests.factories import make_framework, make_user
+
+START = reverse("assessments:start")
+
+
+def test_start_page_offers_the_next_level_on_my_track(client, pm, framework):
+    client.force_login(pm)
+    response = client.get(START)
+    assert response.status_code == 200
+    assert response.context["form"]["level"].value() == level(framework, "ic-3").pk
+    assert b"Start a self-assessment" in response.content
+
+
+def test_one_click_start_uses_the_next_level_and_the_only_open_cycle(client, pm, framework):
+    cycle = make_cycle()
+    client.force_login(pm)
+    response = client.post(START)
+    assessment = Assessment.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == assessment.get_absolute_url()
+    assert (assessment.subject, assessment.author, assessment.kind) == (pm.person, pm.person, "self")
+    assert assessment.level == level(framework, "ic-3")
+    assert assessment.cycle == cycle
+    assert assessment.status == Assessment.Status.DRAFT
+    # One unrated rating per capability asked at the level.
+    assert assessment.ratings.count() == 4
+    assert not any(rating.is_rated for rating in assessment.ratings.all())
+
+
+def test_starting_again_reopens_the_same_draft(client, pm, framework):
+    client.force_login(pm)
+    first = client.post(START)
+    second = client.post(START)
+    assert first["Location"] == second["Location"]
+    assert Assessment.objects.count() == 1
+
+
+def test_any_published_level_may_be_chosen_for_example_on_the_management_track(client, pm, framework):
+    client.force_login(pm)
+    target = level(framework, "mgr-1")
+    client.post(START, {"level": target.pk, "cycle": "none"})
+    assessment = Assessment.objects.get()
+    assert assessment.level == target
+    assert assessment.cycle is None
+
+
+def test_level_of_an_unpublished_version_is_refused(client, pm, framework):
+    draft = framework.new_version()
+    client.force_login(pm)
+    response = client.post(START, {"level": draft.levels.get(key="ic-3").pk, "cycle": "none"})
+    assert response.status_code == 400
+    assert b"Choose a level of a published framework." in response.content
+    assert not Assessment.objects.exists()
+
+
+def test_level_of_an_archived_version_is_refused(client, pm, framework):
+    old_level = level(framework, "ic-3")
+    framework.new_version().publish()
+    client.force_login(pm)
+    response = client.post(START, {"level": old_level.pk, "cycle": "none"})
+    assert response.status_code == 400
+    assert not Assessment.objects.exists()
+
+
+def test_with_two_open_cycles_one_must_be_chosen(client, pm, framework):
+    make_cycle("2026 H2")
+    chosen = make_cycle("Promotions autumn", starts_on="2026-09-01")
+    client.force_login(pm)
+    response = client.post(START)
+    assert response.status_code == 400
+    assert b"Choose a review cycle" in response.content
+    assert not Assessment.objects.exists()
+
+    client.post(START, {"cycle": chosen.pk})
+    assert Assessment.objects.get().cycle == chosen
+
+
+def test_a_closed_cycle_cannot_be_chosen(client, pm, framework):
+    closed = make_cycle("2026 H1", status=ReviewCycle.Status.CLOSED, starts_on="2026-01-01")
+    client.force_login(pm)
+    response = client.post(START, {"cycle": closed.pk})
+    assert response.status_code == 400
+    assert not Assessment.objects.exists()
+
+
+def test_without_open_cycles_the_assessment_sits_outside_any_cycle(client, pm, framework):
+    client.force_login(pm)
+    client.post(START)
+    assert Assessment.objects.get().cycle is None
+
+
+def test_a_person_without_a_level_must_choose_one(client, framework):
+    newcomer = make_user("nia@example.com", "Nia Newcomer")
+    client.force_login(newcomer)
+    response = client.post(START)
+    assert response.status_code == 400
+    assert not Assessment.objects.exists()
+    client.post(START, {"level": level(framework, "ic-1").pk})
+    assert Assessment.objects.get().level.key == "ic-1"
+
+
+def test_manager_starts_a_manager_assessment_of_a_report(client, pm, manager, framework):
+    client.force_login(manager)
+    response = client.post(START, {"subject": pm.person.pk})
+    assessment = Assessment.objects.get()
+    assert response["Location"] == assessment.get_absolute_url()
+    assert (assessment.subject, assessment.author, assessment.kind) == (pm.person, manager.person, "manager")
+    assert assessment.level == level(framework, "ic-3")
+
+
+def test_manager_of_a_manager_may_assess_an_indirect_report(client, pm, manager, framework):
+    director = make_user("dara@example.com", "Dara Director", level=level(framework, "mgr-2"))
+    manager.person.manager = director.person
+    manager.person.save()
+    client.force_login(director)
+    client.post(START, {"subject": pm.person.pk})
+    assert Assessment.objects.get().author == director.person
+
+
+@pytest.mark.parametrize("who", ["stranger", "hr_admin", "pm"])
+def test_only_a_manager_up_the_chain_may_assess_someone(client, who, request, pm, manager, framework):
+    client.force_login(request.getfixturevalue(who))
+    response = client.post(START, {"subject": manager.person.pk})
+    assert response.status_code == 404
+    assert not Assessment.objects.exists()
+
+
+def test_assessment_started_by_another_manager_is_not_taken_over(client, pm, manager, framework):
+    director = make_user("dara@example.com", "Dara Director", level=level(framework, "mgr-2"))
+    manager.person.manager = director.person
+    manager.person.save()
+    Assessment.start(subject=pm.person, author=director.person, level=level(framework, "ic-3"))
+    client.force_login(manager)
+    response = client.post(START, {"subject": pm.person.pk, "cycle": "none"}, follow=True)
+    assert b"Dara Director is already assessing Priya Product" in response.content
+    assert Assessment.objects.get().author == director.person
+
+
+def test_start_refuses_get_of_nonsense_subject(client, pm, framework):
+    client.force_login(pm)
+    assert client.post(START, {"subject": "abc"}).status_code == 404
+
+
+def test_start_requires_sign_in(client, db):
+    response = client.post(START)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_starting_many_capabilities_keeps_framework_order(client, db):
+    big = make_framework(key="big", areas=3, capabilities_per_area=4)
+    person = make_user("bo@example.com", "Bo Big", level=big.levels.get(key="ic-1"))
+    client.force_login(person)
+    client.post(START, {"level": big.levels.get(key="ic-2").pk})
+    assessment = Assessment.objects.get()
+    names = [expectation.capability.name for expectation in assessment.expectations()]
+    assert names[:3] == ["Capability 1.1", "Capability 1.2", "Capability 1.3"]
+    assert assessment.ratings.count() == 12
