@@ -61,7 +61,12 @@ def generated_framework_file(key, capabilities, tracks, levels_per_track):
                 }
             )
         track_list.append(
-            {"key": f"track-{t + 1}", "name": f"Track {t + 1}", "kind": "ic" if t == 0 else "management", "levels": levels}
+            {
+                "key": f"track-{t + 1}",
+                "name": f"Track {t + 1}",
+                "kind": "ic" if t == 0 else "management",
+                "levels": levels,
+            }
         )
     document = {
         "format": "pathway-framework/1",
@@ -112,8 +117,8 @@ def main():
             text = generated_framework_file(key, caps, tracks, levels)
             counter = iter(range(1000))
 
-            def do_import(text=text, key=key):
-                # Re-importing the same draft version replaces it: the full write path every time.
+            def do_import(text=text, key=key, counter=counter):
+                # A fresh key each run, so every run parses, validates and writes a whole new framework.
                 spec = parse_framework_file(text.replace(f"key: {key}", f"key: {key}-{next(counter)}"), "bench.yaml")
                 import_framework(spec)
 

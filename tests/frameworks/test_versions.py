@@ -38,9 +38,10 @@ def test_new_version_copies_every_row_and_publishing_archives_the_old(framework)
     assert (draft.version, draft.status) == (2, Framework.Status.DRAFT)
     for relation in ("scale_levels", "areas", "capabilities", "tracks", "levels"):
         assert getattr(draft, relation).count() == getattr(framework, relation).count()
-    assert Expectation.objects.filter(level__framework=draft).count() == Expectation.objects.filter(
-        level__framework=framework
-    ).count()
+    assert (
+        Expectation.objects.filter(level__framework=draft).count()
+        == Expectation.objects.filter(level__framework=framework).count()
+    )
     with pytest.raises(ValidationError):
         framework.new_version()  # one draft at a time
     draft.publish()

@@ -1,0 +1,218 @@
+"""Readiness for a target level: a verdict (Ready, Nearly, Not yet) and the reasons behind it.
+
+Pure: the caller passes, per capability, the expected rank at the person's current level, the
+expected rank at the target level and the effective rating (the agreed rating when there is one,
+else the manager's), plus the framework's readiness rule. Nothing here queries the database.
+
+The rule, with the framework's fields (defaults in brackets):
+
+- **Ready** when
+  - every expectation of the current level is met (`readiness_requires_current_level`, on),
+  - at least `readiness_target_share` % of the target level's expectations are met (80 %),
+  - no capability is more than `readiness_max_steps_below` steps below the target (1), and
+  - every capability the target asks for is rated.
+- **Nearly** when not Ready, but
+  - the current level is met (when the rule requires it),
+  - at most NEARLY_MAX_SHORT (2) more target expectations would have to be met to reach the share, and
+  - no capability is more than `readiness_max_steps_below + 1` steps below the target.
+  Capabilities left unrated stop a Ready but not a Nearly: rating them may be all that is missing.
+- **Not yet** otherwise.
+
+Capabilities the target level does not ask for are ignored for the target, and those the
+current level does not ask for are ignored for the current level. A capability rated "not
+applicable" is left out of both (it counts neither for nor against the share).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+NEARLY_MAX_SHORT = 2
+
+
+class Verdict(StrEnum):
+    READY = "ready"
+    NEARLY = "nearly"
+    NOT_YET = "not-yet"
+
+    @property
+    def label(self) -> str:
+        return {"ready": "Ready", "nearly": "Nearly", "not-yet": "Not yet"}[self.value]
+
+    @property
+    def order(self) -> int:
+        """Sort order on team pages: ready first."""
+        return {"ready": 0, "nearly": 1, "not-yet": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class Rule:
+    target_share: int = 80
+    max_steps_below: int = 1
+    requires_current_level: bool = True
+
+    @classmethod
+    def for_framework(cls, framework) -> Rule:
+        return cls(
+            target_share=framework.readiness_target_share,
+            max_steps_below=framework.readiness_max_steps_below,
+            requires_current_level=framework.readiness_requires_current_level,
+        )
+
+    @property
+    def description(self) -> str:
+        """The rule in plain words, for the page footnote."""
+        parts = []
+        if self.requires_current_level:
+            parts.append("meets every expectation of the current level")
+        parts.append(f"meets at least {self.target_share}% of the target level's expectations")
+        parts.append(f"no capability more than {_steps(self.max_steps_below)} below the target")
+        return "Ready means: " + ", ".join(parts[:-1]) + " and " + parts[-1] + "."
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One capability: what the two levels ask for and the effective rating (ranks; None = not asked / unrated)."""
+
+    name: str
+    expected_now: int | None
+    expected_target: int | None
+    rating: int | None
+    not_applicable: bool = False
+
+    @property
+    def rated(self) -> bool:
+        return self.rating is not None or self.not_applicable
+
+    @property
+    def gap(self) -> int | None:
+        """Steps below the target (positive), 0 when met, None when it cannot be told."""
+        if self.expected_target is None or self.rating is None or self.not_applicable:
+            return None
+        return max(0, self.expected_target - self.rating)
+
+
+@dataclass
+class Readiness:
+    verdict: Verdict
+    reasons: list[str]
+    target_name: str
+    current_name: str | None
+    asked: int = 0  # capabilities the target asks for, not counting "not applicable"
+    met: int = 0
+    below_target: list[str] = field(default_factory=list)
+    below_current: list[str] = field(default_factory=list)
+    too_far_below: list[str] = field(default_factory=list)
+    unrated: list[str] = field(default_factory=list)
+    not_applicable: list[str] = field(default_factory=list)
+    largest_gap: int = 0
+    needed: int = 0  # target expectations to be met for the share
+
+    @property
+    def label(self) -> str:
+        return self.verdict.label
+
+    @property
+    def summary(self) -> str:
+        """The chip's text and its first reason, e.g. "Nearly: 2 capabilities below …"."""
+        return f"{self.label}: {self.reasons[0]}" if self.reasons else self.label
+
+    @property
+    def holding_back(self) -> list[str]:
+        """Names of the capabilities that hold the verdict back, each once, most serious first."""
+        seen: list[str] = []
+        for name in (*self.below_current, *self.too_far_below, *self.below_target, *self.unrated):
+            if name not in seen:
+                seen.append(name)
+        return seen
+
+
+def _plural(count: int, singular: str, plural: str) -> str:
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def _steps(count: int) -> str:
+    return "1 step" if count == 1 else f"{count} steps"
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(names)
+
+
+def assess(standings: list[Standing], rule: Rule, target_name: str, current_name: str | None = None) -> Readiness:
+    """The verdict and its reasons for one person against one target level."""
+    target_asked = [s for s in standings if s.expected_target is not None and not s.not_applicable]
+    current_asked = [s for s in standings if s.expected_now is not None and not s.not_applicable]
+    unrated = [
+        s.name
+        for s in standings
+        if s.rating is None
+        and not s.not_applicable
+        and (s.expected_target is not None or (rule.requires_current_level and s.expected_now is not None))
+    ]
+    met = [s for s in target_asked if s.rating is not None and s.rating >= s.expected_target]
+    below_target = [s for s in target_asked if s.rating is not None and s.rating < s.expected_target]
+    gaps = {s.name: s.expected_target - s.rating for s in below_target}
+    largest_gap = max(gaps.values(), default=0)
+    too_far = [name for name, gap in gaps.items() if gap > rule.max_steps_below]
+    far_beyond_nearly = [name for name, gap in gaps.items() if gap > rule.max_steps_below + 1]
+
+    below_current = [s.name for s in current_asked if s.rating is not None and s.rating < s.expected_now]
+    current_ok = not rule.requires_current_level or not below_current
+
+    asked = len(target_asked)
+    needed = math.ceil(asked * rule.target_share / 100)
+    short = max(0, needed - len(met))
+
+    if current_ok and short == 0 and not too_far and not unrated:
+        verdict = Verdict.READY
+    elif current_ok and short <= NEARLY_MAX_SHORT and not far_beyond_nearly:
+        verdict = Verdict.NEARLY
+    else:
+        verdict = Verdict.NOT_YET
+
+    reasons: list[str] = []
+    if below_target:
+        noun = _plural(len(below_target), "capability", "capabilities")
+        reasons.append(f"{noun} below {target_name}: {_names([s.name for s in below_target])}")
+    if rule.requires_current_level and below_current and current_name:
+        noun = _plural(len(below_current), "capability", "capabilities")
+        reasons.append(f"{noun} below the current level, {current_name}: {_names(below_current)}")
+    for name in too_far:
+        reasons.append(
+            f"{name} is {_steps(gaps[name])} below {target_name}; Ready allows at most {_steps(rule.max_steps_below)}"
+        )
+    if unrated:
+        reasons.append(f"{_plural(len(unrated), 'capability', 'capabilities')} not rated: {_names(unrated)}")
+    if asked:
+        share = round(100 * len(met) / asked)
+        share_reason = (
+            f"Meets {len(met)} of {asked} expectations of {target_name} ({share}%; Ready needs {rule.target_share}%)"
+        )
+    else:
+        share_reason = f"{target_name} asks for no capability that applies"
+    if verdict == Verdict.READY:
+        # What makes it Ready comes first; anything still below follows.
+        reasons.insert(0, share_reason)
+        if rule.requires_current_level and current_name:
+            reasons.insert(1, f"Meets every expectation of the current level, {current_name}")
+    else:
+        reasons.append(share_reason)
+
+    return Readiness(
+        verdict=verdict,
+        reasons=reasons,
+        target_name=target_name,
+        current_name=current_name,
+        asked=asked,
+        met=len(met),
+        below_target=[s.name for s in below_target],
+        below_current=below_current if rule.requires_current_level else [],
+        too_far_below=too_far,
+        unrated=unrated,
+        not_applicable=[s.name for s in standings if s.not_applicable],
+        largest_gap=largest_gap,
+        needed=needed,
+    )
