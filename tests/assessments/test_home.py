@@ -1,7 +1,11 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
+from assessments.models import Assessment
 from frameworks.models import Framework
+from tests.assessments.report_fixtures import MANAGER_RANKS, SELF_RANKS, make_cycle, make_review
 from tests.factories import make_user
 
 
@@ -114,6 +118,133 @@ def test_manager_home_query_count_does_not_grow_with_the_team(
     for i in range(size - len(leads)):
         make_user(f"pm{i}@example.com", f"PM {i}", manager=leads[i % len(leads)], level=level)
     client.force_login(manager)
-    with django_assert_max_num_queries(11):  # one more for the self-assessment card and the reviews waiting
+    # One more for the self-assessment card and the reviews waiting; three to look for a shared outcome.
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("home"))
     assert f"You manage {size} people" in response.content.decode()
+
+
+# Your latest outcome -------------------------------------------------------------------------------
+
+
+def shared_review(pm, manager, framework, cycle=None, **details):
+    details.setdefault("recommendation", Assessment.Recommendation.NOT_YET)
+    details.setdefault("rationale", "Strong on users; strategy still growing.")
+    return make_review(
+        pm,
+        manager,
+        framework.levels.get(key="ic-3"),
+        SELF_RANKS,
+        MANAGER_RANKS,
+        cycle=cycle,
+        manager_status=Assessment.Status.SHARED,
+        **details,
+    )
+
+
+def test_pm_sees_the_latest_shared_outcome_with_verdict_reasons_and_recommendation(client, framework, manager, pm):
+    cycle = make_cycle()
+    _, theirs = shared_review(pm, manager, framework, cycle)
+    client.force_login(pm)
+    html = client.get(reverse("home")).content.decode()
+    assert '<h2 id="outcome-heading" class="h4">Your latest outcome</h2>' in html
+    assert "Maya Manager assessed you against <strong>IC level 3</strong>" in html
+    assert "in the 2026 H1 review cycle" in html
+    assert f"shared it with you on {theirs.shared_at:%-d %B %Y}" in html
+    # The comparison page's verdict and every reason.
+    assert '<div class="verdict verdict--nearly">' in html
+    assert "<li>2 capabilities below IC level 3: Capability 1.2, Capability 2.1</li>" in html
+    assert "<li>Meets 2 of 4 expectations of IC level 3 (50%; Ready needs 80%)</li>" in html
+    assert "<strong>Maya Manager’s recommendation:</strong> Not yet." in html
+    assert "Strong on users; strategy still growing." in html
+    ic3 = framework.levels.get(key="ic-3")
+    query = f"?level={ic3.pk}&amp;cycle={cycle.pk}"
+    compare = reverse("reports:compare", args=[pm.person.pk]) + query
+    report = reverse("reports:promotion", args=[pm.person.pk]) + query
+    assert f'href="{compare}">See the comparison</a>' in html
+    assert f'href="{report}">Promotion report</a>' in html
+    for url in (compare, report):
+        response = client.get(url.replace("&amp;", "&"))
+        assert response.status_code == 200
+        assert (
+            response.context["readiness"].reasons[0]
+            == "2 capabilities below IC level 3: Capability 1.2, Capability 2.1"
+        )
+
+
+def test_pm_does_not_see_the_verdict_of_an_unshared_manager_assessment(client, framework, manager, pm):
+    make_review(pm, manager, framework.levels.get(key="ic-3"), SELF_RANKS, MANAGER_RANKS)  # submitted, not shared
+    client.force_login(pm)
+    html = client.get(reverse("home")).content.decode()
+    assert "Your latest outcome" not in html
+    assert "verdict" not in html
+    assert "capabilities below" not in html
+    assert "reports.css" not in html
+
+
+def test_without_a_shared_outcome_there_is_no_empty_box(client, pm):
+    client.force_login(pm)
+    html = client.get(reverse("home")).content.decode()
+    assert "Your latest outcome" not in html
+    assert "people-outcome" not in html
+
+
+def test_the_newest_shared_outcome_wins(client, framework, manager, pm):
+    earlier = make_cycle("2025 H2", start=datetime.date(2025, 7, 1))
+    later = make_cycle("2026 H1")
+    shared_review(pm, manager, framework, later)
+    shared_review(pm, manager, framework, earlier)
+    Assessment.objects.filter(cycle=earlier).update(shared_at=datetime.datetime(2025, 12, 1, tzinfo=datetime.UTC))
+    client.force_login(pm)
+    html = client.get(reverse("home")).content.decode()
+    assert "in the 2026 H1 review cycle" in html
+    assert "2025 H2" not in html
+
+
+def test_newer_unshared_assessment_does_not_replace_the_shared_outcome(client, framework, manager, pm):
+    shared_review(pm, manager, framework, make_cycle("2025 H2", start=datetime.date(2025, 7, 1)))
+    make_review(pm, manager, framework.levels.get(key="ic-3"), SELF_RANKS, dict.fromkeys(SELF_RANKS, 4))
+    client.force_login(pm)
+    html = client.get(reverse("home")).content.decode()
+    assert "in the 2025 H2 review cycle" in html
+    assert '<div class="verdict verdict--nearly">' in html
+    assert "verdict--ready" not in html
+
+
+def test_shared_outcome_in_a_blind_cycle_waits_for_the_self_assessment(client, framework, manager, pm):
+    cycle = make_cycle(blind=True)
+    make_review(
+        pm,
+        manager,
+        framework.levels.get(key="ic-3"),
+        SELF_RANKS,
+        MANAGER_RANKS,
+        cycle=cycle,
+        self_status=Assessment.Status.DRAFT,
+        manager_status=Assessment.Status.SHARED,
+    )
+    client.force_login(pm)
+    assert "Your latest outcome" not in client.get(reverse("home")).content.decode()
+    Assessment.objects.filter(kind=Assessment.Kind.SELF).update(status=Assessment.Status.SUBMITTED)
+    assert "Your latest outcome" in client.get(reverse("home")).content.decode()
+
+
+def test_manager_sees_no_outcome_for_their_reports_on_their_own_home(client, framework, manager, pm):
+    shared_review(pm, manager, framework)
+    client.force_login(manager)
+    assert "Your latest outcome" not in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize("reviews", [1, 6])
+def test_home_with_an_outcome_query_count_does_not_grow_with_the_history(
+    client, framework, manager, pm, reviews, django_assert_max_num_queries
+):
+    for number in range(reviews):
+        shared_review(
+            pm, manager, framework, make_cycle(f"{2020 + number} H1", start=datetime.date(2020 + number, 1, 1))
+        )
+    client.force_login(pm)
+    # The outcome: three to find it, four for its comparison (ratings, both levels' expectations, the scale).
+    with django_assert_max_num_queries(17):
+        response = client.get(reverse("home"))
+    assert f"in the {2020 + reviews - 1} H1 review cycle" in response.content.decode()

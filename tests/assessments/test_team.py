@@ -1,6 +1,11 @@
+import datetime
+import re
+
 import pytest
 from django.urls import reverse
 
+from assessments.models import Assessment, ReviewCycle
+from tests.assessments.report_fixtures import MANAGER_RANKS, SELF_RANKS, make_cycle, make_manager, make_self
 from tests.factories import make_user
 
 
@@ -15,6 +20,19 @@ def org(framework, manager, pm):
     }
 
 
+def row_of(html, name):
+    """The table row of one person on the page (the whole <tr>)."""
+    match = re.search(rf"<tr[^>]*>\s*<th scope=\"row\">\s*<a [^>]*>{re.escape(name)}</a>.*?</tr>", html, re.S)
+    assert match, f"no row for {name}"
+    return match.group(0)
+
+
+def cell(row, label):
+    match = re.search(rf'<td data-label="{label}"[^>]*>(.*?)</td>', row, re.S)
+    assert match, f"no {label} cell"
+    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
+
+
 def test_manager_sees_direct_reports_with_levels_and_links(client, manager, pm, org):
     client.force_login(manager)
     response = client.get(reverse("team"))
@@ -25,6 +43,193 @@ def test_manager_sees_direct_reports_with_levels_and_links(client, manager, pm, 
     assert f'<a href="{reverse("person", args=[pm.person.pk])}">Priya Product</a>' in html
     assert "IC level 2" in html and "Associate PM" in html
     assert "Not set yet" in html  # Nia has no level yet
+    assert f'href="{reverse("reports:team")}">See the team heatmap</a>' in html
+
+
+def test_table_has_the_columns_of_a_review(client, manager, org):
+    client.force_login(manager)
+    html = client.get(reverse("team")).content.decode()
+    headers = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', html)
+    assert headers[:7] == ["Name", "Level", "Target", "Self-assessment", "Manager assessment", "Verdict", "Actions"]
+
+
+def test_without_an_assessment_the_target_is_the_next_level_and_nothing_is_submitted(client, manager, pm, org):
+    client.force_login(manager)
+    html = client.get(reverse("team")).content.decode()
+    row = row_of(html, "Priya Product")
+    assert cell(row, "Target") == "IC level 3 (next level)"
+    assert cell(row, "Self-assessment") == "Not submitted"
+    assert cell(row, "Manager assessment") == "Not submitted"
+    assert cell(row, "Verdict") == "Not assessed yet"
+    assert cell(row_of(html, "Nia New"), "Target") == "—"  # no level, no assessment
+
+
+def test_manager_cannot_see_draft_self_assessment(client, framework, manager, pm, org):
+    ic1 = framework.levels.get(key="ic-1")
+    make_self(pm, framework.levels.get(key="mgr-1"), SELF_RANKS, status=Assessment.Status.DRAFT)
+    make_self(org["pete"], ic1, {}, status=Assessment.Status.RETURNED)
+    client.force_login(manager)
+    html = client.get(reverse("team")).content.decode()
+    row = row_of(html, "Priya Product")
+    assert cell(row, "Self-assessment") == "Not submitted"
+    assert cell(row, "Target") == "IC level 3 (next level)"  # not the level of the draft
+    assert "Manager level 1" not in html
+    assert "Draft" not in html
+    assert cell(row_of(html, "Pete Peer"), "Self-assessment") == "Not submitted"  # returned: private again
+
+
+def test_submitted_self_assessment_shows_its_status_and_sets_the_target(client, framework, manager, pm, org):
+    ic3 = framework.levels.get(key="ic-3")
+    make_self(pm, ic3, SELF_RANKS)
+    client.force_login(manager)
+    row = row_of(client.get(reverse("team")).content.decode(), "Priya Product")
+    assert cell(row, "Target") == "IC level 3"
+    assert cell(row, "Self-assessment").startswith("Submitted by Priya Product on ")
+    assert cell(row, "Manager assessment") == "Not submitted"
+    assert cell(row, "Verdict") == "Not assessed yet"
+
+
+def test_managers_own_draft_shows_as_draft_with_continue(client, framework, manager, pm, org):
+    ic3 = framework.levels.get(key="ic-3")
+    make_self(pm, ic3, SELF_RANKS)
+    draft = make_manager(pm, manager, ic3, MANAGER_RANKS, status=Assessment.Status.DRAFT)
+    client.force_login(manager)
+    row = row_of(client.get(reverse("team")).content.decode(), "Priya Product")
+    assert cell(row, "Manager assessment").startswith("Draft started ")
+    assert cell(row, "Verdict") == "Not assessed yet"  # a draft gives no verdict here
+    assert f'href="{draft.get_absolute_url()}">Continue assessment' in row
+    assert 'action="/assessments/start/"' not in row
+
+
+def test_someone_elses_draft_manager_assessment_is_not_revealed(client, framework, manager, pm, org):
+    ivy = org["ivy"]  # Priya manages Ivy; Maya is one level up
+    make_manager(ivy, pm, framework.levels.get(key="ic-2"), {}, status=Assessment.Status.DRAFT)
+    client.force_login(manager)
+    html = client.get(reverse("team")).content.decode()
+    group = html.split("Priya Product’s team", 1)[1]
+    row = row_of(group, "Ivy Indirect")
+    assert cell(row, "Manager assessment") == "Not submitted"
+    assert cell(row, "Target") == "IC level 2 (next level)"
+    assert "Draft" not in html
+
+
+def test_verdict_with_its_first_reason_from_the_submitted_manager_assessment(client, framework, manager, pm, org):
+    ic3 = framework.levels.get(key="ic-3")
+    cycle = make_cycle()
+    make_self(pm, ic3, SELF_RANKS, cycle=cycle)
+    make_manager(pm, manager, ic3, MANAGER_RANKS, cycle=cycle)
+    client.force_login(manager)
+    row = row_of(client.get(reverse("team")).content.decode(), "Priya Product")
+    assert cell(row, "Manager assessment").startswith("Submitted by Maya Manager on ")
+    assert cell(row, "Verdict") == "Nearly 2 capabilities below IC level 3: Capability 1.2, Capability 2.1"
+    assert 'class="verdict verdict--compact verdict--nearly"' in row
+    # The same verdict and first reason as the comparison page.
+    compared = client.get(reverse("reports:compare", args=[pm.person.pk]), {"level": ic3.pk, "cycle": cycle.pk})
+    readiness = compared.context["readiness"]
+    assert cell(row, "Verdict") == f"{readiness.label} {readiness.reasons[0]}"
+
+
+def test_shared_manager_assessment_shows_as_shared(client, framework, manager, pm, org):
+    ic3 = framework.levels.get(key="ic-3")
+    make_manager(pm, manager, ic3, dict.fromkeys(SELF_RANKS, 3), status=Assessment.Status.SHARED)
+    client.force_login(manager)
+    row = row_of(client.get(reverse("team")).content.decode(), "Priya Product")
+    assert cell(row, "Manager assessment").startswith("Shared with Priya Product on ")
+    assert cell(row, "Verdict").startswith("Ready Meets 4 of 4 expectations of IC level 3")
+
+
+def test_assess_posts_to_start_with_the_target_and_the_cycle_of_the_review(client, framework, manager, pm, org):
+    ic3 = framework.levels.get(key="ic-3")
+    cycle = make_cycle()
+    make_self(pm, ic3, SELF_RANKS, cycle=cycle)
+    client.force_login(manager)
+    row = row_of(client.get(reverse("team")).content.decode(), "Priya Product")
+    assert f'<form method="post" action="{reverse("assessments:start")}">' in row
+    assert f'<input type="hidden" name="subject" value="{pm.person.pk}">' in row
+    assert f'<input type="hidden" name="level" value="{ic3.pk}">' in row
+    assert f'<input type="hidden" name="cycle" value="{cycle.pk}">' in row
+    assert 'Assess<span class="visually-hidden"> Priya Product</span></button>' in row
+
+    response = client.post(reverse("assessments:start"), {"subject": pm.person.pk, "level": ic3.pk, "cycle": cycle.pk})
+    started = Assessment.objects.get(subject=pm.person, kind=Assessment.Kind.MANAGER)
+    assert response.status_code == 302 and response["Location"] == started.get_absolute_url()
+    assert (started.level, started.cycle, started.author) == (ic3, cycle, manager.person)
+
+
+def test_managers_submitted_assessment_in_an_open_review_is_opened_not_restarted(client, framework, manager, pm, org):
+    ic3 = framework.levels.get(key="ic-3")
+    cycle = make_cycle()
+    theirs = make_manager(pm, manager, ic3, MANAGER_RANKS, cycle=cycle)
+    client.force_login(manager)
+    row = row_of(client.get(reverse("team")).content.decode(), "Priya Product")
+    assert f'href="{theirs.get_absolute_url()}">Open your assessment' in row
+    assert "Assess<" not in row
+
+
+def test_after_a_closed_cycle_the_next_review_can_be_started(client, framework, manager, pm, org):
+    ic3 = framework.levels.get(key="ic-3")
+    closed = make_cycle("2025 H2", start=datetime.date(2025, 7, 1))
+    make_self(pm, ic3, SELF_RANKS, cycle=closed)
+    make_manager(pm, manager, ic3, MANAGER_RANKS, cycle=closed)
+    closed.status = ReviewCycle.Status.CLOSED
+    closed.save()
+    current = make_cycle("2026 H1")
+    client.force_login(manager)
+    row = row_of(client.get(reverse("team")).content.decode(), "Priya Product")
+    assert cell(row, "Target") == "IC level 3"
+    assert cell(row, "Verdict").startswith("Nearly ")  # the latest verdict stays until the next one
+    assert "Open your assessment" not in row
+    assert f'<input type="hidden" name="level" value="{ic3.pk}">' in row
+    assert 'name="cycle"' not in row  # the open cycle, chosen by the start page
+    client.post(reverse("assessments:start"), {"subject": pm.person.pk, "level": ic3.pk})
+    assert Assessment.objects.filter(subject=pm.person, kind="manager", cycle=current, status="draft").exists()
+
+
+def test_skip_level_manager_is_not_offered_to_assess_when_the_manager_has_submitted(
+    client, framework, manager, pm, org
+):
+    ivy = org["ivy"]
+    make_manager(ivy, pm, framework.levels.get(key="ic-2"), MANAGER_RANKS)
+    client.force_login(manager)
+    group = client.get(reverse("team")).content.decode().split("Priya Product’s team", 1)[1]
+    row = row_of(group, "Ivy Indirect")
+    assert cell(row, "Manager assessment").startswith("Submitted by Priya Product on ")
+    assert "Assess" not in row
+    assert "Compare" in row
+
+
+def test_compare_links_to_the_comparison_of_the_current_review(client, framework, manager, pm, org):
+    ic3 = framework.levels.get(key="ic-3")
+    cycle = make_cycle()
+    make_self(pm, ic3, SELF_RANKS, cycle=cycle)
+    client.force_login(manager)
+    html = client.get(reverse("team")).content.decode()
+    row = row_of(html, "Priya Product")
+    url = f"{reverse('reports:compare', args=[pm.person.pk])}?level={ic3.pk}&amp;cycle={cycle.pk}"
+    assert f'href="{url}">Compare<span class="visually-hidden"> Priya Product’s ratings</span></a>' in row
+    assert client.get(url.replace("&amp;", "&")).status_code == 200
+    pete = row_of(html, "Pete Peer")  # nothing yet: the comparison with the next level
+    ic2 = framework.levels.get(key="ic-2")
+    assert f'href="{reverse("reports:compare", args=[org["pete"].person.pk])}?level={ic2.pk}"' in pete
+
+
+def test_person_without_a_level_gets_the_start_page_to_choose_one_and_no_compare(client, manager, org):
+    client.force_login(manager)
+    row = row_of(client.get(reverse("team")).content.decode(), "Nia New")
+    start = f"{reverse('assessments:start')}?subject={org['nia'].person.pk}"
+    assert f'href="{start}">Assess' in row
+    assert "Compare" not in row
+    assert client.get(start).status_code == 200
+
+
+def test_leavers_cannot_be_assessed_from_the_table(client, manager, org):
+    pete = org["pete"]
+    pete.is_active = False
+    pete.save()
+    client.force_login(manager)
+    row = row_of(client.get(reverse("team")).content.decode(), "Pete Peer")
+    assert "Assess" not in row
+    assert "Compare" in row
 
 
 def test_indirect_reports_are_grouped_under_their_manager_and_collapsed(client, manager, org):
@@ -87,10 +292,20 @@ def test_team_requires_sign_in(client, db):
 @pytest.mark.parametrize("size", [10, 100])
 def test_team_query_count_does_not_grow_with_the_team(client, framework, manager, size, django_assert_max_num_queries):
     level = framework.levels.get(key="ic-1")
+    ic2 = framework.levels.get(key="ic-2")
     leads = [make_user(f"lead{i}@example.com", f"Lead {i}", manager=manager, level=level) for i in range(size // 10)]
+    people = list(leads)
     for i in range(size - len(leads)):
-        make_user(f"pm{i}@example.com", f"PM {i}", manager=leads[i % len(leads)], level=level)
+        people.append(make_user(f"pm{i}@example.com", f"PM {i}", manager=leads[i % len(leads)], level=level))
+    # Every row has something to show: self-assessments (submitted and draft), manager assessments and verdicts.
+    for number, user in enumerate(people):
+        make_self(user, ic2, SELF_RANKS, status="submitted" if number % 2 else "draft")
+        if number % 3:
+            author = manager if user.person.manager_id == manager.person.pk else user.person.manager.user
+            make_manager(user, author, ic2, MANAGER_RANKS, status="submitted" if number % 3 == 1 else "draft")
     client.force_login(manager)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(13):  # six for the people, seven for their reviews and verdicts
         response = client.get(reverse("team"))
-    assert response.content.decode().count('href="/people/') == size
+    html = response.content.decode()
+    assert html.count('href="/people/') == size
+    assert html.count('<span class="verdict__chip">') == len([n for n in range(size) if n % 3 == 1])

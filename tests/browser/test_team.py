@@ -1,5 +1,6 @@
-"""The people journey in Chromium, on the demo organisation: a manager opens My team and a report's page;
-a peer gets "Page not found" on the same address."""
+"""The people journey in Chromium, on the demo organisation: a manager opens My team (each report's review
+status and verdict) and a report's page; a peer gets "Page not found" on the same address; a PM reads the
+latest outcome shared with them on My pathway."""
 
 import re
 
@@ -23,11 +24,30 @@ def test_manager_opens_team_and_a_report_and_a_peer_gets_404(page, demo, axe, sc
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My team").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My team")
-    expect(page.get_by_role("row", name=re.compile("Ravi Shah"))).to_contain_text("Product Manager")
+    ravi = page.get_by_role("row", name=re.compile("Ravi Shah"))
+    expect(ravi).to_contain_text("Product Manager")
+    # Ravi's 2026 H2 self-assessment is a draft: My team goes by the 2026 H1 review, shared with him.
+    expect(ravi.locator('td[data-label="Self-assessment"]')).to_contain_text("Submitted")
+    expect(ravi.locator('td[data-label="Manager assessment"]')).to_contain_text("Shared")
+    expect(ravi.locator(".verdict__chip")).to_have_text(re.compile("Ready|Nearly|Not yet"))
+    expect(ravi).not_to_contain_text("Draft")
+    bea = page.get_by_role("row", name=re.compile("Bea Carter"))  # her only assessment is a draft: private
+    expect(bea.locator('td[data-label="Self-assessment"]')).to_have_text("Not submitted")
+    expect(bea.locator('td[data-label="Verdict"]')).to_have_text("Not assessed yet")
+    expect(bea.get_by_role("button", name="Assess Bea Carter")).to_be_visible()
+    alex = page.get_by_role("row", name=re.compile("Alex Morgan"))
+    expect(alex.locator('td[data-label="Self-assessment"]')).to_contain_text("Submitted")
+    expect(alex.locator('td[data-label="Manager assessment"]')).to_contain_text("Draft")  # Leo's own
+    expect(alex.get_by_role("link", name="Continue assessment of Alex Morgan")).to_be_visible()
+    expect(page.get_by_role("link", name="See the team heatmap")).to_be_visible()
     axe(page)
     screenshot(page, "team")
 
-    page.get_by_role("link", name="Ravi Shah").click()
+    alex.get_by_role("link", name="Compare Alex Morgan’s ratings").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Alex Morgan")
+    page.go_back()
+
+    page.get_by_role("link", name="Ravi Shah", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ravi Shah")
     expect(page.get_by_role("link", name="Leo Lambert")).to_be_visible()
     ravi_url = page.url
@@ -60,6 +80,22 @@ def test_pm_home_shows_level_manager_and_next_step(page, demo, axe, screenshot, 
     expect(page).to_have_url(re.compile(r"/frameworks/product-tracks/v1/compare/\?from=senior-pm&to=principal-pm$"))
 
 
+def test_pm_home_shows_the_latest_shared_outcome(page, demo, axe, screenshot, sign_in):
+    sign_in(page, "ravi@example.com", DEMO_PASSWORD)
+    outcome = page.get_by_role("region", name="Your latest outcome")
+    expect(outcome).to_contain_text("Leo Lambert assessed you against")
+    expect(outcome).to_contain_text("in the 2026 H1 review cycle")
+    expect(outcome.locator(".verdict__chip")).to_have_text(re.compile("Ready|Nearly|Not yet"))
+    expect(outcome.locator(".verdict__reasons li").first).to_be_visible()
+    expect(outcome.get_by_role("link", name="Promotion report")).to_be_visible()
+    axe(page)
+    screenshot(page, "home-outcome")
+
+    outcome.get_by_role("link", name="See the comparison").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ravi Shah")
+    expect(page.locator("main")).to_contain_text("2026 H1")
+
+
 def test_new_joiner_home_says_the_level_is_not_set(page, demo, axe, screenshot, sign_in):
     sign_in(page, "finn@example.com", DEMO_PASSWORD)
     main = page.locator("main")
@@ -73,9 +109,9 @@ def test_head_of_product_sees_teams_grouped_under_their_managers(page, demo, axe
     sign_in(page, "nadia@example.com", DEMO_PASSWORD)
     page.goto("/team/")
     group = page.locator("details", has_text="Grace Park’s team")
-    expect(group.get_by_role("link", name="Dev Patel")).to_be_hidden()  # collapsed by default
+    expect(group.get_by_role("link", name="Dev Patel", exact=True)).to_be_hidden()  # collapsed by default
     group.locator("summary").click()
-    expect(group.get_by_role("link", name="Dev Patel")).to_be_visible()
+    expect(group.get_by_role("link", name="Dev Patel", exact=True)).to_be_visible()
     axe(page)
     screenshot(page, "team-groups")
 
