@@ -130,8 +130,39 @@ def main():
             measure(f"level page, {size}", get_ok(client, f"{base}levels/t1-l2/"))
             measure(f"compare levels, {size}", get_ok(client, f"{base}compare/?from=t1-l2&to=t2-l3"))
             print()
+        bench_team_pages()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def bench_team_pages():
+    """A head of product with two managers and N reviewed reports: the team and report pages."""
+    from tests.assessments.report_fixtures import make_review
+    from tests.factories import make_framework, make_user
+
+    framework = make_framework(key="bench-team", areas=4, capabilities_per_area=5)
+    ic2, ic3 = framework.levels.get(key="ic-2"), framework.levels.get(key="ic-3")
+    head = make_user("head@bench.example", "Head of Bench", level=framework.levels.get(key="mgr-2"))
+    leads = [
+        make_user(f"lead{i}@bench.example", f"Lead {i}", manager=head, level=framework.levels.get(key="mgr-1"))
+        for i in range(2)
+    ]
+    client = Client()
+    client.force_login(head)
+    self_ranks = {c.key: 3 for c in framework.capabilities.all()}
+    manager_ranks = {**self_ranks, "cap-1-1": 2}
+    made = 0
+    for size in (10, 100):
+        while made < size:
+            report = make_user(f"r{made}@bench.example", f"Report {made}", manager=leads[made % 2], level=ic2)
+            make_review(report, leads[made % 2], ic3, self_ranks, manager_ranks)
+            made += 1
+        one = report.person.pk
+        measure(f"My team, {size} reports", get_ok(client, "/team/"))
+        measure(f"team heatmap, {size} reports", get_ok(client, "/reports/team/"))
+        measure(f"calibration, {size} reports", get_ok(client, "/reports/calibration/"))
+        measure(f"comparison of one report, team of {size}", get_ok(client, f"/reports/people/{one}/compare/"))
+        print()
 
 
 if __name__ == "__main__":

@@ -25,18 +25,6 @@ from tests.factories import make_framework, make_user
 PARTS = (ScaleLevel, CapabilityArea, Capability, Track, Level)
 
 
-@pytest.fixture
-def hr_client(client, hr_admin):
-    sync_hr_admin_permissions()
-    client.force_login(hr_admin)
-    return client
-
-
-@pytest.fixture
-def draft(framework):
-    return framework.new_version()
-
-
 def change_url(framework):
     return reverse("admin:frameworks_framework_change", args=[framework.pk])
 
@@ -470,3 +458,15 @@ def test_hr_admin_adds_a_new_framework_as_a_draft(hr_client, hr_admin, db):
     created = Framework.objects.get(key="design")
     assert (created.version, created.status) == (1, "draft")
     assert created.history.get().history_user == hr_admin
+
+
+def test_reverting_a_draft_from_its_history_is_refused_too(hr_client, draft):
+    record = draft.history.earliest()
+    draft.name = "Product management, reworded"
+    draft.save()
+    url = reverse("admin:frameworks_framework_simple_history", args=[draft.pk, record.history_id])
+    assert hr_client.get(url).status_code == 200
+    response = hr_client.post(url, {"name": "Reverted", "description": "", "source": ""})
+    assert response.status_code == 403
+    draft.refresh_from_db()
+    assert draft.name == "Product management, reworded"

@@ -2,23 +2,14 @@
 
 import json
 
-import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts.roles import sync_hr_admin_permissions
 from frameworks.fileformat import MAX_FILE_BYTES, export_framework
 from frameworks.models import Capability, Expectation, Framework, Level
 
 IMPORT_URL = "admin:frameworks_framework_import"
-
-
-@pytest.fixture
-def hr_client(client, hr_admin):
-    sync_hr_admin_permissions()
-    client.force_login(hr_admin)
-    return client
 
 
 def upload(content, name="framework.yaml"):

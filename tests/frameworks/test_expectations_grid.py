@@ -5,7 +5,6 @@ import re
 import pytest
 from django.urls import reverse
 
-from accounts.roles import sync_hr_admin_permissions
 from frameworks.forms import ExpectationGrid, ExpectationsGridForm, StaleGrid
 from frameworks.models import Expectation, Framework, FrameworkLocked
 from tests.factories import make_framework
@@ -13,18 +12,6 @@ from tests.factories import make_framework
 STALE = (
     "Someone changed these expectations since you opened the grid. Your choices are shown below; review and save again."
 )
-
-
-@pytest.fixture
-def hr_client(client, hr_admin):
-    sync_hr_admin_permissions()
-    client.force_login(hr_admin)
-    return client
-
-
-@pytest.fixture
-def draft(framework):
-    return framework.new_version()
 
 
 def grid_url(framework, track=None):
