@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
@@ -8,6 +9,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+# Also registers the review cycle and assessment admins.
+from assessments.assessment_admin import AuditHistoryMixin
 from assessments.forms import (
     PeopleImportForm,
     PersonAdminForm,
@@ -87,8 +90,27 @@ class ManagerFilter(admin.SimpleListFilter):
         return queryset
 
 
+SUPERUSER_ACCOUNT_MESSAGE = "Only a superuser can change the name or email address of a superuser’s account."
+
+
+def _protect_superuser_account(form_class):
+    """The person form, refusing a change to a superuser's name or email: a new email address and a password
+    reset would hand the account to whoever chose the address."""
+
+    class Form(form_class):
+        def clean(self):
+            cleaned = super().clean()
+            user = self.instance.user
+            for name, stored in (("full_name", user.full_name), ("email", user.email)):
+                if name in cleaned and cleaned[name] != stored:
+                    raise forms.ValidationError(SUPERUSER_ACCOUNT_MESSAGE)
+            return cleaned
+
+    return Form
+
+
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(AuditHistoryMixin, SimpleHistoryAdmin):
     form = PersonAdminForm
     change_list_template = "assessments/admin/person_change_list.html"
     list_display = ("name", "email", "job_title", "level", "manager", "active")
@@ -117,6 +139,12 @@ class PersonAdmin(SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         return self.add_fieldsets if obj is None else self.fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and obj.user.is_superuser and not request.user.is_superuser:
+            return _protect_superuser_account(form)
+        return form
 
     @admin.display(ordering="user__full_name", description="name")
     def name(self, person):
@@ -177,6 +205,14 @@ class PersonAdmin(SimpleHistoryAdmin):
             if user == request.user:
                 self.message_user(request, "You cannot mark yourself as a leaver.", messages.ERROR)
                 return
+            if user.is_superuser and not request.user.is_superuser:
+                self.message_user(
+                    request,
+                    f"Nobody was marked as leaver: {user.full_name} has a superuser account, which only a "
+                    "superuser can close.",
+                    messages.ERROR,
+                )
+                return
         for user in users:
             user.is_active = False
             user.save(update_fields=["is_active"])
@@ -228,6 +264,3 @@ class PersonAdmin(SimpleHistoryAdmin):
             form = PeopleImportForm()
         context["form"] = form
         return TemplateResponse(request, "assessments/admin/import_people.html", context)
-
-
-from assessments import assessment_admin  # noqa: E402, F401  (review cycles and assessments)

@@ -2,10 +2,14 @@
 
 Cycles are made and opened here; opening one (creating it open, switching it to open, or the
 "Open cycle and notify people" action) emails everyone with a level. Assessments are read-only
-here: they are written in the app, and HR sees who changed which rating when.
+here: they are written in the app, and HR sees who changed which rating when, of the assessments
+the app would show them (`Assessment.objects.visible_to`): never someone else's draft, nor a manager
+assessment of themself not yet shared with them. History is an audit trail: it is read, never reverted.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -24,8 +28,39 @@ def _answer(row) -> str:
     return row.scale_level.name if row.scale_level_id else "Not rated"
 
 
+class AuditHistoryMixin:
+    """History pages read the past; they never write it back.
+
+    SIMPLE_HISTORY_REVERT_DISABLED only hides the Revert button: simple-history still saves a posted
+    form, so the POST is refused here.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("History is an audit trail: nothing is reverted from it.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class VisibleOnlyHistoryMixin(AuditHistoryMixin):
+    """History pages only for objects `get_queryset` shows: simple-history would otherwise fall back to
+    the history rows of anything, whatever the queryset leaves out."""
+
+    def _visible(self, request, object_id) -> bool:
+        return self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self._visible(request, object_id):
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not self._visible(request, object_id):
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 @admin.register(ReviewCycle)
-class ReviewCycleAdmin(SimpleHistoryAdmin):
+class ReviewCycleAdmin(AuditHistoryMixin, SimpleHistoryAdmin):
     list_display = ["name", "starts_on", "ends_on", "status", "blind", "assessment_count"]
     list_filter = ["status", "blind"]
     search_fields = ["name"]
@@ -38,6 +73,12 @@ class ReviewCycleAdmin(SimpleHistoryAdmin):
     @admin.display(description="assessments", ordering="assessment_total")
     def assessment_count(self, cycle):
         return cycle.assessment_total
+
+    def has_delete_permission(self, request, obj=None):
+        # A cycle that holds assessments is part of their record (and PROTECTed); an empty one may go.
+        if obj is not None and ReviewCycle.objects.filter(pk=obj.pk, assessments__isnull=False).exists():
+            return False
+        return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         was_open = change and ReviewCycle.objects.filter(pk=obj.pk, status=ReviewCycle.Status.OPEN).exists()
@@ -95,7 +136,7 @@ class RatingInline(admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(SimpleHistoryAdmin):
+class AssessmentAdmin(VisibleOnlyHistoryMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "kind", "subject", "author", "level", "cycle", "status", "updated_at"]
     list_filter = ["status", "kind", "cycle"]
     list_select_related = ["subject__user", "author__user", "level", "cycle"]
@@ -114,7 +155,18 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         # Written in the app, where the rules (drafts, submission, concurrency) hold; HR reads here.
         return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
 
+    def get_queryset(self, request):
+        queryset = Assessment.objects.visible_to(request.user).with_related()
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
     @admin.display(description="rating changes, newest first")
@@ -148,7 +200,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(SimpleHistoryAdmin):
+class RatingAdmin(VisibleOnlyHistoryMixin, SimpleHistoryAdmin):
     """Each rating's own history page (linked from the assessment); ratings are changed in the app."""
 
     list_display = ["__str__", "assessment", "revision", "updated_at"]
@@ -165,5 +217,14 @@ class RatingAdmin(SimpleHistoryAdmin):
     ]
     fields = readonly_fields
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(assessment__in=Assessment.objects.visible_to(request.user))
+
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -19,7 +19,15 @@ from django.views.decorators.http import require_POST
 
 from assessments import notifications
 from assessments.access import get_person_for_user, is_manager_of, person_of
-from assessments.assessment_access import can_return, get_assessment_for_user, hidden_by_blind_cycle, require_author
+from assessments.assessment_access import (
+    can_return,
+    get_assessment_for_user,
+    hidden_by_blind_cycle,
+    no_longer_manages,
+    no_longer_manages_message,
+    require_author,
+    visible_counterpart,
+)
 from assessments.assessment_forms import (
     NOT_APPLICABLE,
     DetailsForm,
@@ -108,7 +116,8 @@ def _page_context(request, assessment: Assessment, can_edit: bool, *, typed=None
     expectations = list(assessment.expectations())
     ratings = {rating.capability_id: rating for rating in assessment.ratings.select_related("scale_level")}
     scale_levels = list(ScaleLevel.objects.filter(framework_id=assessment.level.framework_id))
-    counterpart = assessment.counterpart()
+    # The other side only as far as this viewer may see it: a draft or unshared one is as good as absent.
+    counterpart = visible_counterpart(user, assessment)
     is_author = assessment.author.user_id == user.pk
     hide_ratings = hidden_by_blind_cycle(user, assessment, counterpart)
 
@@ -144,6 +153,8 @@ def _page_context(request, assessment: Assessment, can_edit: bool, *, typed=None
         area = expectation.capability.area
         areas.setdefault(area.pk, Area(area)).rows.append(row)
 
+    # An author who may edit still manages the person: only ask the reporting lines otherwise.
+    no_longer_manager = not can_edit and no_longer_manages(user, assessment)
     viewer = person_of(user)
     if details is not None:  # a refused save: show what was typed
         details_values = {
@@ -175,7 +186,13 @@ def _page_context(request, assessment: Assessment, can_edit: bool, *, typed=None
         "details_error": errors.get("details", ""),
         "can_return": can_return(user, assessment),
         "return_form": ReturnForm(),
-        "can_share": is_author and assessment.is_manager_assessment and assessment.status == "submitted",
+        "no_longer_manager": no_longer_manages_message(assessment) if no_longer_manager else "",
+        "can_share": (
+            is_author
+            and assessment.is_manager_assessment
+            and assessment.status == "submitted"
+            and not no_longer_manager
+        ),
         "can_assess": (
             assessment.kind == Assessment.Kind.SELF
             and assessment.is_submitted
@@ -209,6 +226,18 @@ def _subject_for_start(request, me: Person) -> Person:
     return subject
 
 
+def _already_started_message(user, assessment: Assessment) -> str:
+    """Someone else's manager assessment is in the way: who and how far only if this viewer may see it."""
+    subject = assessment.subject
+    where = f"{assessment.level.name}{' in ' + assessment.cycle.name if assessment.cycle else ''}"
+    if Assessment.objects.visible_to(user).filter(pk=assessment.pk).exists():
+        return f"{assessment.author.name} is already assessing {subject.name} against {where}."
+    return (
+        f"Another manager has already started the manager assessment of {subject.name} against {where}, "
+        "so you can’t start a second one."
+    )
+
+
 def start(request):
     """GET: choose a level and cycle. POST: start (or reopen) the assessment and go to it."""
     me = person_of(request.user)
@@ -227,11 +256,7 @@ def start(request):
                 form.add_error(None, error)
             else:
                 if assessment.author_id != me.pk:
-                    messages.error(
-                        request,
-                        f"{assessment.author.name} is already assessing {subject.name} against "
-                        f"{assessment.level.name}{' in ' + assessment.cycle.name if assessment.cycle else ''}.",
-                    )
+                    messages.error(request, _already_started_message(request.user, assessment))
                     return redirect("assessments:person", subject.pk)
                 if created:
                     messages.success(request, "Started. Your answers save as you go.")
@@ -259,8 +284,7 @@ def detail(request, pk):
 
     action = request.POST.get("action", "save")
     if not can_edit:
-        if assessment.author.user_id != request.user.pk:
-            raise PermissionDenied("You can read this assessment but not change it.")
+        require_author(request.user, assessment)
         if action == "submit":  # a second click on Submit: it is submitted already
             messages.info(request, f"This {assessment.get_kind_display().lower()} has already been submitted.")
         else:
@@ -345,8 +369,8 @@ def check(request, pk):
 def save_rating(request, pk, capability_pk):
     """Autosave one capability (htmx). Answers a small partial: the save state, the new revision, the progress."""
     assessment, can_edit = get_assessment_for_user(request.user, pk)
-    if not can_edit and assessment.author.user_id != request.user.pk:
-        raise PermissionDenied("You can read this assessment but not change it.")
+    if not can_edit:
+        require_author(request.user, assessment)
     rating = get_object_or_404(
         Rating.objects.select_related("capability", "scale_level"), assessment=assessment, capability_id=capability_pk
     )
@@ -402,8 +426,8 @@ def save_rating(request, pk, capability_pk):
 def save_details(request, pk):
     """Autosave the overall comment, recommendation and rationale (htmx)."""
     assessment, can_edit = get_assessment_for_user(request.user, pk)
-    if not can_edit and assessment.author.user_id != request.user.pk:
-        raise PermissionDenied("You can read this assessment but not change it.")
+    if not can_edit:
+        require_author(request.user, assessment)
     if not request.htmx:
         return redirect(f"{assessment.get_absolute_url()}#overall")
     partial = "assessments/includes/assessment_details_state.html"

@@ -353,7 +353,11 @@ def _team(request):
         {(person.level.track.key, person.level.track.name) for person in people if person.level_id},
         key=lambda track: track[1],
     )
-    cycles = list(ReviewCycle.objects.filter(assessments__subject__in=people).distinct().order_by("-starts_on"))
+    # Only cycles with submitted work this viewer may see: someone's draft must not show through the filter.
+    visible = Assessment.objects.visible_to(request.user).filter(
+        subject__in=people, status__in=[Assessment.Status.SUBMITTED, Assessment.Status.SHARED]
+    )
+    cycles = list(ReviewCycle.objects.filter(assessments__in=visible).distinct().order_by("-starts_on"))
     form = TeamFilterForm(
         request.GET or None,
         managers=managers if request.user.is_hr_admin or len(managers) > 1 else (),

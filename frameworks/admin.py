@@ -77,8 +77,12 @@ class LockedVersionMixin:
             return HttpResponseRedirect(request.path)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # simple-history accepts a revert from anyone who may view; a locked version cannot be reverted.
-        if request.method == "POST" and not self.has_change_permission(request, self.get_object(request, object_id)):
+        # simple-history saves a posted revert even with the button hidden (SIMPLE_HISTORY_REVERT_DISABLED),
+        # and from anyone who may view; a locked version cannot be reverted either.
+        if request.method == "POST" and (
+            self.revert_disabled(request)
+            or not self.has_change_permission(request, self.get_object(request, object_id))
+        ):
             raise PermissionDenied
         try:
             return super().history_form_view(request, object_id, version_id, extra_context)

@@ -111,6 +111,9 @@ STORAGES = {
     },
 }
 
+# History is an audit trail: read in the admin, never reverted from it (the admins also refuse the POST).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -195,3 +195,33 @@ def test_assessment_page_query_count_is_flat_from_10_to_60_capabilities(client, 
         assert response.context["total"] == size
         counts.append(len(queries))
     assert counts[0] == counts[1] <= MAX_PAGE_QUERIES, counts
+
+
+def _without_csrf(html):
+    return re.sub(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]*"', "", html)
+
+
+def test_another_managers_draft_does_not_show_through_a_blind_self_assessment_page(client, pm, manager, framework):
+    director = make_user("dara@example.com", "Dara Director", level=level(framework, "mgr-2"))
+    manager.person.manager = director.person
+    manager.person.save()
+    cycle = make_cycle(blind=True)
+    target = level(framework, "ic-3")
+    theirs = submitted(pm, pm, target, cycle)
+    client.force_login(director)
+    before = _without_csrf(client.get(page_url(theirs)).content.decode())
+    start(pm, manager, target, cycle)  # Maya's draft: hers alone
+    after = _without_csrf(client.get(page_url(theirs)).content.decode())
+    assert after == before
+    assert "Submit your own assessment" not in after
+
+
+def test_the_author_of_the_draft_beside_a_blind_self_assessment_is_told_to_submit_it(client, pm, manager, framework):
+    cycle = make_cycle(blind=True)
+    target = level(framework, "ic-3")
+    theirs = submitted(pm, pm, target, cycle)
+    start(pm, manager, target, cycle)
+    client.force_login(manager)
+    html = client.get(page_url(theirs)).content.decode()
+    assert "Submit your own assessment of Priya Product to see them." in html
+    assert "Open your assessment of Priya Product" in html

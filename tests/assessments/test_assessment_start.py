@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Assessment, ReviewCycle
-from tests.assessments.assessment_helpers import level, make_cycle
+from tests.assessments.assessment_helpers import level, make_cycle, rate_all, start, submitted
 from tests.factories import make_framework, make_user
 
 START = reverse("assessments:start")
@@ -137,8 +137,40 @@ def test_assessment_started_by_another_manager_is_not_taken_over(client, pm, man
     Assessment.start(subject=pm.person, author=director.person, level=level(framework, "ic-3"))
     client.force_login(manager)
     response = client.post(START, {"subject": pm.person.pk, "cycle": "none"}, follow=True)
-    assert b"Dara Director is already assessing Priya Product" in response.content
+    assert (
+        "Another manager has already started the manager assessment of Priya Product against IC level 3, "
+        "so you can’t start a second one." in response.content.decode()
+    )
     assert Assessment.objects.get().author == director.person
+
+
+def test_starting_beside_someone_elses_draft_does_not_say_whose_it_is(client, pm, manager, framework):
+    director = make_user("dara@example.com", "Dara Director", level=level(framework, "mgr-2"))
+    manager.person.manager = director.person
+    manager.person.save()
+    cycle = make_cycle()
+    target = level(framework, "ic-3")
+    draft = rate_all(start(pm, manager, target, cycle), evidence="Notes only Maya has seen.")
+    client.force_login(director)
+    response = client.post(START, {"subject": pm.person.pk, "level": target.pk, "cycle": cycle.pk}, follow=True)
+    [message] = [str(message) for message in response.context["messages"]]
+    assert message == (
+        "Another manager has already started the manager assessment of Priya Product against IC level 3 in 2026 H2, "
+        "so you can’t start a second one."
+    )
+    assert "Notes only Maya has seen." not in response.content.decode()
+    assert Assessment.objects.get() == draft
+
+
+def test_starting_beside_a_submitted_manager_assessment_names_its_author(client, pm, manager, framework):
+    director = make_user("dara@example.com", "Dara Director", level=level(framework, "mgr-2"))
+    manager.person.manager = director.person
+    manager.person.save()
+    target = level(framework, "ic-3")
+    submitted(pm, manager, target)
+    client.force_login(director)
+    response = client.post(START, {"subject": pm.person.pk, "level": target.pk, "cycle": "none"}, follow=True)
+    assert "Maya Manager is already assessing Priya Product against IC level 3." in response.content.decode()
 
 
 def test_start_refuses_get_of_nonsense_subject(client, pm, framework):

@@ -285,3 +285,47 @@ def test_person_pages_in_the_admin_group_levels_by_framework_and_link_the_accoun
     change = client.get(change_url(pm)).content.decode()
     assert reverse("admin:accounts_user_change", args=[pm.pk]) in change
     assert "Active: can sign in." in change
+
+
+def _superuser():
+    return User.objects.create_superuser(email="root@example.com", password="a long passphrase", full_name="Rowan Root")
+
+
+def test_person_form_refuses_changing_a_superusers_name_or_email(client, hr_admin):
+    root = _superuser()
+    client.force_login(hr_admin)
+    for changes in ({"email": "hana.too@example.com"}, {"full_name": "Rowan Renamed"}):
+        data = {"full_name": "Rowan Root", "email": "root@example.com", "job_title": "", "level": "", "manager": ""}
+        response = client.post(change_url(root), {**data, **changes})
+        assert response.status_code == 200
+        assert "Only a superuser can change the name or email address of a superuser’s account." in (
+            response.content.decode()
+        )
+    root.refresh_from_db()
+    assert (root.email, root.full_name) == ("root@example.com", "Rowan Root")
+
+
+def test_hr_still_places_a_superuser_in_the_organisation_and_a_superuser_renames_them(client, hr_admin, manager):
+    root = _superuser()
+    client.force_login(hr_admin)
+    data = {"full_name": "Rowan Root", "email": "root@example.com", "job_title": "CTO", "level": ""}
+    assert client.post(change_url(root), {**data, "manager": manager.person.pk}).status_code == 302
+    assert Person.objects.get(user=root).manager == manager.person
+    client.force_login(root)
+    assert client.post(change_url(root), {**data, "email": "rowan@example.com", "manager": ""}).status_code == 302
+    root.refresh_from_db()
+    assert root.email == "rowan@example.com"
+
+
+def test_hr_cannot_mark_a_superuser_as_leaver(client, hr_admin, pm):
+    root = _superuser()
+    client.force_login(hr_admin)
+    response = client.post(
+        reverse(CHANGELIST),
+        {"action": "mark_as_leaver", "_selected_action": [pm.person.pk, root.person.pk]},
+        follow=True,
+    )
+    assert "Nobody was marked as leaver: Rowan Root has a superuser account" in response.content.decode()
+    root.refresh_from_db()
+    pm.refresh_from_db()
+    assert root.is_active and pm.is_active

@@ -1,12 +1,14 @@
 """The team heatmap: each report's latest agreed (or manager) rating against their target level."""
 
 import csv
+import datetime
 import io
 
 import pytest
 from django.urls import reverse
 
-from tests.assessments.report_fixtures import NA, agree, make_cycle, make_review
+from assessments.models import Assessment
+from tests.assessments.report_fixtures import NA, agree, make_cycle, make_review, make_self, set_status
 from tests.factories import make_framework, make_user
 
 
@@ -145,3 +147,20 @@ def test_verdict_reasons_name_capabilities_in_the_frameworks_order(client, manag
     assert row.readiness.reasons[0] == (
         "4 capabilities below IC level 3: Capability 1.1, Capability 1.2, Capability 2.1, Capability 2.2"
     )
+
+
+def test_cycle_filter_lists_only_cycles_with_submitted_work_the_viewer_may_see(client, manager, pm, hr_admin, ic3):
+    drafts_only = make_cycle("2026 H2", start=datetime.date(2026, 7, 1))
+    make_self(pm, ic3, {}, cycle=drafts_only, status="draft")
+    reviewed = make_cycle()
+    make_review(pm, manager, ic3, None, dict.fromkeys(["cap-1-1", "cap-1-2", "cap-2-1", "cap-2-2"], 3), cycle=reviewed)
+
+    def cycle_names(user):
+        client.force_login(user)
+        response = client.get(reverse("reports:team") + f"?manager={manager.person.pk}")
+        return [name for value, name in response.context["form"].fields["cycle"].choices if value]
+
+    assert cycle_names(manager) == ["2026 H1"]
+    assert cycle_names(hr_admin) == ["2026 H1"]
+    set_status(Assessment.objects.get(cycle=drafts_only), Assessment.Status.SUBMITTED)
+    assert cycle_names(manager) == ["2026 H2", "2026 H1"]

@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from assessments.models import Assessment, Rating
-from tests.assessments.assessment_helpers import level, make_cycle, submitted
+from tests.assessments.assessment_helpers import level, make_cycle, start, submitted
+from tests.factories import make_user
 
 MAX_TABS = 250
 
@@ -286,3 +287,23 @@ def test_without_javascript_the_plain_form_saves_and_submits(browser, live_serve
     expect(page.get_by_text("Your self-assessment has been submitted")).to_be_visible()
     assert Assessment.objects.get(pk=assessment.pk).status == "submitted"
     context.close()
+
+
+def test_a_former_manager_reads_their_draft_with_a_notice_and_no_form(
+    page, pm, manager, framework, password, axe, screenshot
+):
+    target = level(framework, "ic-3")
+    mine = start(pm, manager, target)
+    new_manager = make_user("omar@example.com", "Omar Other", level=level(framework, "mgr-1"))
+    pm.person.manager = new_manager.person
+    pm.person.save()
+
+    sign_in_by_keyboard(page, "maya@example.com", password)
+    page.goto(mine.get_absolute_url())
+    expect(
+        page.get_by_text("You no longer manage Priya Product, so this assessment can’t be changed or shared.")
+    ).to_be_visible()
+    assert page.locator("#assessment-form").count() == 0
+    assert page.get_by_role("button", name=re.compile("Submit|Save|Share")).count() == 0
+    axe(page)
+    shot(screenshot, page, "assessment-no-longer-manager")
