@@ -60,9 +60,11 @@
     var retry = block.querySelector(".save-state__retry");
     if (!retry) return;
     if (document.activeElement === retry) {
-      // Keep the keyboard in this capability rather than dropping it to the top of the page.
-      var field = block.querySelector("textarea") || block.querySelector("input:checked");
-      if (field) field.focus();
+      // Keep the keyboard in this capability rather than dropping it to the top of the page. Focus the
+      // capability itself, not its evidence box: the Enter that pressed Retry may still be arriving, and
+      // in a text box it would type a new line.
+      block.setAttribute("tabindex", "-1");
+      block.focus();
     }
     retry.remove();
   });

@@ -242,6 +242,8 @@ def test_failed_and_stale_saves_say_so_and_keep_the_text(page, pm, framework, pa
     expect(page.locator(f"#save-{capability.pk}")).to_contain_text("Saved at")
     wait_for_saves(page)
     assert Rating.objects.get(assessment=assessment, capability=capability).evidence == "Typed while offline."
+    # The Enter that pressed Retry must not reach the evidence box as a new line.
+    expect(page.locator(f"#r{capability.pk}-evidence")).to_have_value("Typed while offline.")
 
     # Another tab saves this capability first: this tab's save is refused, and its text stays on the page.
     other = page.context.new_page()
