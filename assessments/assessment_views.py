@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -550,26 +550,35 @@ def person_assessments(request, pk):
 
 
 def home_assessments(me: Person) -> dict:
-    """What My pathway shows about assessments: the self-assessment to continue, and, for a manager,
-    the direct reports' submitted self-assessments still waiting for a manager assessment.
+    """What My pathway shows about assessments: the self-assessment to continue (a draft, or one returned for
+    changes), else the one already submitted in the current review; and, for a manager, the direct reports'
+    submitted self-assessments still waiting for a manager assessment.
 
     One query, and one more only when something waits for review.
     """
+    # The current review is the one a one-click start would open: the open cycle's, or outside cycles
+    # when no cycle is open.
+    current_review = Q(cycle__status=ReviewCycle.Status.OPEN) | (
+        Q(cycle__isnull=True) & ~Exists(ReviewCycle.objects.filter(status=ReviewCycle.Status.OPEN))
+    )
     rows = list(
         Assessment.objects.filter(kind=Assessment.Kind.SELF)
         .filter(
             Q(subject=me, status__in=Assessment.EDITABLE_STATUSES)
+            | (Q(subject=me, status=Assessment.Status.SUBMITTED) & current_review)
             | (
                 Q(subject__manager=me, subject__user__is_active=True, status=Assessment.Status.SUBMITTED)
                 # A closed cycle's self-assessment can no longer be answered with a manager assessment.
                 & (Q(cycle__isnull=True) | Q(cycle__status=ReviewCycle.Status.OPEN))
             )
         )
-        .select_related("subject__user", "level", "cycle")
+        .select_related("subject__user", "level", "cycle", "returned_by__user")
         .with_progress()
         .order_by("-updated_at", "-pk")
     )
-    draft = next((row for row in rows if row.subject_id == me.pk), None)
+    mine = [row for row in rows if row.subject_id == me.pk]
+    draft = next((row for row in mine if row.is_editable), None)
+    submitted = None if draft else next(iter(mine), None)
     waiting = sorted((row for row in rows if row.subject_id != me.pk), key=lambda row: (row.submitted_at, row.pk))
     if waiting:
         reviewed = set(
@@ -580,4 +589,4 @@ def home_assessments(me: Person) -> dict:
             ).values_list("subject_id", "level_id", "cycle_id")
         )
         waiting = [a for a in waiting if (a.subject_id, a.level_id, a.cycle_id) not in reviewed]
-    return {"draft": draft, "waiting": waiting}
+    return {"draft": draft, "submitted": submitted, "waiting": waiting}

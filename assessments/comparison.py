@@ -26,10 +26,14 @@ from frameworks.models import Expectation, Framework, Level, ScaleLevel
 
 SUBMITTED = (Assessment.Status.SUBMITTED, Assessment.Status.SHARED)
 
+# Each row sits in exactly one group. A disagreement that is also below expectation stays under
+# Disagreements (it needs the discussion first) and is named again in the Below expectation group,
+# so that group's count matches the verdict's "N capabilities below …".
 GROUPS = [
     ("disagreements", "Disagreements", "Where the self rating and the manager rating differ."),
     ("below", "Below expectation", "Rated below what the target level expects."),
-    ("meets", "Meets or exceeds", "At or above what the target level expects, or not asked there."),
+    ("meets", "Meets or exceeds", "At or above what the target level expects, not asked there, or not applicable."),
+    ("unrated", "Not rated yet", "No rating counts here yet; Ready needs every capability the target asks for rated."),
 ]
 
 
@@ -146,11 +150,21 @@ class Row:
         return f"{steps} above" if gap > 0 else f"{steps} below"
 
     @property
+    def below(self) -> bool:
+        return self.gap is not None and self.gap < 0
+
+    @property
+    def rated(self) -> bool:
+        return _is_rated(self.effective_answer)
+
+    @property
     def group(self) -> str:
         if self.disagreement:
             return "disagreements"
-        if self.gap is not None and self.gap < 0:
+        if self.below:
             return "below"
+        if not self.rated:
+            return "unrated"
         return "meets"
 
     @property
@@ -208,6 +222,19 @@ class Comparison:
     @property
     def disagreement_count(self) -> int:
         return sum(1 for row in self.rows if row.disagreement)
+
+    @property
+    def below_count(self) -> int:
+        """Every capability below the target, wherever its row is listed (the verdict counts the same)."""
+        return sum(1 for row in self.rows if row.below)
+
+    @property
+    def below_among_disagreements(self) -> list[Row]:
+        return [row for row in self.rows if row.below and row.disagreement]
+
+    @property
+    def rated_count(self) -> int:
+        return sum(1 for row in self.rows if row.rated)
 
     @property
     def agreed_count(self) -> int:

@@ -97,7 +97,8 @@ class Standing:
 @dataclass
 class Readiness:
     verdict: Verdict
-    reasons: list[str]
+    reasons: list[str]  # one line per distinct reason, each capability named once
+    headline: str  # the first reason without names, for tight spaces (the team heatmap)
     target_name: str
     current_name: str | None
     asked: int = 0  # capabilities the target asks for, not counting "not applicable"
@@ -141,6 +142,32 @@ def _names(names: list[str]) -> str:
     return ", ".join(names)
 
 
+def _by_steps(names: list[str], gaps: dict[str, int], allowed: int) -> str:
+    """ ": A, B" or, when some are further below than Ready allows, the names grouped by steps, furthest first."""
+    if all(gaps[name] <= allowed for name in names):
+        return f": {_names(names)}"
+    parts = []
+    for steps in sorted({gaps[name] for name in names}, reverse=True):
+        note = f" (Ready allows {allowed})" if steps > allowed and not parts else ""
+        parts.append(f"by {_steps(steps)}{note}: {_names([name for name in names if gaps[name] == steps])}")
+    return ", " + "; ".join(parts)
+
+
+def _current_reason(below_current: list[str], below_target: list[str], current_name: str) -> tuple[str, str]:
+    """Below the current level, naming only those the line on the target has not named already."""
+    also = [name for name in below_current if name in below_target]
+    others = [name for name in below_current if name not in below_target]
+    level = f"the current level, {current_name}"
+    if not others:
+        if len(below_target) == 1:
+            return f"It is also below {level}", f"It is also below {level}"
+        count = f"All {len(also)}" if len(also) == len(below_target) else f"{len(also)} of these"
+        return f"{count} also below {level}", f"{count} {'is' if len(also) == 1 else 'are'} also below {level}"
+    headline = f"{_plural(len(below_current), 'capability', 'capabilities')} below {level}"
+    tail = f", and {len(also)} of those named above" if also else ""
+    return headline, f"{headline}: {_names(others)}{tail}"
+
+
 def assess(standings: list[Standing], rule: Rule, target_name: str, current_name: str | None = None) -> Readiness:
     """The verdict and its reasons for one person against one target level."""
     target_asked = [s for s in standings if s.expected_target is not None and not s.not_applicable]
@@ -173,37 +200,34 @@ def assess(standings: list[Standing], rule: Rule, target_name: str, current_name
     else:
         verdict = Verdict.NOT_YET
 
-    reasons: list[str] = []
+    reasons: list[tuple[str, str]] = []  # (headline, full reason): one per distinct reason, each name once
+    below_names = [s.name for s in below_target]
     if below_target:
-        noun = _plural(len(below_target), "capability", "capabilities")
-        reasons.append(f"{noun} below {target_name}: {_names([s.name for s in below_target])}")
+        headline = f"{_plural(len(below_target), 'capability', 'capabilities')} below {target_name}"
+        reasons.append((headline, f"{headline}{_by_steps(below_names, gaps, rule.max_steps_below)}"))
     if rule.requires_current_level and below_current and current_name:
-        noun = _plural(len(below_current), "capability", "capabilities")
-        reasons.append(f"{noun} below the current level, {current_name}: {_names(below_current)}")
-    for name in too_far:
-        reasons.append(
-            f"{name} is {_steps(gaps[name])} below {target_name}; Ready allows at most {_steps(rule.max_steps_below)}"
-        )
+        reasons.append(_current_reason(below_current, below_names, current_name))
     if unrated:
-        reasons.append(f"{_plural(len(unrated), 'capability', 'capabilities')} not rated: {_names(unrated)}")
+        headline = f"{_plural(len(unrated), 'capability', 'capabilities')} not rated yet"
+        reasons.append((headline, f"{headline}: {_names(unrated)}"))
     if asked:
         share = round(100 * len(met) / asked)
-        share_reason = (
-            f"Meets {len(met)} of {asked} expectations of {target_name} ({share}%; Ready needs {rule.target_share}%)"
-        )
+        headline = f"Meets {len(met)} of {asked} expectations of {target_name}"
+        share_reason = (headline, f"{headline} ({share}%; Ready needs {rule.target_share}%)")
     else:
-        share_reason = f"{target_name} asks for no capability that applies"
+        share_reason = (f"{target_name} asks for no capability that applies",) * 2
     if verdict == Verdict.READY:
         # What makes it Ready comes first; anything still below follows.
         reasons.insert(0, share_reason)
         if rule.requires_current_level and current_name:
-            reasons.insert(1, f"Meets every expectation of the current level, {current_name}")
+            reasons.insert(1, (f"Meets every expectation of the current level, {current_name}",) * 2)
     else:
         reasons.append(share_reason)
 
     return Readiness(
         verdict=verdict,
-        reasons=reasons,
+        reasons=[full for _, full in reasons],
+        headline=reasons[0][0],
         target_name=target_name,
         current_name=current_name,
         asked=asked,

@@ -348,16 +348,21 @@ class Calibration:
     readiness: list[LevelReadiness]
 
 
+def can_see_calibration(user) -> bool:
+    """Calibration is for HR admins and for managers of managers (someone who reports to them has reports)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_hr_admin or Person.objects.filter(manager__manager__user=user).exists()
+
+
 def get_calibration_scope_for_user(user) -> tuple[Person, list[int] | None]:
     """(the viewer, subject ids in scope): None (everyone) for HR; a head's whole subtree; 404 for anyone else."""
+    if not can_see_calibration(user):
+        raise Http404("Calibration is for HR and for managers of managers.")
     me = person_of(user)
     if user.is_hr_admin:
         return me, None
-    tree = ReportingTree.load()
-    reports = tree.reports_of.get(me.pk, [])
-    if not any(tree.reports_of.get(report) for report in reports):
-        raise Http404("Calibration is for HR and for managers of managers.")
-    return me, tree.below(me.pk)
+    return me, ReportingTree.load().below(me.pk)
 
 
 def _stats(manager, diffs_expected, diffs_self, people) -> RaterStats:

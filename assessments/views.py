@@ -1,9 +1,7 @@
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.shortcuts import render
-from django.urls import reverse
 
 from assessments.access import get_person_for_user, person_of
 from assessments.assessment_access import hidden_by_blind_cycle
@@ -204,12 +202,8 @@ def team_statuses(user, viewer: Person, people: list[Person]) -> dict[int, TeamS
             start_fields["level"] = target.pk
         if current is not None and (current.cycle is None or current.cycle.is_open):
             start_fields["cycle"] = current.cycle_id or NO_CYCLE
-        if current is not None:
-            compare_url = report_url("compare", person, current.level, current.cycle)
-        elif target is not None:
-            compare_url = f"{reverse('reports:compare', args=[person.pk])}?{urlencode({'level': target.pk})}"
-        else:
-            compare_url = None
+        # Only an assessment gives something to compare: without one the comparison would be empty.
+        compare_url = report_url("compare", person, current.level, current.cycle) if current is not None else None
         statuses[person.pk] = TeamStatus(
             target=target,
             target_is_next=current is None,

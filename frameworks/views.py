@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
-from frameworks.comparison import compare_levels, diff_versions
+from frameworks.comparison import Change, compare_levels, diff_versions
 from frameworks.models import Capability, Expectation, Framework, Level, Track
 
 # One query per table, whatever the framework's size.
@@ -61,6 +61,23 @@ def _admin_change_url(framework) -> str | None:
         return None
 
 
+def _hr_actions(user, framework) -> dict[str, str]:
+    """The admin's URLs for HR's buttons on the framework page (the admin does the work); empty for anyone else."""
+    if not getattr(user, "is_hr_admin", False):
+        return {}
+    names = {
+        "grid": ("frameworks_framework_expectations", [framework.pk]),
+        "publish": ("frameworks_framework_publish", [framework.pk]),
+        "new_version": ("frameworks_framework_new_version", [framework.pk]),
+        "export_yaml": ("frameworks_framework_export", [framework.pk, "yaml"]),
+        "export_json": ("frameworks_framework_export", [framework.pk, "json"]),
+    }
+    try:
+        return {key: reverse(f"admin:{name}", args=args) for key, (name, args) in names.items()}
+    except NoReverseMatch:
+        return {}
+
+
 def _versions_context(user, framework) -> dict:
     """The other versions of this framework the reader may see, and the published one."""
     versions = list(
@@ -77,6 +94,10 @@ def _versions_context(user, framework) -> dict:
         "previous_version": earlier[0] if earlier else None,
         "is_hr_admin": getattr(user, "is_hr_admin", False),
         "admin_url": _admin_change_url(framework),
+        "hr_actions": _hr_actions(user, framework),
+        "existing_draft": next(
+            (v for v in versions if v.status == Framework.Status.DRAFT and v.pk != framework.pk), None
+        ),
     }
 
 
@@ -401,6 +422,20 @@ def level_detail(request, key, version, level_key):
     return render(request, "frameworks/level.html", context)
 
 
+def short_change(row) -> str:
+    """The change in a few words; the bars beside it already name both mastery levels."""
+    steps = abs(row.steps)
+    unit = "step" if steps == 1 else "steps"
+    return {
+        Change.NEW: "New",
+        Change.RAISED_MORE: f"Rises {steps} {unit}",
+        Change.RAISED: f"Rises {steps} {unit}",
+        Change.UNCHANGED: "Same",
+        Change.LOWERED: f"Drops {steps} {unit}",
+        Change.DROPPED: "No longer asked",
+    }[row.change]
+
+
 def compare(request, key, version):
     framework = get_framework_for_user(request.user, key, version)
     ladders = _levels_by_track(framework)
@@ -441,6 +476,17 @@ def compare(request, key, version):
         "from_value": from_level.key if from_level else from_value,
         "to_value": to_level.key if to_level else to_value,
         "comparison": comparison,
+        "rows_by_group": [
+            (kind, heading, [(row, short_change(row)) for row in rows]) for kind, heading, rows in comparison.groups()
+        ]
+        if comparison
+        else [],
+        # The next step: assess yourself against the level you are reading about (only a published one).
+        "assess_level": (
+            to_level
+            if comparison and framework.status == Framework.Status.PUBLISHED and to_level.key != reader_key
+            else None
+        ),
         "problems": problems,
         "scale_length": _scale_length(framework),
     }

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.assessments.assessment_helpers import level, make_cycle, page_url, rate_all, start, submitted
 from tests.factories import make_framework, make_user
 
-MAX_PAGE_QUERIES = 16
+MAX_PAGE_QUERIES = 17  # 16 + the navigation's "Calibration" check
 
 
 def test_page_shows_each_asked_capability_with_what_the_level_expects(client, pm, framework):
@@ -37,6 +37,43 @@ def test_page_shows_each_asked_capability_with_what_the_level_expects(client, pm
     assert 'hx-trigger="change, input delay:800ms"' in html
     assert f'<form method="post" action="/assessments/{assessment.pk}/" id="assessment-form"' in html
     assert 'name="action" value="submit"' in html
+
+
+def sticky_bar(html) -> str:
+    bar = re.search(r'<div class="assessment-bar">(.*?)<div id="assessment-progress"', html, re.S).group(1)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", bar)).strip()
+
+
+def test_sticky_bar_says_who_against_which_level_and_cycle(client, pm, manager, framework):
+    cycle = make_cycle("2026 H2")
+    mine = start(pm, manager, level(framework, "ic-3"), cycle)
+    client.force_login(manager)
+    html = client.get(page_url(mine)).content.decode()
+    assert sticky_bar(html).startswith("Priya Product · against IC level 3 · 2026 H2 Draft started")
+    assert re.search(r'<div class="assessment-bar">.*?id="assessment-progress".*?0 of 4 rated', html, re.S)
+
+
+def test_sticky_bar_says_when_an_assessment_is_outside_cycles(client, pm, framework):
+    assessment = start(pm, pm, level(framework, "ic-3"))
+    client.force_login(pm)
+    assert "Priya Product · against IC level 3 · outside cycles" in sticky_bar(
+        client.get(page_url(assessment)).content.decode()
+    )
+
+
+def test_evidence_hint_names_the_expected_level_only_when_a_higher_rating_exists(client, pm, framework):
+    client.force_login(pm)
+    below_top = start(pm, pm, level(framework, "ic-3"))  # expects Practitioner, 3 of 4
+    html = client.get(page_url(below_top)).content.decode()
+    assert html.count("Needed for a rating above Practitioner.") == 4
+    assert html.count("A rating above what the level expects needs evidence.") == 1
+    cap = framework.capabilities.get(key="cap-1-1")
+    assert f'aria-describedby="r{cap.pk}-evidence-hint"' in html
+
+    at_top = start(pm, pm, level(framework, "mgr-2"))  # expects Expert, the top of the scale
+    html = client.get(page_url(at_top)).content.decode()
+    assert "Needed for a rating above" not in html
+    assert "-evidence-hint" not in html
 
 
 def test_capabilities_not_asked_at_the_level_are_not_part_of_the_assessment(client, pm, framework):

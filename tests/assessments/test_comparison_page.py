@@ -72,9 +72,67 @@ def test_disagreements_come_first_then_below_expectation_then_meets(client, mana
         ("disagreements", ["cap-1-2"]),
         ("below", ["cap-2-1"]),
         ("meets", ["cap-1-1", "cap-2-2"]),
+        ("unrated", []),
     ]
     body = response.content.decode()
     assert body.index("Disagreements") < body.index("Below expectation") < body.index("Meets or exceeds")
+    assert 'id="group-unrated"' not in body  # an empty "Not rated yet" group is left out
+
+
+def test_below_expectation_counts_the_disagreements_that_are_below_as_the_verdict_does(client, manager, pm, review):
+    # Capability 1.2 is a disagreement and below IC level 3: listed once, under Disagreements, and named under Below.
+    client.force_login(manager)
+    response = client.get(compare_url(pm.person))
+    comparison = response.context["comparison"]
+    assert comparison.below_count == len(comparison.readiness.below_target) == 2
+    body = response.content.decode()
+    below = body[body.index('id="group-below"') : body.index('id="group-meets"')]
+    assert "2 capabilities</span>" in below
+    assert "1 more is listed under Disagreements above" in below
+    assert f'href="#capability-{comparison.rows[1].capability.pk}">Capability 1.2</a>' in below
+
+
+def test_when_every_capability_below_is_a_disagreement_below_expectation_does_not_say_none(client, manager, pm, ic3):
+    make_review(pm, manager, ic3, dict.fromkeys(SELF_RANKS, 3), dict.fromkeys(SELF_RANKS, 2), cycle=make_cycle())
+    client.force_login(manager)
+    response = client.get(compare_url(pm.person))
+    readiness = response.context["comparison"].readiness
+    assert groups(response)[1:] == [("below", []), ("meets", []), ("unrated", [])]
+    body = response.content.decode()
+    below = body[body.index('id="group-below"') : body.index('id="group-meets"')]
+    assert f"{len(readiness.below_target)} capabilities below IC level 3" in body
+    assert f"{len(readiness.below_target)} capabilities</span>" in below
+    assert f"All {len(readiness.below_target)} are listed under Disagreements above" in below
+    assert "None" not in below
+
+
+def test_capabilities_the_manager_has_not_rated_are_not_rated_yet_never_meets(client, manager, pm, ic3):
+    manager_ranks = {"cap-1-1": 3, "cap-1-2": None, "cap-2-1": None, "cap-2-2": None}
+    make_review(pm, manager, ic3, SELF_RANKS, manager_ranks, cycle=make_cycle(), manager_status="draft")
+    client.force_login(manager)
+    response = client.get(compare_url(pm.person))
+    assert groups(response) == [
+        ("disagreements", []),
+        ("below", []),
+        ("meets", ["cap-1-1"]),
+        ("unrated", ["cap-1-2", "cap-2-1", "cap-2-2"]),
+    ]
+    body = response.content.decode()
+    assert body.index('id="group-meets"') < body.index('id="group-unrated"')
+    assert "Not agreed yet" in body
+    assert ">Not yet<" not in body
+
+
+def test_with_nothing_rated_every_capability_is_not_rated_yet(client, manager, pm, ic3):
+    make_self(pm, ic3, SELF_RANKS, status="draft")  # a draft the manager may not see
+    client.force_login(manager)
+    response = client.get(compare_url(pm.person, ic3, "none"))
+    found = groups(response)
+    assert [key for key, rows in found if rows] == ["unrated"]
+    body = response.content.decode()
+    meets = body[body.index('id="group-meets"') : body.index('id="group-unrated"')]
+    assert "None yet: no capability is rated." in meets
+    assert "Meets or exceeds <span" in body and "0 capabilities" in meets
 
 
 def test_the_verdict_chip_is_followed_by_its_reasons(client, manager, pm, review):

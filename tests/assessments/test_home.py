@@ -97,10 +97,51 @@ def test_level_on_a_replaced_version_is_explained(client, framework, pm):
     assert "belongs to version 1 of Product management, which has been replaced" in html
 
 
-def test_hr_admin_is_pointed_to_people_administration(client, hr_admin):
+def test_hr_admin_starts_from_an_hr_block_with_their_tools(client, hr_admin):
     client.force_login(hr_admin)
     html = client.get(reverse("home")).content.decode()
-    assert reverse("admin:assessments_person_changelist") in html
+    block = html.split('aria-labelledby="hr-heading"', 1)[1].split("</section>", 1)[0]
+    for name, label in [
+        ("admin:frameworks_framework_changelist", "Frameworks admin"),
+        ("admin:assessments_person_changelist", "People"),
+        ("admin:assessments_person_import", "Import people"),
+        ("admin:assessments_reviewcycle_changelist", "Review cycles"),
+        ("reports:calibration", "Calibration"),
+        ("reports:team", "Team heatmap"),
+    ]:
+        assert f'<a href="{reverse(name)}">{label}</a>' in block
+    assert html.index("hr-heading") < html.index("people-position")
+    for name in ("reports:calibration", "reports:team", "admin:assessments_person_import"):
+        assert client.get(reverse(name)).status_code == 200
+
+
+def test_hr_admin_without_a_level_is_not_told_that_hr_sets_it(client, hr_admin):
+    client.force_login(hr_admin)
+    html = client.get(reverse("home")).content.decode()
+    assert "You have no level in a framework; that’s fine if you don’t follow a career framework yourself." in html
+    assert "HR sets it" not in html
+    assert "Your level has not been set yet" not in html
+
+
+def test_people_who_are_not_hr_see_no_hr_block(client, pm):
+    client.force_login(pm)
+    assert "hr-heading" not in client.get(reverse("home")).content.decode()
+
+
+def test_calibration_is_in_the_navigation_for_hr_and_managers_of_managers_only(
+    client, hr_admin, manager, pm, framework
+):
+    link = f'<a class="nav-link" href="{reverse("reports:calibration")}">Calibration</a>'
+    client.force_login(manager)
+    assert link not in client.get(reverse("home")).content.decode()  # Maya manages Priya, who manages nobody
+    assert client.get(reverse("reports:calibration")).status_code == 404
+    make_user("ivy@example.com", "Ivy Indirect", manager=pm, level=framework.levels.get(key="ic-1"))
+    assert link in client.get(reverse("home")).content.decode()
+    assert client.get(reverse("reports:calibration")).status_code == 200
+    client.force_login(pm)
+    assert link not in client.get(reverse("home")).content.decode()
+    client.force_login(hr_admin)
+    assert link in client.get(reverse("home")).content.decode()
 
 
 def test_home_requires_sign_in(client, db):
@@ -118,8 +159,9 @@ def test_manager_home_query_count_does_not_grow_with_the_team(
     for i in range(size - len(leads)):
         make_user(f"pm{i}@example.com", f"PM {i}", manager=leads[i % len(leads)], level=level)
     client.force_login(manager)
-    # One more for the self-assessment card and the reviews waiting; three to look for a shared outcome.
-    with django_assert_max_num_queries(14):
+    # One more for the self-assessment card and the reviews waiting; three to look for a shared outcome;
+    # one for whether to offer Calibration.
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("home"))
     assert f"You manage {size} people" in response.content.decode()
 
@@ -176,17 +218,30 @@ def test_pm_does_not_see_the_verdict_of_an_unshared_manager_assessment(client, f
     make_review(pm, manager, framework.levels.get(key="ic-3"), SELF_RANKS, MANAGER_RANKS)  # submitted, not shared
     client.force_login(pm)
     html = client.get(reverse("home")).content.decode()
-    assert "Your latest outcome" not in html
+    assert NOTHING_SHARED in html
     assert "verdict" not in html
     assert "capabilities below" not in html
     assert "reports.css" not in html
 
 
-def test_without_a_shared_outcome_there_is_no_empty_box(client, pm):
+NOTHING_SHARED = (
+    "No manager assessment has been shared with you yet. When Maya Manager shares one, its outcome appears here."
+)
+
+
+def test_without_a_shared_outcome_one_line_says_where_it_will_appear(client, pm):
     client.force_login(pm)
     html = client.get(reverse("home")).content.decode()
-    assert "Your latest outcome" not in html
-    assert "people-outcome" not in html
+    assert NOTHING_SHARED in html
+    assert "See the comparison" not in html
+
+
+def test_without_a_manager_or_a_level_there_is_no_outcome_section(client, manager, framework):
+    joiner = make_user("nia@example.com", "Nia New", manager=manager)
+    loner = make_user("lou@example.com", "Lou Alone", level=framework.levels.get(key="ic-1"))
+    for user in (joiner, loner):
+        client.force_login(user)
+        assert "Your latest outcome" not in client.get(reverse("home")).content.decode()
 
 
 def test_the_newest_shared_outcome_wins(client, framework, manager, pm):
@@ -224,9 +279,10 @@ def test_shared_outcome_in_a_blind_cycle_waits_for_the_self_assessment(client, f
         manager_status=Assessment.Status.SHARED,
     )
     client.force_login(pm)
-    assert "Your latest outcome" not in client.get(reverse("home")).content.decode()
+    assert NOTHING_SHARED in client.get(reverse("home")).content.decode()
     Assessment.objects.filter(kind=Assessment.Kind.SELF).update(status=Assessment.Status.SUBMITTED)
-    assert "Your latest outcome" in client.get(reverse("home")).content.decode()
+    html = client.get(reverse("home")).content.decode()
+    assert "Your latest outcome" in html and NOTHING_SHARED not in html
 
 
 def test_manager_sees_no_outcome_for_their_reports_on_their_own_home(client, framework, manager, pm):

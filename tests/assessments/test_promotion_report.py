@@ -84,6 +84,15 @@ def test_pdf_is_a_valid_pdf_with_the_name_and_the_verdict(client, manager, pm, i
     assert "Priya Product" in text
     assert "Nearly" in text
     assert "Capability by capability" in text
+    # The heading's arrow is a picture on screen; on paper the levels are joined by a plain word.
+    assert f"{pm.person.level.name} to IC level 3" in " ".join(text.split())
+    assert "→" not in text
+
+
+def test_the_heading_arrow_is_hidden_from_screen_readers_which_hear_to(client, manager, pm, ic3, reviews):
+    client.force_login(manager)
+    body = client.get(report_url("promotion", pm.person, ic3, reviews["current"])).content.decode()
+    assert '<span aria-hidden="true">→</span><span class="visually-hidden"> to </span>' in body
 
 
 def test_subject_sees_the_report_only_once_shared(client, pm, ic3, reviews):

@@ -41,6 +41,7 @@ def test_two_short_of_five_is_nearly_with_the_capabilities_named_first():
     assert result.reasons[0] == "2 capabilities below Senior Product Manager: User insight, Strategy"
     assert "Meets 3 of 5 expectations of Senior Product Manager (60%; Ready needs 80%)" in result.reasons
     assert result.summary.startswith("Nearly: 2 capabilities below")
+    assert result.headline == "2 capabilities below Senior Product Manager"
 
 
 def test_two_steps_below_stops_ready_but_allows_nearly():
@@ -48,7 +49,7 @@ def test_two_steps_below_stops_ready_but_allows_nearly():
     result = assess(standings, RULE, "Senior PM", "PM")
     assert result.verdict == Verdict.NEARLY
     assert result.too_far_below == ["Strategy"]
-    assert "Strategy is 2 steps below Senior PM; Ready allows at most 1 step" in result.reasons
+    assert result.reasons[0] == "1 capability below Senior PM, by 2 steps (Ready allows 1): Strategy"
 
 
 def test_three_steps_below_is_not_yet():
@@ -66,7 +67,8 @@ def test_many_short_is_not_yet():
 
 
 def test_below_the_current_level_is_not_yet_when_the_rule_requires_it():
-    standings = [standing(f"Cap {n}", 2, 3, 3) for n in range(4)] + [standing("Delivery", 3, 3, 2)]
+    # Delivery meets the target but not the current level, which asks for more.
+    standings = [standing(f"Cap {n}", 2, 3, 3) for n in range(4)] + [standing("Delivery", 3, 2, 2)]
     result = assess(standings, RULE, "Senior PM", "PM")
     assert result.verdict == Verdict.NOT_YET
     assert "1 capability below the current level, PM: Delivery" in result.reasons
@@ -117,7 +119,7 @@ def test_unrated_capabilities_stop_ready_and_are_named():
     standings = [standing(f"Cap {n}", 2, 3, 3) for n in range(9)] + [standing("Strategy", 2, 3, None)]
     result = assess(standings, RULE, "Senior PM", "PM")
     assert result.verdict == Verdict.NEARLY
-    assert "1 capability not rated: Strategy" in result.reasons
+    assert "1 capability not rated yet: Strategy" in result.reasons
 
 
 def test_share_boundary_uses_the_frameworks_percentage():
@@ -142,3 +144,44 @@ def test_verdicts_sort_ready_first():
         Verdict.NEARLY,
         Verdict.NOT_YET,
     ]
+
+
+def test_reasons_are_one_line_each_and_name_every_capability_once():
+    standings = [
+        standing("Strategy", 3, 4, 2),  # 2 steps below the target, below the current level too
+        standing("Delivery", 3, 4, 3),  # 1 step below the target
+        standing("Budgets", 2, 3, 1),  # 2 steps below the target, below the current level too
+        standing("Insight", 3, 4, 4),
+        standing("Coaching", 2, 3, None),
+    ]
+    result = assess(standings, RULE, "Senior PM", "PM")
+    assert result.verdict == Verdict.NOT_YET
+    assert result.reasons == [
+        "3 capabilities below Senior PM, by 2 steps (Ready allows 1): Strategy, Budgets; by 1 step: Delivery",
+        "2 of these are also below the current level, PM",
+        "1 capability not rated yet: Coaching",
+        "Meets 1 of 5 expectations of Senior PM (20%; Ready needs 80%)",
+    ]
+    text = " ".join(result.reasons)
+    for name in ("Strategy", "Delivery", "Budgets", "Coaching"):
+        assert text.count(name) == 1, name
+    assert result.headline == "3 capabilities below Senior PM"
+
+
+def test_below_the_current_level_names_only_what_the_target_line_has_not():
+    standings = [
+        standing("Strategy", 2, 3, 1),  # below both
+        standing("Delivery", 3, None, 2),  # the target does not ask: below the current level only
+        standing("Insight", 2, 3, 3),
+    ]
+    result = assess(standings, RULE, "Senior PM", "PM")
+    assert result.reasons[:2] == [
+        "1 capability below Senior PM, by 2 steps (Ready allows 1): Strategy",
+        "2 capabilities below the current level, PM: Delivery, and 1 of those named above",
+    ]
+
+
+def test_a_single_capability_below_both_levels_is_named_once():
+    standings = [standing("Strategy", 3, 3, 2), standing("Insight", 3, 3, 3)]
+    result = assess(standings, RULE, "Senior PM", "PM")
+    assert result.reasons[:2] == ["1 capability below Senior PM: Strategy", "It is also below the current level, PM"]

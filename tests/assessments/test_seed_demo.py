@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from assessments.management.commands.seed_demo import DEMO_PASSWORD, DEMO_PEOPLE
-from assessments.models import Person
+from assessments.models import Assessment, Person, Rating, ReviewCycle
 from frameworks.models import Framework
 
 
@@ -25,6 +25,10 @@ def snapshot():
         sorted(User.objects.values_list("email", "password", "is_active", "is_staff", "full_name")),
         sorted(Person.objects.values_list("user__email", "job_title", "level_id", "manager_id")),
         Person.history.count(),
+        sorted(ReviewCycle.objects.values_list("name", "status")),
+        sorted(Assessment.objects.values_list("pk", "subject_id", "kind", "status", "revision", "updated_at")),
+        sorted(Rating.objects.values_list("pk", "scale_level_id", "evidence", "revision")),
+        Rating.history.count(),
     )
 
 
@@ -52,7 +56,8 @@ def test_seed_demo_twice_changes_nothing(db, debug):
     before = snapshot()
     output = seed()
     assert snapshot() == before
-    assert "nothing changed" in output
+    assert "Demo organisation already in place: nothing changed." in output
+    assert "Demo assessments already in place: nothing changed." in output
 
 
 def test_seed_demo_restores_a_changed_demo_account(db, debug):
@@ -77,3 +82,20 @@ def test_seed_demo_runs_with_force_when_debug_is_off(db, settings):
     settings.DEBUG = False
     seed(force=True)
     assert User.objects.filter(email="hr@example.com").exists()
+
+
+def test_demo_organisation_is_coherent(db, debug):
+    seed()
+    people = {p.user.email: p for p in Person.objects.select_related("user", "level__framework", "manager__user")}
+    # Each manager's team is on the manager's framework; both tracks of product-tracks are represented.
+    for manager in ("leo@example.com", "grace@example.com"):
+        team = [p for p in people.values() if p.manager and p.manager.user.email == manager and p.level]
+        assert {p.level.framework_id for p in team} == {people[manager].level.framework_id}
+    assert {p.level.track.kind for p in people.values() if p.level and p.level.framework.key == "product-tracks"} == {
+        "ic",
+        "management",
+    }
+    # The job title says which branch each manager leads, and the new joiner's says why there is no level.
+    assert people["leo@example.com"].job_title.endswith("Public services")
+    assert people["grace@example.com"].job_title.endswith("Platform")
+    assert "new joiner" in people["finn@example.com"].job_title

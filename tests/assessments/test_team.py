@@ -208,25 +208,27 @@ def test_compare_links_to_the_comparison_of_the_current_review(client, framework
     url = f"{reverse('reports:compare', args=[pm.person.pk])}?level={ic3.pk}&amp;cycle={cycle.pk}"
     assert f'href="{url}">Compare<span class="visually-hidden"> Priya Product’s ratings</span></a>' in row
     assert client.get(url.replace("&amp;", "&")).status_code == 200
-    pete = row_of(html, "Pete Peer")  # nothing yet: the comparison with the next level
-    ic2 = framework.levels.get(key="ic-2")
-    assert f'href="{reverse("reports:compare", args=[org["pete"].person.pk])}?level={ic2.pk}"' in pete
+    pete = row_of(html, "Pete Peer")  # nothing to compare yet: no Compare
+    assert "Compare" not in pete
+    assert reverse("reports:compare", args=[org["pete"].person.pk]) not in pete
 
 
 def test_person_without_a_level_gets_the_start_page_to_choose_one_and_no_compare(client, manager, org):
     client.force_login(manager)
     row = row_of(client.get(reverse("team")).content.decode(), "Nia New")
     start = f"{reverse('assessments:start')}?subject={org['nia'].person.pk}"
-    assert f'href="{start}">Assess' in row
+    assert f'href="{start}" title="Choose a level to assess">Assess…' in row
     assert "Compare" not in row
+    assert cell(row, "Level") == "Not set yet — HR sets it"
     assert client.get(start).status_code == 200
 
 
-def test_leavers_cannot_be_assessed_from_the_table(client, manager, org):
+def test_leavers_cannot_be_assessed_from_the_table(client, framework, manager, org):
     pete = org["pete"]
     pete.is_active = False
     pete.save()
     client.force_login(manager)
+    make_self(pete, framework.levels.get(key="ic-2"), SELF_RANKS)
     row = row_of(client.get(reverse("team")).content.decode(), "Pete Peer")
     assert "Assess" not in row
     assert "Compare" in row
@@ -304,8 +306,42 @@ def test_team_query_count_does_not_grow_with_the_team(client, framework, manager
             author = manager if user.person.manager_id == manager.person.pk else user.person.manager.user
             make_manager(user, author, ic2, MANAGER_RANKS, status="submitted" if number % 3 == 1 else "draft")
     client.force_login(manager)
-    with django_assert_max_num_queries(13):  # six for the people, seven for their reviews and verdicts
+    # Six for the people, seven for their reviews and verdicts, one for whether to offer Calibration.
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("team"))
     html = response.content.decode()
     assert html.count('href="/people/') == size
     assert html.count('<span class="verdict__chip">') == len([n for n in range(size) if n % 3 == 1])
+
+
+def test_top_of_the_track_gets_the_start_page_to_choose_a_level(client, framework, manager, org):
+    top = make_user("tess@example.com", "Tess Top", manager=manager, level=framework.levels.get(key="ic-3"))
+    client.force_login(manager)
+    row = row_of(client.get(reverse("team")).content.decode(), "Tess Top")
+    assert cell(row, "Target") == "—"
+    start = f"{reverse('assessments:start')}?subject={top.person.pk}"
+    assert f'href="{start}" title="Choose a level to assess">Assess…' in row
+    assert "<form" not in row
+    assert client.get(start).status_code == 200
+    assert not Assessment.objects.exists()
+
+
+def test_job_title_shows_under_the_name_only_when_it_differs_from_the_level(client, framework, manager, org):
+    ic1 = framework.levels.get(key="ic-1")
+    make_user("sal@example.com", "Sal Same", manager=manager, level=ic1, job_title="IC level 1")
+    make_user("fay@example.com", "Fay Fresh", manager=manager, job_title="Product Manager")
+    client.force_login(manager)
+    html = client.get(reverse("team")).content.decode()
+    assert "team-table__job" not in row_of(html, "Sal Same")
+    assert '<span class="team-table__job">Associate PM</span>' in row_of(html, "Pete Peer")
+    fay = row_of(html, "Fay Fresh")
+    assert '<span class="team-table__job">Product Manager</span>' in fay
+    assert cell(fay, "Level") == "Not set yet — HR sets it"
+
+
+def test_calibration_is_linked_from_my_team_for_managers_of_managers_only(client, manager, pm, org):
+    link = f'href="{reverse("reports:calibration")}">See the calibration</a>'
+    client.force_login(manager)  # Priya manages Ivy
+    assert link in client.get(reverse("team")).content.decode()
+    client.force_login(pm)  # Ivy manages nobody
+    assert link not in client.get(reverse("team")).content.decode()

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from accounts.roles import sync_hr_admin_permissions
 from frameworks.models import Framework
 from tests.factories import make_user
 
@@ -38,24 +39,57 @@ def test_pm_reads_framework_level_and_compares(page, pm, password, axe, screensh
 
     page.get_by_role("link", name="Compare IC level 2 with IC level 3").click()
     expect(page.locator(".compare-summary")).to_have_text("From IC level 2 to IC level 3: 4 capabilities rise.")
+    expect(page.locator(".change-row__label").first).to_have_text("Rises 1 step")
+    expect(page.get_by_role("button", name="Start a self-assessment against IC level 3")).to_be_visible()
+    axe(page)
+    screenshot(page, "framework-compare-next")
     page.get_by_label("To").select_option("mgr-2")
     page.get_by_role("button", name="Compare").click()
     expect(page.locator(".compare-summary")).to_contain_text("From IC level 2 to Manager level 2")
     page.get_by_role("link", name="Swap levels").click()
     expect(page.locator(".compare-summary")).to_contain_text("From Manager level 2 to IC level 2")
     expect(page).to_have_url(re.compile(r"from=mgr-2&to=ic-2"))
+    # Back to her own level: there is nothing to assess herself against here.
+    expect(page.get_by_role("button", name=re.compile("Start a self-assessment"))).to_have_count(0)
     axe(page)
     screenshot(page, "framework-compare")
 
+    # On paper only the product name is left of the header, and no footer.
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header .navbar-brand")).to_be_visible()
+    expect(page.locator(".site-header .navbar-collapse")).to_be_hidden()
+    expect(page.get_by_text("Signed in as")).to_be_hidden()
+    expect(page.locator(".site-footer")).to_be_hidden()
+    page.emulate_media(media="screen")
 
-def test_hr_reads_a_version_diff(page, hr_admin, framework, password, axe, screenshot, sign_in):
-    draft = framework.new_version()
+
+def test_pm_starts_a_self_assessment_from_compare_levels(page, pm, framework, password, sign_in):
+    sign_in(page, "priya@example.com", password)
+    page.goto("/frameworks/product/v1/compare/")
+    page.get_by_role("button", name="Start a self-assessment against IC level 3").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your self-assessment against IC level 3")
+
+
+def test_hr_reads_a_version_diff_and_publishes_the_draft(page, hr_admin, framework, password, axe, screenshot, sign_in):
+    sync_hr_admin_permissions()
+    sign_in(page, "hana@example.com", password)
+    page.goto("/frameworks/product/v1/")
+    hr_tools = page.get_by_role("group", name="HR admin:")
+    expect(hr_tools.get_by_role("link", name="View expectations grid")).to_be_visible()
+    expect(hr_tools.get_by_role("link", name="Export YAML")).to_be_visible()
+    expect(hr_tools.get_by_role("link", name="Export JSON")).to_be_visible()
+    axe(page)
+    screenshot(page, "framework-published-hr")
+    hr_tools.get_by_role("button", name="Make a new version").click()
+    expect(page.get_by_text("Made draft version 2 from version 1.")).to_be_visible()
+
+    draft = Framework.objects.get(key="product", version=2)
     expectation = draft.levels.get(key="ic-2").expectations.get(capability__key="cap-1-1")
     expectation.scale_level = draft.scale_levels.get(key="expert")
     expectation.save()
-    sign_in(page, "hana@example.com", password)
     page.goto(f"/frameworks/product/v{draft.version}/")
     expect(page.get_by_text("Draft: version 2.")).to_be_visible()
+    expect(page.get_by_role("link", name="Edit expectations grid")).to_be_visible()
     expect(page.get_by_role("link", name="Edit in admin")).to_be_visible()
     axe(page)
     screenshot(page, "framework-draft")
@@ -63,6 +97,12 @@ def test_hr_reads_a_version_diff(page, hr_admin, framework, password, axe, scree
     expect(page.locator(".compare-summary")).to_have_text("From version 1 to version 2: 1 expectation raised.")
     axe(page)
     screenshot(page, "framework-diff")
+
+    page.goto(f"/frameworks/product/v{draft.version}/")
+    page.get_by_role("button", name="Publish version 2").click()
+    expect(page.get_by_text("Version 2 published; version 1 archived.")).to_be_visible()
+    draft.refresh_from_db()
+    assert draft.status == Framework.Status.PUBLISHED
 
 
 @pytest.fixture

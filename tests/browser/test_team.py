@@ -149,3 +149,62 @@ def test_hr_imports_people_with_a_preview_and_a_bad_file_changes_nothing(page, d
     expect(page.locator(".messagelist")).to_contain_text("1 person was created, 1 updated.")
     expect(page.get_by_role("link", name="Gina Green")).to_be_visible()
     screenshot(page, "hr-people-list")
+
+
+def test_pm_home_after_submitting_waits_for_the_managers_review(page, demo, axe, screenshot, sign_in):
+    sign_in(page, "alex@example.com", DEMO_PASSWORD)
+    card = page.locator("section.people-next-step")
+    expect(card).to_contain_text("Submitted 4 Nov — waiting for Leo Lambert’s review.")
+    expect(card.get_by_role("button", name="Start self-assessment")).to_have_count(0)
+    axe(page)
+    screenshot(page, "home-submitted")
+    card.get_by_role("link", name="View your self-assessment").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("self-assessment")
+
+
+def test_pm_home_after_a_return_says_who_returned_it_and_why(page, demo, axe, screenshot, sign_in):
+    from assessments.models import Assessment, Person
+
+    dev = Assessment.objects.get(subject__user__email="dev@example.com", kind="self", cycle__name="2026 H2")
+    grace = Person.objects.get(user__email="grace@example.com")
+    assert dev.return_for_changes(by=grace, comment="Please add evidence for the roadmap work.")
+    sign_in(page, "dev@example.com", DEMO_PASSWORD)
+    card = page.locator("section.people-next-step")
+    expect(card).to_contain_text("Returned for changes by Grace Park on ")
+    expect(card).to_contain_text("“Please add evidence for the roadmap work.”")
+    axe(page)
+    screenshot(page, "home-returned")
+    card.get_by_role("link", name="Make changes").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("self-assessment")
+
+
+def test_hr_home_starts_with_hr_tools_and_calibration_in_the_nav(page, demo, axe, screenshot, sign_in):
+    sign_in(page, "hr@example.com", DEMO_PASSWORD)
+    hr = page.get_by_role("region", name="HR admin")
+    for name in ("Frameworks admin", "People", "Import people", "Review cycles", "Calibration", "Team heatmap"):
+        expect(hr.get_by_role("link", name=name, exact=True)).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text("HR sets it")
+    axe(page)
+    screenshot(page, "home-hr")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Calibration").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("alibration")
+
+
+def test_manager_team_offers_only_actions_that_lead_somewhere(page, demo, axe, screenshot, sign_in):
+    sign_in(page, "leo@example.com", DEMO_PASSWORD)
+    page.goto("/team/")
+    bea = page.get_by_role("row", name=re.compile("Bea Carter"))
+    expect(bea.get_by_role("link", name=re.compile("^Compare"))).to_have_count(0)
+    axe(page)
+    screenshot(page, "team-leo")
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "grace@example.com", DEMO_PASSWORD)
+    page.goto("/team/")
+    ella = page.get_by_role("row", name=re.compile("Ella Brown"))
+    ella.get_by_role("link", name=re.compile("^Assess…")).click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_label("Against which level?")).to_be_visible()
+    page.goto("/team/")
+    finn = page.get_by_role("row", name=re.compile("Finn Walsh"))
+    expect(finn.locator('td[data-label="Level"]')).to_have_text("Not set yet — HR sets it")
+    screenshot(page, "team-grace")

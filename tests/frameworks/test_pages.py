@@ -201,14 +201,83 @@ def test_hr_sees_a_draft_with_a_banner(client, hr_admin, framework):
     assert "Version 2, not published yet" in page
 
 
-def test_hr_gets_admin_links_when_the_admin_has_frameworks(client, hr_admin, framework):
-    client.force_login(hr_admin)
-    response = client.get(detail_url(framework))
-    admin_url = response.context["admin_url"]
-    if admin_url is None:
-        pytest.skip("Framework is not registered in the admin yet")
-    assert "Edit in admin" in text(response)
-    assert admin_url in response.content.decode()
+def admin_url(name, framework, *args):
+    return reverse(f"admin:frameworks_framework_{name}", args=[framework.pk, *args])
+
+
+def test_hr_can_publish_edit_the_grid_and_export_a_draft_from_its_page(hr_client, framework, draft):
+    response = hr_client.get(detail_url(draft))
+    html, page = response.content.decode(), text(response)
+    assert f'<form method="post" action="{admin_url("publish", draft)}"' in html
+    assert "Publish version 2" in page
+    assert "version 1 is archived and people’s levels move to this version" in page
+    assert f'href="{admin_url("expectations", draft)}">Edit expectations grid</a>' in html
+    assert f'href="{admin_url("export", draft, "yaml")}" download>Export YAML</a>' in html
+    assert f'href="{admin_url("export", draft, "json")}" download>Export JSON</a>' in html
+    assert admin_url("new_version", draft) not in html  # a draft is changed directly
+    assert f'href="{admin_url("change", draft)}">Edit in admin</a>' in html
+
+
+def test_hr_can_make_a_new_version_export_and_view_the_grid_of_the_published_version(hr_client, framework):
+    response = hr_client.get(detail_url(framework))
+    html, page = response.content.decode(), text(response)
+    assert f'<form method="post" action="{admin_url("new_version", framework)}">' in html
+    assert "Make a new version" in page
+    assert f'href="{admin_url("expectations", framework)}">View expectations grid</a>' in html
+    assert f'href="{admin_url("export", framework, "yaml")}" download>Export YAML</a>' in html
+    assert f'href="{admin_url("export", framework, "json")}" download>Export JSON</a>' in html
+    assert admin_url("publish", framework) not in html
+    assert "Edit expectations grid" not in page
+
+
+def test_published_page_points_hr_to_the_existing_draft_instead_of_a_new_version(hr_client, framework, draft):
+    html = hr_client.get(detail_url(framework)).content.decode()
+    assert f'href="{detail_url(draft)}">Open draft version 2</a>' in html
+    assert admin_url("new_version", framework) not in html
+
+
+def test_level_page_of_a_draft_offers_hr_the_publish_button(hr_client, framework, draft):
+    html = hr_client.get(level_url(draft, "ic-2")).content.decode()
+    assert f'<form method="post" action="{admin_url("publish", draft)}"' in html
+
+
+@pytest.mark.parametrize("page_url", [detail_url, lambda fw: level_url(fw, "ic-2"), compare_url])
+def test_a_pm_never_sees_hr_actions(client, pm, framework, page_url):
+    client.force_login(pm)
+    response = client.get(page_url(framework))
+    html, page = response.content.decode(), text(response)
+    assert response.status_code == 200
+    assert "/admin/" not in html
+    for words in ("Make a new version", "Publish", "Export", "expectations grid", "in admin", "HR admin"):
+        assert words not in page
+
+
+def test_the_publish_button_publishes_for_hr_and_is_refused_for_a_pm(hr_client, pm, hr_admin, framework, draft):
+    hr_client.force_login(pm)
+    refused = hr_client.post(admin_url("publish", draft))
+    assert refused.status_code == 302 and refused["Location"].startswith(reverse("admin:login"))
+    draft.refresh_from_db()
+    assert draft.status == Framework.Status.DRAFT
+
+    hr_client.force_login(hr_admin)
+    response = hr_client.post(admin_url("publish", draft))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    framework.refresh_from_db()
+    assert draft.status == Framework.Status.PUBLISHED
+    assert framework.status == Framework.Status.ARCHIVED
+
+
+def test_the_new_version_button_makes_a_draft_for_hr_and_is_refused_for_a_pm(hr_client, pm, hr_admin, framework):
+    hr_client.force_login(pm)
+    refused = hr_client.post(admin_url("new_version", framework))
+    assert refused.status_code == 302 and refused["Location"].startswith(reverse("admin:login"))
+    assert Framework.objects.filter(key=framework.key).count() == 1
+
+    hr_client.force_login(hr_admin)
+    response = hr_client.post(admin_url("new_version", framework))
+    assert response.status_code == 302
+    assert Framework.objects.get(key=framework.key, status=Framework.Status.DRAFT).version == 2
 
 
 @pytest.mark.parametrize("args", [["product", 9], ["nope", 1]])
@@ -310,8 +379,49 @@ def test_compare_sorts_capabilities_by_change(client, pm, framework):
     page = text(client.get(compare_url(framework, **{"from": "ic-1", "to": "mgr-1"})))
     assert "From IC level 1 to Manager level 1: 3 capabilities rise, 1 is new." in page
     assert page.index("New (1 capability)") < page.index("Rise by 2 steps or more (3 capabilities)")
-    assert "Rises 2 steps, from Awareness to Practitioner" in page
-    assert "New: asked at Practitioner" in page
+    # The bars name both mastery levels; the label only says how far it moves.
+    assert "IC level 1: Awareness (1 of 4) → Manager level 1: Practitioner (3 of 4) Rises 2 steps" in page
+    assert "IC level 1: — Not asked → Manager level 1: Practitioner (3 of 4) New" in page
+    assert "from Awareness to Practitioner" not in page
+
+
+def test_compare_offers_a_self_assessment_against_the_level_compared_to(client, pm, framework):
+    from assessments.models import Assessment
+
+    client.force_login(pm)
+    html = client.get(compare_url(framework)).content.decode()
+    target = framework.levels.get(key="ic-3")
+    form = re.search(
+        r'<form method="post" action="(?P<action>[^"]+)" class="compare-next[^"]*">(?P<body>.*?)</form>', html, re.S
+    )
+    assert form and form["action"] == reverse("assessments:start")
+    assert f'<input type="hidden" name="level" value="{target.pk}">' in form["body"]
+    assert "Start a self-assessment against IC level 3" in form["body"]
+
+    response = client.post(form["action"], {"level": target.pk})
+    assessment = Assessment.objects.get(subject=pm.person, level=target)
+    assert response.status_code == 302 and response["Location"] == assessment.get_absolute_url()
+    assert assessment.kind == Assessment.Kind.SELF
+
+
+def test_compare_offers_no_self_assessment_against_the_readers_own_level(client, pm, framework):
+    client.force_login(pm)
+    page = text(client.get(compare_url(framework, **{"from": "ic-1", "to": "ic-2"})))
+    assert "From IC level 1 to IC level 2" in page
+    assert "Start a self-assessment" not in page
+
+
+def test_compare_on_an_old_version_or_a_draft_offers_no_self_assessment(client, pm, hr_admin, framework):
+    new = raise_expectation_in_new_version(framework)
+    client.force_login(pm)
+    page = text(client.get(compare_url(framework, **{"from": "ic-2", "to": "ic-3"})))
+    assert "From IC level 2 to IC level 3" in page
+    assert "Start a self-assessment" not in page
+    draft = new.new_version()
+    client.force_login(hr_admin)
+    page = text(client.get(compare_url(draft, **{"from": "ic-2", "to": "ic-3"})))
+    assert "From IC level 2 to IC level 3" in page
+    assert "Start a self-assessment" not in page
 
 
 def test_compare_works_across_tracks_and_backwards(client, pm, framework):
@@ -319,7 +429,8 @@ def test_compare_works_across_tracks_and_backwards(client, pm, framework):
     page = text(client.get(compare_url(framework, **{"from": "mgr-2", "to": "ic-1"})))
     assert "From Manager level 2 to IC level 1: 3 capabilities are lower, 1 is no longer asked." in page
     assert page.index("Lower (3 capabilities)") < page.index("No longer asked (1 capability)")
-    assert "No longer asked (was Expert)" in page
+    assert "Manager level 2: Expert (4 of 4) → IC level 1: — Not asked No longer asked" in page
+    assert "Manager level 2: Expert (4 of 4) → IC level 1: Awareness (1 of 4) Drops 3 steps" in page
 
 
 @pytest.mark.parametrize(

@@ -20,15 +20,25 @@ GOV = "gov-product-management"
 TRACKS = "product-tracks"
 
 # (role shown in the sign-in table, name, email, job title, level, manager email)
+# Nadia heads product across two branches: public services, on the government framework (Leo's team), and the
+# platform group, on the IC and management tracks (Grace's team). Job titles name the branch so that a manager's
+# next step on the other framework (Grace's is Head of Product) reads as a career step, not a clash.
 DEMO_PEOPLE = [
     ("HR admin", "Harriet Hughes", "hr@example.com", "HR business partner", "", ""),
     ("Head of Product (skip-level manager)", "Nadia Okafor", "nadia@example.com", "Head of Product", f"{GOV}/hop", ""),
-    ("Manager: Lead PM", "Leo Lambert", "leo@example.com", "Lead Product Manager", f"{GOV}/lpm", "nadia@example.com"),
+    (
+        "Manager: Lead PM",
+        "Leo Lambert",
+        "leo@example.com",
+        "Lead Product Manager, Public services",
+        f"{GOV}/lpm",
+        "nadia@example.com",
+    ),
     (
         "Manager: Group PM",
         "Grace Park",
         "grace@example.com",
-        "Group Product Manager",
+        "Group Product Manager, Platform",
         f"{TRACKS}/group-pm",
         "nadia@example.com",
     ),
@@ -45,7 +55,15 @@ DEMO_PEOPLE = [
         f"{TRACKS}/principal-pm",
         "grace@example.com",
     ),
-    ("New joiner (no level yet)", "Finn Walsh", "finn@example.com", "Product Manager", "", "grace@example.com"),
+    # No level yet: HR sets it after the probation review.
+    (
+        "New joiner (no level yet)",
+        "Finn Walsh",
+        "finn@example.com",
+        "Product Manager (new joiner)",
+        "",
+        "grace@example.com",
+    ),
 ]
 HR_ADMIN_EMAILS = {"hr@example.com"}
 
