@@ -6,4 +6,4 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "People and assessments"
 
     def ready(self):
-        from assessments import signals  # noqa: F401
+        from assessments.people import signals  # noqa: F401

@@ -22,9 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from assessments.assessment_forms import next_level
-from assessments.models import Assessment, Person, Rating, ReviewCycle
-from assessments.readiness import Readiness, Rule, Standing, Verdict, assess
+from assessments.people.models import Person
+from assessments.reports.readiness import Readiness, Rule, Standing, Verdict, assess
+from assessments.reviews.forms import next_level
+from assessments.reviews.models import Assessment, Rating, ReviewCycle
 from frameworks.models import Expectation
 
 # Two ways to say what someone did, per capability of the default frameworks. {product} is the service or

@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -26,6 +25,7 @@ from frameworks.models import (
     ScaleLevel,
     Track,
 )
+from pathway.admin_history import AuditHistoryMixin
 
 DRAFT = Framework.Status.DRAFT
 SHORT_TEXT = forms.Textarea(attrs={"rows": 2, "cols": 30})
@@ -40,7 +40,7 @@ def cache_choices(formset, field_name, queryset):
     return formset
 
 
-class LockedVersionMixin:
+class LockedVersionMixin(AuditHistoryMixin):
     """Read-only rows for versions that are not drafts, and a message instead of an error page if one slips through.
 
     `draft_lookup` is the path from the model to its framework's status.
@@ -72,20 +72,6 @@ class LockedVersionMixin:
     def delete_view(self, request, object_id, extra_context=None):
         try:
             return super().delete_view(request, object_id, extra_context)
-        except FrameworkLocked as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-            return HttpResponseRedirect(request.path)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # simple-history saves a posted revert even with the button hidden (SIMPLE_HISTORY_REVERT_DISABLED),
-        # and from anyone who may view; a locked version cannot be reverted either.
-        if request.method == "POST" and (
-            self.revert_disabled(request)
-            or not self.has_change_permission(request, self.get_object(request, object_id))
-        ):
-            raise PermissionDenied
-        try:
-            return super().history_form_view(request, object_id, version_id, extra_context)
         except FrameworkLocked as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return HttpResponseRedirect(request.path)

@@ -8,10 +8,11 @@ admin.site.site_title = "Pathway admin"
 admin.site.index_title = "HR administration"
 
 urlpatterns = [
-    path("", include("assessments.urls")),
+    path("", include("assessments.home.urls")),
+    path("", include("assessments.people.urls")),
     path("frameworks/", include("frameworks.urls")),
-    path("assessments/", include("assessments.assessment_urls")),
-    path("reports/", include("assessments.report_urls")),
+    path("assessments/", include("assessments.reviews.urls")),
+    path("reports/", include("assessments.reports.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

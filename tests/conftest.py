@@ -48,3 +48,15 @@ def stranger(db, framework):
     return make_user(
         "sam@example.com", "Sam Stranger", level=framework.levels.get(key="ic-2"), job_title="Product manager"
     )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Keep the tiers honest: a test that drives Chromium (the `browser` fixture, which `page` uses) must
+    carry the `browser` marker, so `-m browser` selects every browser test and the fast tier none."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if "browser" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError("Browser tests without the `browser` marker: " + ", ".join(unmarked))

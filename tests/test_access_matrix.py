@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from assessments.models import Person
+from assessments.people.models import Person
 from tests.assessments.assessment_helpers import manager_submitted_of, self_draft_of, self_submitted_of
 from tests.factories import make_framework, make_user
 
@@ -176,7 +176,7 @@ def submitted_review(cast):
 
 
 def agreed_as_rated(cast):
-    from assessments.models import Assessment
+    from assessments.reviews.models import Assessment
 
     assessment = Assessment.objects.get(subject=cast.subject.person, kind="manager")
     data = {"revision": assessment.revision}

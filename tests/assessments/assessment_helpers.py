@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from assessments.models import Assessment, ReviewCycle
+from assessments.reviews.models import Assessment, ReviewCycle
 from frameworks.models import Level, ScaleLevel
 
 
@@ -90,7 +90,7 @@ def page_post_data(assessment, *, action="save", changes=None, revisions=None):
 
 
 def _next(user):
-    from assessments.assessment_forms import next_level
+    from assessments.reviews.forms import next_level
 
     return next_level(user.person.level)
 

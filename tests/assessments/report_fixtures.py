@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from assessments.models import Assessment, Rating, ReviewCycle
+from assessments.reviews.models import Assessment, Rating, ReviewCycle
 from frameworks.models import ScaleLevel
 
 NA = "na"

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from assessments.models import Assessment, Rating, ReviewCycle
+from assessments.reviews.models import Assessment, Rating, ReviewCycle
 from tests.assessments.assessment_helpers import (
     HTMX_HEADERS,
     level,

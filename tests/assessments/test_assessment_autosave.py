@@ -2,7 +2,7 @@
 
 import pytest
 
-from assessments.models import AssessmentLocked, Rating, StaleRevision
+from assessments.reviews.models import AssessmentLocked, Rating, StaleRevision
 from tests.assessments.assessment_helpers import level, rate_all, rating_url, scale, start, submitted
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from assessments.models import Assessment
+from assessments.reviews.models import Assessment
 from frameworks.models import Expectation, FrameworkLocked
 from tests.assessments.assessment_helpers import level, page_url, scale, start, submitted
 

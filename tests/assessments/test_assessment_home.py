@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from assessments.models import Assessment
+from assessments.reviews.models import Assessment
 from tests.assessments.assessment_helpers import level, make_cycle, scale, shared, start, submitted
 
 HOME = reverse("home")
@@ -46,7 +46,7 @@ def test_drafts_of_reports_do_not_wait_for_review(client, pm, manager, framework
 
 
 def test_self_assessments_of_a_closed_cycle_do_not_wait_for_review(client, pm, manager, framework):
-    from assessments.models import ReviewCycle
+    from assessments.reviews.models import ReviewCycle
     from tests.assessments.assessment_helpers import make_cycle, page_url
 
     cycle = make_cycle()
@@ -87,7 +87,7 @@ def test_submitted_self_assessment_waits_for_the_managers_review_instead_of_offe
 
 
 def test_a_closed_cycles_submitted_self_assessment_does_not_stop_a_new_start(client, pm, framework):
-    from assessments.models import ReviewCycle
+    from assessments.reviews.models import ReviewCycle
 
     old = make_cycle("2026 H1", starts_on="2026-01-01")
     submitted(pm, pm, level(framework, "ic-3"), old)

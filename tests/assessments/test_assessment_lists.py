@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.models import ReviewCycle
+from assessments.reviews.models import ReviewCycle
 from tests.assessments.assessment_helpers import level, make_cycle, shared, start, submitted
 from tests.factories import make_framework, make_user
 

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from assessments.models import Assessment, ReviewCycle
+from assessments.reviews.models import Assessment, ReviewCycle
 from tests.assessments.assessment_helpers import level, make_cycle, rate_all, start, submitted
 from tests.factories import make_framework, make_user
 

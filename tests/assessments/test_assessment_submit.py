@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from assessments.models import Assessment, Rating
+from assessments.reviews.models import Assessment, Rating
 from tests.assessments.assessment_helpers import level, page_post_data, page_url, rate_all, scale, start, submitted
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from assessments.models import Assessment
+from assessments.reviews.models import Assessment
 from tests.assessments.assessment_helpers import (
     HTMX_HEADERS,
     level,

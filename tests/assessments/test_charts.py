@@ -1,6 +1,6 @@
 """Server-side SVG charts: named for screen readers, readable without colour, safe with any text."""
 
-from assessments.charts import Series, comparison_chart, difference_plot, history_chart
+from assessments.reports.charts import Series, comparison_chart, difference_plot, history_chart
 
 SCALE = ["Awareness", "Working", "Practitioner", "Expert"]
 

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from assessments.models import Assessment
+from assessments.reviews.models import Assessment
 from tests.assessments.report_fixtures import (
     MANAGER_RANKS,
     SELF_RANKS,

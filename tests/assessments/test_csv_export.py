@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from assessments.csv_export import csv_response, filename, safe_cell, to_csv
+from assessments.reports.csv_export import csv_response, filename, safe_cell, to_csv
 
 
 @pytest.mark.parametrize(

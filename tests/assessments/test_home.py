@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from assessments.models import Assessment
+from assessments.reviews.models import Assessment
 from frameworks.models import Framework
 from tests.assessments.report_fixtures import MANAGER_RANKS, SELF_RANKS, make_cycle, make_review
 from tests.factories import make_user

@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from assessments import notifications
-from assessments.models import ReviewCycle
+from assessments.reviews import notifications
+from assessments.reviews.models import ReviewCycle
 from tests.assessments.assessment_helpers import level, make_cycle, page_post_data, page_url, rate_all, start, submitted
 from tests.factories import make_user
 
@@ -78,7 +78,7 @@ def test_shared_email_links_to_the_manager_assessment(client, pm, manager, frame
 def test_a_mail_server_failure_does_not_undo_the_submission(client, pm, manager, framework):
     assessment = rate_all(start(pm, pm, level(framework, "ic-3")))
     client.force_login(pm)
-    with mock.patch("assessments.notifications.send_mail", side_effect=OSError("mail server down")):
+    with mock.patch("assessments.reviews.notifications.send_mail", side_effect=OSError("mail server down")):
         response = client.post(page_url(assessment), page_post_data(assessment, action="submit"))
     assert response.status_code == 302
     assessment.refresh_from_db()

@@ -83,7 +83,7 @@ def test_expired_or_used_reset_link_explains(client, pm):
 
 
 def test_imported_person_can_reset_their_password(client, framework):
-    from assessments.people_import import import_people
+    from assessments.people.importer import import_people
 
     import_people("email,name\nnew@example.com,New Person\n")
     client.post(reverse("password_reset"), {"email": "new@example.com"})

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from assessments.models import Person
+from assessments.people.models import Person
 from tests.factories import make_user
 
 CHANGELIST = "admin:assessments_person_changelist"

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
-from assessments.models import Person
-from assessments.people_import import import_people, parse_people_csv
+from assessments.people.importer import import_people, parse_people_csv
+from assessments.people.models import Person
 
 HEADER = "email,name,job title,level,manager email\n"
 

@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from accounts.models import User
-from assessments.access import can_see_person, get_person_for_user, is_manager_of
-from assessments.models import Person
+from assessments.people.access import can_see_person, get_person_for_user, is_manager_of
+from assessments.people.models import Person
 from tests.factories import make_user
 
 

@@ -1,14 +1,13 @@
 """The promotion report: a printable page and the same page as a PDF, for the people who may see it."""
 
-import subprocess
-
 import pytest
 from django.urls import reverse
 
-from assessments.models import Assessment
-from assessments.report_views import static_file_fetcher
+from assessments.reports.views import static_file_fetcher
+from assessments.reviews.models import Assessment
 from tests.assessments.report_fixtures import MANAGER_RANKS, SELF_RANKS, agree, make_cycle, make_review, set_status
 from tests.factories import make_framework, make_user
+from tests.pdf import pdf_text
 
 
 @pytest.fixture
@@ -40,10 +39,6 @@ def reviews(pm, manager, ic3):
 
 def report_url(name, person, level, cycle):
     return f"{reverse(f'reports:{name}', args=[person.pk])}?level={level.pk}&cycle={cycle.pk}"
-
-
-def pdf_text(content: bytes) -> str:
-    return subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
 
 
 def test_printable_report_has_summary_table_and_history(client, manager, pm, ic3, reviews):

@@ -1,6 +1,6 @@
 import logging
 
-from assessments.models import Person
+from assessments.people.models import Person
 
 
 def test_publishing_a_new_version_moves_people_to_the_same_level_key(framework, pm, manager):
@@ -18,7 +18,7 @@ def test_people_whose_level_is_gone_keep_their_old_level_and_it_is_logged(framew
     old_level = pm.person.level
     draft = framework.new_version()
     draft.levels.get(key="ic-2").delete()
-    with caplog.at_level(logging.WARNING, logger="assessments.signals"):
+    with caplog.at_level(logging.WARNING, logger="assessments.people.signals"):
         draft.publish()
     pm.person.refresh_from_db()
     assert pm.person.level == old_level

@@ -1,6 +1,6 @@
 """The readiness rule on hand-made cases: no database, just ranks in and a verdict with reasons out."""
 
-from assessments.readiness import Rule, Standing, Verdict, assess
+from assessments.reports.readiness import Rule, Standing, Verdict, assess
 
 RULE = Rule(target_share=80, max_steps_below=1, requires_current_level=True)
 

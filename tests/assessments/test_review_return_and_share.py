@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from assessments.models import Assessment
+from assessments.reviews.models import Assessment
 from tests.assessments.assessment_helpers import level, page_url, start, submitted
 from tests.factories import make_user
 

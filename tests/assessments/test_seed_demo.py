@@ -5,7 +5,8 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from assessments.management.commands.seed_demo import DEMO_PASSWORD, DEMO_PEOPLE
-from assessments.models import Assessment, Person, Rating, ReviewCycle
+from assessments.people.models import Person
+from assessments.reviews.models import Assessment, Rating, ReviewCycle
 from frameworks.models import Framework
 
 

@@ -4,7 +4,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from assessments.models import Assessment, ReviewCycle
+from assessments.reviews.models import Assessment, ReviewCycle
 from tests.assessments.report_fixtures import MANAGER_RANKS, SELF_RANKS, make_cycle, make_manager, make_self
 from tests.factories import make_user
 

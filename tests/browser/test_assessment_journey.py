@@ -11,9 +11,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from assessments.models import Assessment, Rating
+from assessments.reviews.models import Assessment, Rating
 from tests.assessments.assessment_helpers import level, make_cycle, start, submitted
 from tests.factories import make_user
+
+pytestmark = pytest.mark.browser
 
 MAX_TABS = 250
 

@@ -10,6 +10,8 @@ from accounts.roles import sync_hr_admin_permissions
 from frameworks.models import Framework
 from tests.factories import make_user
 
+pytestmark = pytest.mark.browser
+
 
 def test_pm_reads_framework_level_and_compares(page, pm, password, axe, screenshot, sign_in):
     sign_in(page, "priya@example.com", password)

@@ -2,9 +2,12 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from accounts.roles import sync_hr_admin_permissions
+
+pytestmark = pytest.mark.browser
 
 
 def mastery_word(page, capability):

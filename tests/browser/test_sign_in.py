@@ -1,6 +1,9 @@
 import re
 
+import pytest
 from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
 
 
 def test_person_signs_in_lands_home_and_signs_out(page, pm, password, axe, screenshot, sign_in):

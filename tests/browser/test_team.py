@@ -10,6 +10,8 @@ from playwright.sync_api import expect
 
 from assessments.management.commands.seed_demo import DEMO_PASSWORD
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture
 def demo(transactional_db):
@@ -163,7 +165,8 @@ def test_pm_home_after_submitting_waits_for_the_managers_review(page, demo, axe,
 
 
 def test_pm_home_after_a_return_says_who_returned_it_and_why(page, demo, axe, screenshot, sign_in):
-    from assessments.models import Assessment, Person
+    from assessments.people.models import Person
+    from assessments.reviews.models import Assessment
 
     dev = Assessment.objects.get(subject__user__email="dev@example.com", kind="self", cycle__name="2026 H2")
     grace = Person.objects.get(user__email="grace@example.com")

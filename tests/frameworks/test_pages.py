@@ -386,7 +386,7 @@ def test_compare_sorts_capabilities_by_change(client, pm, framework):
 
 
 def test_compare_offers_a_self_assessment_against_the_level_compared_to(client, pm, framework):
-    from assessments.models import Assessment
+    from assessments.reviews.models import Assessment
 
     client.force_login(pm)
     html = client.get(compare_url(framework)).content.decode()

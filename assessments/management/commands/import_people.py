@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.people_import import import_people
+from assessments.people.importer import import_people
 
 
 class Command(BaseCommand):

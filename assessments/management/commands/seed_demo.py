@@ -12,7 +12,7 @@ from django.db import transaction
 
 from accounts.models import HR_ADMINS_GROUP, User
 from assessments.demo import seed_demo_assessments
-from assessments.people_import import import_people
+from assessments.people.importer import import_people
 from frameworks.models import Framework
 
 DEMO_PASSWORD = "pathway-demo"

@@ -1,0 +1,171 @@
+"""The people room: a person's place in the organisation (level, manager) and the reporting tree.
+
+Depends on `frameworks` and `accounts`; nothing here imports from reviews or reports.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class ReportingTree:
+    """Every reporting line at once (person id → manager id), walked in memory.
+
+    Loading the whole tree is one small query (two integers per person), which beats a query per
+    rung of the ladder and works the same on SQLite and PostgreSQL.
+    """
+
+    def __init__(self, edges):
+        self.manager_of: dict[int, int | None] = {}
+        self.reports_of: dict[int, list[int]] = {}
+        for person_id, manager_id in edges:
+            self.manager_of[person_id] = manager_id
+            if manager_id is not None:
+                self.reports_of.setdefault(manager_id, []).append(person_id)
+
+    @classmethod
+    def load(cls) -> "ReportingTree":
+        return cls(Person.objects.order_by().values_list("id", "manager_id"))
+
+    def below(self, person_id: int) -> list[int]:
+        """Ids of everyone who reports to `person_id`, directly or indirectly, nearest first."""
+        found: list[int] = []
+        seen = {person_id}
+        queue = list(self.reports_of.get(person_id, ()))
+        while queue:
+            current = queue.pop(0)
+            if current in seen:  # a cycle written around the model's checks: never loop forever
+                continue
+            seen.add(current)
+            found.append(current)
+            queue.extend(self.reports_of.get(current, ()))
+        return found
+
+    def above(self, person_id: int) -> list[int]:
+        """Ids of `person_id`'s managers, the direct manager first, up to the top of the tree."""
+        chain: list[int] = []
+        seen = {person_id}
+        current = self.manager_of.get(person_id)
+        while current is not None and current not in seen:
+            chain.append(current)
+            seen.add(current)
+            current = self.manager_of.get(current)
+        return chain
+
+    def loops_back(self, person_id: int) -> bool:
+        """Does following managers up from `person_id` come back to them?"""
+        seen = set()
+        current = self.manager_of.get(person_id)
+        while current is not None and current not in seen:
+            if current == person_id:
+                return True
+            seen.add(current)
+            current = self.manager_of.get(current)
+        return False
+
+    def would_loop(self, person_id: int, manager_id: int | None) -> bool:
+        """Would making `manager_id` the manager of `person_id` make someone their own manager?"""
+        if manager_id is None:
+            return False
+        return manager_id == person_id or person_id in self.above(manager_id)
+
+
+def by_name(people):
+    """People sorted by name; leavers sink to the bottom: they are kept for history, not for day-to-day work."""
+    return sorted(people, key=lambda person: (not person.user.is_active, person.name.lower(), person.pk))
+
+
+class PersonQuerySet(models.QuerySet):
+    def with_related(self):
+        """What every page about a person shows: name, level, track, framework and manager."""
+        return self.select_related("user", "level", "level__track", "level__framework", "manager__user")
+
+    def active(self):
+        return self.filter(user__is_active=True)
+
+    def in_subtree_of(self, person):
+        """Everyone who reports to `person`, directly or indirectly (not `person`)."""
+        return self.filter(pk__in=ReportingTree.load().below(person.pk))
+
+    def visible_to(self, user):
+        """The people `user` may see: HR admins everyone; anyone else themself and everyone below them.
+
+        Leavers stay visible to HR and to their managers, for history.
+        """
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_hr_admin:
+            return self
+        tree_rows = list(Person.objects.order_by().values_list("id", "manager_id", "user_id"))
+        own_id = next((row[0] for row in tree_rows if row[2] == user.pk), None)
+        if own_id is None:
+            return self.none()
+        tree = ReportingTree((person_id, manager_id) for person_id, manager_id, _ in tree_rows)
+        return self.filter(pk__in=[own_id, *tree.below(own_id)])
+
+
+class Person(models.Model):
+    """A user's place in the organisation. Every user has one (created with the user)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person")
+    job_title = models.CharField(max_length=200, blank=True)
+    level = models.ForeignKey(
+        "frameworks.Level",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        help_text="The person's current level. Empty for a new joiner whose level is not set yet.",
+    )
+    manager = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports")
+
+    history = HistoricalRecords()
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__full_name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return str(self.user)
+
+    @property
+    def name(self) -> str:
+        return self.user.full_name
+
+    @property
+    def email(self) -> str:
+        return self.user.email
+
+    @property
+    def is_active(self) -> bool:
+        return self.user.is_active
+
+    def clean(self):
+        super().clean()
+        if self.manager_id is None:
+            return
+        own_name = self.user.full_name if self.user_id else "This person"
+        if self.manager_id == self.pk:
+            raise ValidationError({"manager": f"{own_name} cannot be their own manager."})
+        if self.pk is not None and ReportingTree.load().would_loop(self.pk, self.manager_id):
+            manager_name = Person.objects.select_related("user").get(pk=self.manager_id).name
+            raise ValidationError(
+                {
+                    "manager": f"{own_name} cannot report to {manager_name}: {manager_name} already reports to "
+                    f"{own_name}, directly or indirectly."
+                }
+            )
+
+    def managers_up_chain(self) -> list["Person"]:
+        """This person's managers, the direct manager first, up to the top of the organisation."""
+        chain_ids = ReportingTree.load().above(self.pk)
+        if not chain_ids:
+            return []
+        managers = Person.objects.select_related("user").in_bulk(chain_ids)
+        return [managers[pk] for pk in chain_ids if pk in managers]
+
+    def has_reports(self) -> bool:
+        return Person.objects.filter(manager=self).exists()

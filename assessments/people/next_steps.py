@@ -1,0 +1,114 @@
+"""Where a person can go next from their level: the next rung on their track, and peers on other tracks."""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Prefetch
+from django.urls import NoReverseMatch, reverse
+
+from frameworks.comparison import LevelComparison, compare_levels
+from frameworks.models import Expectation, Level
+
+
+def indefinite_article(phrase: str) -> str:
+    return "an" if phrase[:1].lower() in "aeiou" else "a"
+
+
+def _reverse_or_none(name, args):
+    # The catalogue's pages may not be routed in every deployment of this app (and were added after it).
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def level_url(level) -> str | None:
+    return _reverse_or_none("frameworks:level", [level.framework.key, level.framework.version, level.key])
+
+
+def compare_url(from_level, to_level) -> str | None:
+    base = _reverse_or_none("frameworks:compare", [from_level.framework.key, from_level.framework.version])
+    if base is None:
+        return None
+    return f"{base}?{urlencode({'from': from_level.key, 'to': to_level.key})}"
+
+
+def framework_url(framework) -> str | None:
+    return _reverse_or_none("frameworks:detail", [framework.key, framework.version])
+
+
+@dataclass
+class Step:
+    """A level someone could move to, with what changes on the way."""
+
+    level: Level
+    comparison: LevelComparison
+    compare_url: str | None
+    level_url: str | None
+
+    @property
+    def summary(self) -> str:
+        return self.comparison.summary
+
+
+@dataclass
+class NextSteps:
+    current: Level
+    current_url: str | None
+    framework_url: str | None
+    on_track: Step | None = None
+    across_tracks: list[Step] = field(default_factory=list)
+
+
+def next_steps(level: Level | None) -> NextSteps | None:
+    """The next level on `level`'s track, and the levels one grade up on the framework's other tracks.
+
+    Three queries whatever the framework's size: the candidate levels, then their expectations.
+    """
+    if level is None:
+        return None
+    candidates = list(
+        Level.objects.filter(framework_id=level.framework_id)
+        .exclude(pk=level.pk)
+        .filter(grade__gte=level.grade)
+        .select_related("track", "framework")
+        .order_by("track__position", "position", "pk")
+    )
+    on_track = next(
+        (
+            candidate
+            for candidate in candidates
+            if candidate.track_id == level.track_id and (candidate.position, candidate.pk) > (level.position, level.pk)
+        ),
+        None,
+    )
+    across = [
+        candidate
+        for candidate in candidates
+        if candidate.track_id != level.track_id and candidate.grade == level.grade + 1
+    ]
+    wanted = [level, *([on_track] if on_track else []), *across]
+    expectations = Expectation.objects.select_related("capability__area", "scale_level")
+    loaded = Level.objects.prefetch_related(Prefetch("expectations", queryset=expectations)).in_bulk(
+        [item.pk for item in wanted]
+    )
+    current = loaded[level.pk]
+
+    def step(target):
+        target_loaded = loaded[target.pk]
+        target_loaded.track = target.track
+        target_loaded.framework = target.framework
+        return Step(
+            level=target_loaded,
+            comparison=compare_levels(current, target_loaded),
+            compare_url=compare_url(level, target),
+            level_url=level_url(target),
+        )
+
+    return NextSteps(
+        current=level,
+        current_url=level_url(level),
+        framework_url=framework_url(level.framework),
+        on_track=step(on_track) if on_track else None,
+        across_tracks=[step(candidate) for candidate in across],
+    )

@@ -1,0 +1,35 @@
+"""The person page: where someone sits in the organisation and where their level leads."""
+
+from django.shortcuts import render
+
+from assessments.people.access import get_person_for_user, person_of
+from assessments.people.models import Person, ReportingTree, by_name
+from assessments.people.next_steps import framework_url, indefinite_article, level_url, next_steps
+
+
+def person(request, pk):
+    subject = get_person_for_user(request.user, pk)
+    viewer = person_of(request.user)
+    tree = ReportingTree.load()
+    chain_ids = tree.above(subject.pk)
+    chain = Person.objects.select_related("user").in_bulk(chain_ids)
+    if request.user.is_hr_admin:
+        visible_chain = set(chain_ids)
+    else:
+        visible_chain = {viewer.pk, *tree.below(viewer.pk)}.intersection(chain_ids)
+    # Everyone below the subject is below the viewer too (or the viewer is HR), so all reports may show.
+    reports = by_name(Person.objects.with_related().filter(pk__in=tree.reports_of.get(subject.pk, ())))
+    return render(
+        request,
+        "assessments/people/person.html",
+        {
+            "subject": subject,
+            "is_self": subject.pk == viewer.pk,
+            "chain": [(chain[pk], pk in visible_chain) for pk in chain_ids if pk in chain],
+            "reports": reports,
+            "steps": next_steps(subject.level),
+            "level_url": level_url(subject.level) if subject.level else None,
+            "framework_url": framework_url(subject.level.framework) if subject.level else None,
+            "article": indefinite_article(subject.level.name) if subject.level else "",
+        },
+    )

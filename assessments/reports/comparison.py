@@ -1,0 +1,607 @@
+"""The comparison of one person against one level in one cycle: expected vs self vs manager vs agreed.
+
+Computed, never stored. Built only from the assessments the viewer may see
+(`Assessment.objects.visible_to`), so what a viewer may not see is absent from the rows, the
+chart, the verdict and the CSV alike. In a blind cycle the self-assessment and the manager
+assessment are only put side by side once both are submitted; until then each side sees only
+its own (see `_apply_blind_rule`).
+
+Capabilities are matched by `key` between the person's current level and the target level, so a
+comparison still works when the two sit in different versions of a framework. The effective
+rating of a capability is the agreed one when it was recorded, else the manager's; readiness
+and history use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.http import Http404
+
+from assessments.people.models import Person
+from assessments.reports.charts import Series, comparison_chart, history_chart
+from assessments.reports.readiness import Readiness, Rule, Standing, assess
+from assessments.reviews.access import hidden_by_blind_cycle
+from assessments.reviews.models import Assessment, Rating
+from frameworks.models import Expectation, Framework, Level, ScaleLevel
+
+SUBMITTED = (Assessment.Status.SUBMITTED, Assessment.Status.SHARED)
+
+# Each row sits in exactly one group. A disagreement that is also below expectation stays under
+# Disagreements (it needs the discussion first) and is named again in the Below expectation group,
+# so that group's count matches the verdict's "N capabilities below …".
+GROUPS = [
+    ("disagreements", "Disagreements", "Where the self rating and the manager rating differ."),
+    ("below", "Below expectation", "Rated below what the target level expects."),
+    ("meets", "Meets or exceeds", "At or above what the target level expects, not asked there, or not applicable."),
+    ("unrated", "Not rated yet", "No rating counts here yet; Ready needs every capability the target asks for rated."),
+]
+
+
+def effective(rating: Rating | None) -> tuple[ScaleLevel | None, bool]:
+    """(scale level, not applicable) that counts for a manager rating: the agreed outcome, else as rated."""
+    if rating is None:
+        return None, False
+    if rating.agreed_not_applicable:
+        return None, True
+    if rating.agreed_scale_level_id:
+        return rating.agreed_scale_level, False
+    return rating.scale_level, rating.not_applicable
+
+
+def has_agreed(rating: Rating | None) -> bool:
+    return rating is not None and (rating.agreed_not_applicable or rating.agreed_scale_level_id is not None)
+
+
+def _rank(scale_level: ScaleLevel | None) -> int | None:
+    return scale_level.rank if scale_level is not None else None
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    """Two (scale level, not applicable) answers are the same rating."""
+    return (_rank(a[0]), a[1]) == (_rank(b[0]), b[1])
+
+
+def _is_rated(answer: tuple) -> bool:
+    return answer[0] is not None or answer[1]
+
+
+def words_for(answer: tuple) -> str:
+    scale_level, not_applicable = answer
+    if not_applicable:
+        return "Not applicable"
+    return scale_level.name if scale_level is not None else "Not rated"
+
+
+@dataclass
+class Row:
+    capability: object
+    expected_now: Expectation | None
+    expected_target: Expectation | None
+    self_rating: Rating | None
+    manager_rating: Rating | None
+    show_self: bool
+    show_manager: bool
+
+    @property
+    def self_answer(self) -> tuple:
+        if not self.show_self or self.self_rating is None:
+            return None, False
+        return self.self_rating.scale_level, self.self_rating.not_applicable
+
+    @property
+    def manager_answer(self) -> tuple:
+        if not self.show_manager or self.manager_rating is None:
+            return None, False
+        return self.manager_rating.scale_level, self.manager_rating.not_applicable
+
+    @property
+    def agreed(self) -> bool:
+        return self.show_manager and has_agreed(self.manager_rating)
+
+    @property
+    def agreed_answer(self) -> tuple:
+        return effective(self.manager_rating) if self.agreed else (None, False)
+
+    @property
+    def agreed_note(self) -> str:
+        return self.manager_rating.agreed_note if self.agreed else ""
+
+    @property
+    def effective_answer(self) -> tuple:
+        """What counts: agreed, else manager; the self rating only when there is no manager side to show."""
+        if self.show_manager and self.manager_rating is not None:
+            return effective(self.manager_rating)
+        return self.self_answer
+
+    @property
+    def target_scale(self) -> ScaleLevel | None:
+        return self.expected_target.scale_level if self.expected_target else None
+
+    @property
+    def now_scale(self) -> ScaleLevel | None:
+        return self.expected_now.scale_level if self.expected_now else None
+
+    @property
+    def disagreement(self) -> bool:
+        mine, theirs = self.self_answer, self.manager_answer
+        return _is_rated(mine) and _is_rated(theirs) and not _same(mine, theirs)
+
+    @property
+    def gap(self) -> int | None:
+        """Steps above (positive) or below (negative) the target expectation; None when it cannot be told."""
+        scale_level, not_applicable = self.effective_answer
+        if not_applicable or scale_level is None or self.target_scale is None:
+            return None
+        return scale_level.rank - self.target_scale.rank
+
+    @property
+    def gap_label(self) -> str:
+        scale_level, not_applicable = self.effective_answer
+        if self.target_scale is None:
+            return "Not asked at this level"
+        if not_applicable:
+            return "Not applicable"
+        if scale_level is None:
+            return "Not rated yet"
+        gap = self.gap
+        if gap == 0:
+            return "Meets"
+        steps = "1 step" if abs(gap) == 1 else f"{abs(gap)} steps"
+        return f"{steps} above" if gap > 0 else f"{steps} below"
+
+    @property
+    def below(self) -> bool:
+        return self.gap is not None and self.gap < 0
+
+    @property
+    def rated(self) -> bool:
+        return _is_rated(self.effective_answer)
+
+    @property
+    def group(self) -> str:
+        if self.disagreement:
+            return "disagreements"
+        if self.below:
+            return "below"
+        if not self.rated:
+            return "unrated"
+        return "meets"
+
+    @property
+    def self_words(self) -> str:
+        return words_for(self.self_answer)
+
+    @property
+    def manager_words(self) -> str:
+        return words_for(self.manager_answer)
+
+    @property
+    def outcome_words(self) -> str:
+        """The agreed rating, or the manager's when none was agreed ("empty means as rated")."""
+        return words_for(effective(self.manager_rating)) if self.show_manager and self.manager_rating else ""
+
+    @property
+    def self_evidence(self) -> str:
+        return self.self_rating.evidence if self.show_self and self.self_rating else ""
+
+    @property
+    def manager_evidence(self) -> str:
+        return self.manager_rating.evidence if self.show_manager and self.manager_rating else ""
+
+
+@dataclass
+class Comparison:
+    subject: Person
+    level: Level
+    current_level: Level | None
+    cycle: object | None
+    self_assessment: Assessment | None
+    manager_assessment: Assessment | None
+    rows: list[Row]
+    scale: list[ScaleLevel]
+    hidden_by_blind_cycle: str = ""
+    readiness: Readiness | None = None
+    groups: list[tuple[str, str, str, list[Row]]] = field(default_factory=list)
+
+    @property
+    def scale_length(self) -> int:
+        return len(self.scale)
+
+    @property
+    def has_self(self) -> bool:
+        return self.self_assessment is not None
+
+    @property
+    def has_manager(self) -> bool:
+        return self.manager_assessment is not None
+
+    @property
+    def manager_is_draft(self) -> bool:
+        return self.manager_assessment is not None and self.manager_assessment.status not in SUBMITTED
+
+    @property
+    def disagreement_count(self) -> int:
+        return sum(1 for row in self.rows if row.disagreement)
+
+    @property
+    def below_count(self) -> int:
+        """Every capability below the target, wherever its row is listed (the verdict counts the same)."""
+        return sum(1 for row in self.rows if row.below)
+
+    @property
+    def below_among_disagreements(self) -> list[Row]:
+        return [row for row in self.rows if row.below and row.disagreement]
+
+    @property
+    def rated_count(self) -> int:
+        return sum(1 for row in self.rows if row.rated)
+
+    @property
+    def agreed_count(self) -> int:
+        return sum(1 for row in self.rows if row.agreed)
+
+    @property
+    def can_record_agreed(self) -> bool:
+        """Both sides submitted: the manager may now record the agreed outcome."""
+        return (
+            self.manager_assessment is not None
+            and self.manager_assessment.status in SUBMITTED
+            and self.self_assessment is not None
+            and self.self_assessment.status in SUBMITTED
+        )
+
+    def series(self) -> list[Series]:
+        series = [Series("expected", f"Expected at {self.level.name}", [_rank(row.target_scale) for row in self.rows])]
+        if self.has_self:
+            series.append(Series("self", "Self", [_rank(row.self_answer[0]) for row in self.rows]))
+        if self.has_manager:
+            series.append(Series("manager", "Manager", [_rank(row.manager_answer[0]) for row in self.rows]))
+        if self.agreed_count:
+            # Where nothing was agreed the outcome is the manager's rating, so the line stays whole.
+            outcome = [_rank(effective(row.manager_rating)[0]) if row.show_manager else None for row in self.rows]
+            series.append(Series("agreed", "Agreed", outcome))
+        return series
+
+    def chart(self, chart_id: str = "comparison-chart"):
+        labels = [row.capability.label for row in self.rows]
+        return comparison_chart(chart_id, labels, self.series(), [s.name for s in self.scale], self.subject.name)
+
+
+def _apply_blind_rule(user, self_assessment, manager_assessment) -> tuple:
+    """Drop a side the blind-cycle rule hides from this viewer (the rule lives in `assessment_access`)."""
+    hide_self = self_assessment is not None and hidden_by_blind_cycle(user, self_assessment, manager_assessment)
+    hide_manager = manager_assessment is not None and hidden_by_blind_cycle(user, manager_assessment, self_assessment)
+    if not (hide_self or hide_manager):
+        return self_assessment, manager_assessment, ""
+    cycle = (self_assessment or manager_assessment).cycle
+    message = f"{cycle.name} is a blind cycle: the two assessments are shown side by side once both are submitted."
+    return (None if hide_self else self_assessment), (None if hide_manager else manager_assessment), message
+
+
+def visible_assessments(user, subject: Person) -> list[Assessment]:
+    """Every assessment of `subject` the viewer may see, newest first."""
+    return list(
+        Assessment.objects.visible_to(user)
+        .filter(subject=subject)
+        .select_related("level__framework", "level__track", "cycle", "author__user", "subject__user")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def choose_level(user, subject: Person, level_param: str | None, assessments: list[Assessment]) -> Level:
+    """The level asked for in the URL, else the one assessed most recently, else the next rung, else the current."""
+    if level_param:
+        try:
+            pk = int(level_param)
+        except ValueError:
+            raise Http404("No such level.") from None
+        level = (
+            Level.objects.filter(pk=pk, framework__in=Framework.objects.visible_to(user))
+            .select_related("framework", "track")
+            .first()
+        )
+        if level is None:
+            raise Http404("No such level.")
+        return level
+    for kind in (Assessment.Kind.MANAGER, Assessment.Kind.SELF):
+        for assessment in assessments:
+            if assessment.kind == kind:
+                return assessment.level
+    if subject.level is not None:
+        following = (
+            Level.objects.filter(track_id=subject.level.track_id, position__gt=subject.level.position)
+            .select_related("framework", "track")
+            .order_by("position", "pk")
+            .first()
+        )
+        return following or subject.level
+    raise Http404("Nothing to compare yet.")
+
+
+def choose_cycle(cycle_param: str | None, level: Level, assessments: list[Assessment]):
+    """(cycle or None, found): the cycle asked for, or "latest": that of the newest assessment against `level`."""
+    at_level = [assessment for assessment in assessments if assessment.level_id == level.pk]
+    if cycle_param in (None, "", "latest"):
+        # The most recent review: by the cycle's dates (a review outside cycles by when it was made).
+        def when(assessment):
+            day = assessment.cycle.starts_on if assessment.cycle else assessment.created_at.date()
+            return (day, assessment.created_at)
+
+        for kind in (Assessment.Kind.MANAGER, Assessment.Kind.SELF):
+            mine = [assessment for assessment in at_level if assessment.kind == kind]
+            if mine:
+                return max(mine, key=when).cycle
+        return None
+    if cycle_param == "none":
+        return None
+    try:
+        pk = int(cycle_param)
+    except ValueError:
+        raise Http404("No such cycle.") from None
+    for assessment in at_level:
+        if assessment.cycle_id == pk:
+            return assessment.cycle
+    from assessments.reviews.models import ReviewCycle
+
+    cycle = ReviewCycle.objects.filter(pk=pk).first()
+    if cycle is None:
+        raise Http404("No such cycle.")
+    return cycle
+
+
+def _expectations_by_key(level: Level | None) -> dict[str, Expectation]:
+    if level is None:
+        return {}
+    rows = Expectation.objects.filter(level=level).select_related("capability__area", "scale_level")
+    return {expectation.capability.key: expectation for expectation in rows}
+
+
+def build_comparison(user, subject: Person, level: Level, cycle, assessments: list[Assessment]) -> Comparison:
+    """The rows, verdict and groups for `subject` against `level` in `cycle` (None: outside cycles)."""
+    pair = [a for a in assessments if a.level_id == level.pk and a.cycle_id == (cycle.pk if cycle else None)]
+    self_assessment = next((a for a in pair if a.kind == Assessment.Kind.SELF), None)
+    manager_assessment = next((a for a in pair if a.kind == Assessment.Kind.MANAGER), None)
+    self_assessment, manager_assessment, blind_message = _apply_blind_rule(user, self_assessment, manager_assessment)
+
+    shown = [a.pk for a in (self_assessment, manager_assessment) if a is not None]
+    ratings = (
+        Rating.objects.filter(assessment_id__in=shown).select_related(
+            "capability__area", "scale_level", "agreed_scale_level"
+        )
+        if shown
+        else []
+    )
+    self_by_key, manager_by_key = {}, {}
+    for rating in ratings:
+        target = self_by_key if self_assessment and rating.assessment_id == self_assessment.pk else manager_by_key
+        target[rating.capability.key] = rating
+
+    target_expectations = _expectations_by_key(level)
+    current_level = subject.level
+    if current_level is not None and current_level.pk == level.pk:
+        now_expectations = target_expectations
+    else:
+        now_expectations = _expectations_by_key(current_level)
+
+    capabilities = {}
+    for source in (target_expectations, self_by_key, manager_by_key):
+        for key, item in source.items():
+            capabilities.setdefault(key, item.capability)
+    ordered = sorted(
+        capabilities.items(),
+        key=lambda pair: (pair[1].area.position, pair[1].area_id, pair[1].position, pair[1].pk),
+    )
+    rows = [
+        Row(
+            capability=capability,
+            expected_now=now_expectations.get(key),
+            expected_target=target_expectations.get(key),
+            self_rating=self_by_key.get(key),
+            manager_rating=manager_by_key.get(key),
+            show_self=self_assessment is not None,
+            show_manager=manager_assessment is not None,
+        )
+        for key, capability in ordered
+    ]
+    scale = list(ScaleLevel.objects.filter(framework_id=level.framework_id).order_by("rank"))
+    comparison = Comparison(
+        subject=subject,
+        level=level,
+        current_level=current_level,
+        cycle=cycle,
+        self_assessment=self_assessment,
+        manager_assessment=manager_assessment,
+        rows=rows,
+        scale=scale,
+        hidden_by_blind_cycle=blind_message,
+    )
+    comparison.groups = [
+        (key, heading, hint, [row for row in rows if row.group == key]) for key, heading, hint in GROUPS
+    ]
+    if manager_assessment is not None:
+        comparison.readiness = readiness_for(rows, level, current_level)
+    return comparison
+
+
+def readiness_for(rows: list[Row], level: Level, current_level: Level | None) -> Readiness:
+    # Assessed against their own level, the current level is the target: check it once, not twice.
+    same_level = current_level is None or current_level.pk == level.pk
+    standings = [
+        Standing(
+            name=row.capability.name,
+            expected_now=None if same_level else _rank(row.now_scale),
+            expected_target=_rank(row.target_scale),
+            rating=_rank(row.effective_answer[0]),
+            not_applicable=row.effective_answer[1],
+        )
+        for row in rows
+        if row.expected_target is not None or row.manager_rating is not None
+    ]
+    current_name = None if same_level else current_level.name
+    return assess(standings, Rule.for_framework(level.framework), level.name, current_name)
+
+
+# History ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class HistoryPoint:
+    """One review: a cycle (or none) and the level assessed against, with the two sides the viewer may see."""
+
+    cycle: object | None
+    level: Level
+    self_assessment: Assessment | None
+    manager_assessment: Assessment | None
+    date: object
+
+    @property
+    def label(self) -> str:
+        when = self.cycle.name if self.cycle else f"{self.date.day} {self.date:%b %Y}"
+        return f"{when} · {self.level.name}"
+
+    @property
+    def short_label(self) -> str:
+        return self.cycle.name if self.cycle else self.date.strftime("%b %Y")
+
+
+@dataclass
+class HistoryCell:
+    effective: tuple
+    self_answer: tuple
+    expected: ScaleLevel | None
+    agreed: bool
+
+    @property
+    def has_any(self) -> bool:
+        return _is_rated(self.effective) or _is_rated(self.self_answer)
+
+
+@dataclass
+class HistoryRow:
+    key: str
+    capability: object
+    cells: list[HistoryCell]
+    chart: object = None
+
+
+@dataclass
+class History:
+    subject: Person
+    points: list[HistoryPoint]
+    rows: list[HistoryRow]
+    scale_names: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.points)
+
+
+def build_history(user, subject: Person, assessments: list[Assessment], *, charts: bool = True) -> History:
+    """Effective and self ratings per capability across reviews, oldest first, matched by capability key.
+
+    Only submitted assessments count: a draft is work in progress, not history.
+    """
+    pairs: dict[tuple, dict] = {}
+    for assessment in assessments:
+        if assessment.status not in SUBMITTED:
+            continue
+        pair = pairs.setdefault((assessment.cycle_id, assessment.level_id), {})
+        pair[assessment.kind] = assessment
+    points = []
+    for pair in pairs.values():
+        self_assessment, manager_assessment, _ = _apply_blind_rule(
+            user, pair.get(Assessment.Kind.SELF), pair.get(Assessment.Kind.MANAGER)
+        )
+        anchor = manager_assessment or self_assessment
+        if anchor is None:
+            continue
+        date = anchor.cycle.starts_on if anchor.cycle else (anchor.submitted_at or anchor.created_at).date()
+        points.append(HistoryPoint(anchor.cycle, anchor.level, self_assessment, manager_assessment, date))
+    points.sort(key=lambda point: (point.date, point.level.grade, point.level.pk))
+
+    shown = {a.pk: index for index, p in enumerate(points) for a in (p.self_assessment, p.manager_assessment) if a}
+    ratings = (
+        Rating.objects.filter(assessment_id__in=shown).select_related(
+            "capability__area", "scale_level", "agreed_scale_level"
+        )
+        if shown
+        else []
+    )
+    expectations = {
+        (e.level_id, e.capability.key): e.scale_level
+        for e in Expectation.objects.filter(level_id__in={p.level.pk for p in points}).select_related(
+            "capability", "scale_level"
+        )
+    }
+    by_key: dict[str, dict] = {}
+    names: dict[str, tuple] = {}
+    for rating in ratings:
+        index = shown[rating.assessment_id]
+        point = points[index]
+        slot = by_key.setdefault(rating.capability.key, {}).setdefault(index, {})
+        slot[
+            "manager" if point.manager_assessment and rating.assessment_id == point.manager_assessment.pk else "self"
+        ] = rating
+        # The newest review's capability wins, so a renamed capability shows its current name.
+        if rating.capability.key not in names or index >= names[rating.capability.key][0]:
+            names[rating.capability.key] = (index, rating.capability)
+
+    rows = []
+    for key, slots in by_key.items():
+        cells = []
+        for index, point in enumerate(points):
+            slot = slots.get(index, {})
+            manager_rating, self_rating = slot.get("manager"), slot.get("self")
+            cells.append(
+                HistoryCell(
+                    effective=effective(manager_rating),
+                    self_answer=(self_rating.scale_level, self_rating.not_applicable) if self_rating else (None, False),
+                    expected=expectations.get((point.level.pk, key)),
+                    agreed=has_agreed(manager_rating),
+                )
+            )
+        rows.append(HistoryRow(key=key, capability=names[key][1], cells=cells))
+    rows.sort(key=lambda row: (row.capability.area.position, row.capability.position, row.capability.name))
+
+    latest_framework = points[-1].level.framework_id if points else None
+    scale_names = (
+        list(ScaleLevel.objects.filter(framework_id=latest_framework).order_by("rank").values_list("name", flat=True))
+        if latest_framework
+        else []
+    )
+    if charts:
+        labels = [point.short_label for point in points]
+        for number, row in enumerate(rows):
+            row.chart = history_chart(
+                f"history-{number}",
+                labels,
+                [
+                    Series("manager", "Agreed or manager", [_rank(cell.effective[0]) for cell in row.cells]),
+                    Series("self", "Self", [_rank(cell.self_answer[0]) for cell in row.cells]),
+                ],
+                scale_names,
+                f"{row.capability.name} over time",
+            )
+    return History(subject=subject, points=points, rows=rows, scale_names=scale_names)
+
+
+def earlier_history(history: History, comparison: Comparison) -> History:
+    """Only the reviews before the one compared (for the promotion report)."""
+    current = (comparison.cycle.pk if comparison.cycle else None, comparison.level.pk)
+    keep = []
+    cutoff = None
+    for index, point in enumerate(history.points):
+        if ((point.cycle.pk if point.cycle else None), point.level.pk) == current:
+            cutoff = point.date
+            continue
+        keep.append(index)
+    if cutoff is not None:
+        keep = [index for index in keep if history.points[index].date <= cutoff]
+    rows = [
+        HistoryRow(key=row.key, capability=row.capability, cells=[row.cells[index] for index in keep])
+        for row in history.rows
+    ]
+    rows = [row for row in rows if any(cell.has_any for cell in row.cells)]
+    return History(
+        subject=history.subject, points=[history.points[i] for i in keep], rows=rows, scale_names=history.scale_names
+    )

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from assessments.reports import views
+
+app_name = "reports"
+
+# Every table has a CSV twin at the same path with ".csv", taking the same query parameters.
+urlpatterns = [
+    path("people/<int:person_pk>/compare/", views.comparison, name="compare"),
+    path("people/<int:person_pk>/compare.csv", views.comparison_csv, name="compare_csv"),
+    path("assessments/<int:pk>/agreed/", views.record_agreed, name="agreed"),
+    path("people/<int:person_pk>/promotion/", views.promotion_report, name="promotion"),
+    path("people/<int:person_pk>/promotion.pdf", views.promotion_pdf, name="promotion_pdf"),
+    path("people/<int:person_pk>/history/", views.history, name="history"),
+    path("people/<int:person_pk>/history.csv", views.history_csv, name="history_csv"),
+    path("team/", views.team_heatmap, name="team"),
+    path("team.csv", views.team_csv, name="team_csv"),
+    path("calibration/", views.calibration, name="calibration"),
+    path("calibration.csv", views.calibration_csv, name="calibration_csv"),
+]

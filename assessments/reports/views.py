@@ -1,0 +1,515 @@
+"""Report pages: the comparison and its agreed outcome, the promotion report (HTML and PDF), a person's
+history, the team heatmap and calibration, each table with a CSV twin.
+
+Every view starts with an access helper: strangers get a 404; read-only viewers who try to change
+something get a 403. A subject sees their comparison and report only once the manager has shared
+their assessment, and then only what was shared.
+"""
+
+import logging
+import mimetypes
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_POST
+
+from assessments.people.access import get_person_for_user
+from assessments.people.models import Person
+from assessments.reports.charts import difference_plot
+from assessments.reports.comparison import (
+    build_comparison,
+    build_history,
+    choose_cycle,
+    choose_level,
+    earlier_history,
+    visible_assessments,
+    words_for,
+)
+from assessments.reports.csv_export import csv_response, filename
+from assessments.reports.forms import AgreedOutcomeForm, CycleFilterForm, TeamFilterForm
+from assessments.reports.readiness import Rule
+from assessments.reports.team import (
+    CELL_STATES,
+    build_calibration,
+    build_team_heatmap,
+    get_calibration_scope_for_user,
+    get_team_for_user,
+)
+from assessments.reviews.access import get_assessment_for_user, require_author
+from assessments.reviews.models import Assessment, ReviewCycle, StaleRevision
+
+# WeasyPrint logs every CSS rule it skips (Bootstrap's screen-only rules) and each layout step; keep real errors.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+logging.getLogger("weasyprint.progress").setLevel(logging.ERROR)
+
+# Access -------------------------------------------------------------------------------------------
+
+
+def get_comparison_for_user(user, person_pk, params):
+    """(subject, comparison, visible assessments) for the level and cycle in `params`.
+
+    404 for anyone who may not see the person, and for the subject until a manager assessment of
+    this level and cycle has been shared with them.
+    """
+    subject = get_person_for_user(user, person_pk)
+    assessments = visible_assessments(user, subject)
+    level = choose_level(user, subject, params.get("level"), assessments)
+    cycle = choose_cycle(params.get("cycle"), level, assessments)
+    comparison = build_comparison(user, subject, level, cycle, assessments)
+    if subject.user_id == user.pk and comparison.manager_assessment is None:
+        raise Http404("Nothing has been shared with you yet.")
+    return subject, comparison, assessments
+
+
+def may_record_agreed(user, comparison) -> bool:
+    return comparison.can_record_agreed and comparison.manager_assessment.author.user_id == user.pk
+
+
+# Helpers ------------------------------------------------------------------------------------------
+
+
+def report_query(level, cycle) -> str:
+    return urlencode({"level": level.pk, "cycle": cycle.pk if cycle else "none"})
+
+
+def report_url(name: str, subject: Person, level, cycle) -> str:
+    return f"{reverse(f'reports:{name}', args=[subject.pk])}?{report_query(level, cycle)}"
+
+
+def _choices(subject, comparison, assessments):
+    """The levels and cycles one can switch the comparison to, from what the viewer may see."""
+    levels, cycles, outside = {}, {}, False
+    for assessment in assessments:
+        levels.setdefault(assessment.level_id, assessment.level)
+        if assessment.level_id == comparison.level.pk:
+            if assessment.cycle is None:
+                outside = True
+            else:
+                cycles.setdefault(assessment.cycle_id, assessment.cycle)
+    levels.setdefault(comparison.level.pk, comparison.level)
+    if comparison.cycle is not None:
+        cycles.setdefault(comparison.cycle.pk, comparison.cycle)
+    cycle_choices = [(str(cycle.pk), cycle.name) for cycle in sorted(cycles.values(), key=lambda c: c.starts_on)]
+    if outside or comparison.cycle is None:
+        cycle_choices.append(("none", "Outside review cycles"))
+    return sorted(levels.values(), key=lambda level: (level.framework.name, level.grade, level.name)), cycle_choices
+
+
+def _comparison_context(request, subject, comparison, assessments, form=None):
+    level_choices, cycle_choices = _choices(subject, comparison, assessments)
+    return {
+        "subject": subject,
+        "comparison": comparison,
+        "readiness": comparison.readiness,
+        "rule": Rule.for_framework(comparison.level.framework),
+        "chart": comparison.chart(),
+        "form": form,
+        "level_choices": level_choices,
+        "cycle_choices": cycle_choices,
+        "selected_cycle": str(comparison.cycle.pk) if comparison.cycle else "none",
+        "is_subject": subject.user_id == request.user.pk,
+        "pdf_url": report_url("promotion_pdf", subject, comparison.level, comparison.cycle),
+        "report_url": report_url("promotion", subject, comparison.level, comparison.cycle),
+        "csv_url": report_url("compare_csv", subject, comparison.level, comparison.cycle),
+        "history_url": reverse("reports:history", args=[subject.pk]),
+    }
+
+
+# Comparison and agreed outcome --------------------------------------------------------------------
+
+
+@require_GET
+def comparison(request, person_pk):
+    subject, found, assessments = get_comparison_for_user(request.user, person_pk, request.GET)
+    form = AgreedOutcomeForm(comparison=found) if may_record_agreed(request.user, found) else None
+    return render(
+        request, "assessments/reports/comparison.html", _comparison_context(request, subject, found, assessments, form)
+    )
+
+
+@require_GET
+def comparison_csv(request, person_pk):
+    subject, found, _ = get_comparison_for_user(request.user, person_pk, request.GET)
+    headings = {key: heading for key, heading, _, _ in found.groups}
+    header = [
+        "Group",
+        "Area",
+        "Capability",
+        f"Expected at current level ({found.current_level.name if found.current_level else 'none'})",
+        f"Expected at {found.level.name}",
+        "Self rating",
+        "Manager rating",
+        "Agreed rating",
+        "Agreed note",
+        "Against target",
+        "Self evidence",
+        "Manager evidence",
+    ]
+    rows = [
+        [
+            headings[row.group],
+            row.capability.area.name,
+            row.capability.name,
+            row.now_scale.name if row.now_scale else "Not asked",
+            row.target_scale.name if row.target_scale else "Not asked",
+            words_for(row.self_answer) if found.has_self else "Not shown",
+            words_for(row.manager_answer) if found.has_manager else "Not shown",
+            words_for(row.agreed_answer) if row.agreed else "",
+            row.agreed_note,
+            row.gap_label,
+            row.self_evidence,
+            row.manager_evidence,
+        ]
+        for _, _, _, group_rows in found.groups
+        for row in group_rows
+    ]
+    cycle_name = found.cycle.name if found.cycle else "outside-cycles"
+    return csv_response(filename("comparison", subject.name, found.level.name, cycle_name), header, rows)
+
+
+@require_POST
+def record_agreed(request, pk):
+    assessment, _ = get_assessment_for_user(request.user, pk)
+    require_author(request.user, assessment)
+    if assessment.kind != Assessment.Kind.MANAGER:
+        raise Http404("The agreed outcome belongs to a manager assessment.")
+    subject = assessment.subject
+    assessments = visible_assessments(request.user, subject)
+    found = build_comparison(request.user, subject, assessment.level, assessment.cycle, assessments)
+    back = report_url("compare", subject, assessment.level, assessment.cycle) + "#agreed"
+    if not found.can_record_agreed:
+        messages.error(request, "The agreed outcome can be recorded once both assessments are submitted.")
+        return redirect(back)
+    form = AgreedOutcomeForm(request.POST, comparison=found)
+    if not form.is_valid():
+        context = _comparison_context(request, subject, found, assessments, form)
+        return render(request, "assessments/reports/comparison.html", context, status=400)
+    try:
+        changed = assessment.record_agreed_outcome(form.outcomes(), expected_revision=form.cleaned_data["revision"])
+    except StaleRevision:
+        # Keep what was typed, on top of the latest version; saving again is a deliberate choice.
+        fresh = build_comparison(
+            request.user, subject, assessment.level, assessment.cycle, visible_assessments(request.user, subject)
+        )
+        data = request.POST.copy()
+        data["revision"] = fresh.manager_assessment.revision
+        form = AgreedOutcomeForm(data, comparison=fresh)
+        form.is_valid()
+        messages.error(
+            request,
+            "Nothing was saved: this assessment changed since you opened the page (in another tab, or it was "
+            "shared). The page now shows the latest version with your choices kept; check them and save again.",
+        )
+        context = _comparison_context(request, subject, fresh, assessments, form)
+        return render(request, "assessments/reports/comparison.html", context, status=409)
+    if changed:
+        messages.success(request, f"Agreed ratings saved: {changed} {'rating' if changed == 1 else 'ratings'} changed.")
+    else:
+        messages.info(request, "Agreed ratings saved: nothing had changed.")
+    return redirect(back)
+
+
+# Promotion report ---------------------------------------------------------------------------------
+
+
+def _promotion_context(request, subject, found, assessments, *, for_pdf):
+    history = earlier_history(build_history(request.user, subject, assessments, charts=False), found)
+    manager_assessment = found.manager_assessment
+    return {
+        "subject": subject,
+        "comparison": found,
+        "readiness": found.readiness,
+        "rule": Rule.for_framework(found.level.framework),
+        "chart": found.chart("promotion-chart"),
+        "history": history,
+        "manager_assessment": manager_assessment,
+        "manager_name": manager_assessment.author.name
+        if manager_assessment
+        else (subject.manager.name if subject.manager else ""),
+        "generated_on": timezone.localdate(),
+        "for_pdf": for_pdf,
+        "base_template": "assessments/reports/print_base.html" if for_pdf else "base.html",
+        "pdf_url": report_url("promotion_pdf", subject, found.level, found.cycle),
+        "compare_url": report_url("compare", subject, found.level, found.cycle),
+    }
+
+
+@require_GET
+def promotion_report(request, person_pk):
+    subject, found, assessments = get_comparison_for_user(request.user, person_pk, request.GET)
+    context = _promotion_context(request, subject, found, assessments, for_pdf=False)
+    return render(request, "assessments/reports/promotion.html", context)
+
+
+def static_file_fetcher():
+    """A WeasyPrint URL fetcher that serves /static/ from disk and fetches nothing from the network."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+
+    class StaticOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            path = urlsplit(url).path
+            if not path.startswith(static_prefix):
+                raise ValueError(f"PDFs only load Pathway's own static files, not {url}")
+            relative = path[len(static_prefix) :]
+            found = None
+            if staticfiles_storage.exists(relative):  # collected (production)
+                found = staticfiles_storage.path(relative)
+            else:
+                found = finders.find(relative)
+            if not found:
+                raise ValueError(f"No static file {relative}")
+            with open(found, "rb") as handle:
+                body = handle.read()
+            mime_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body, {"Content-Type": mime_type})
+
+    return StaticOnly()
+
+
+@require_GET
+def promotion_pdf(request, person_pk):
+    subject, found, assessments = get_comparison_for_user(request.user, person_pk, request.GET)
+    from weasyprint import HTML
+
+    context = _promotion_context(request, subject, found, assessments, for_pdf=True)
+    html = render_to_string("assessments/reports/promotion.html", context, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/"), url_fetcher=static_file_fetcher()).write_pdf()
+    name = "-".join(
+        slugify(part)
+        for part in ("promotion report", subject.name, found.level.name, found.cycle.name if found.cycle else "")
+        if part
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+# History ------------------------------------------------------------------------------------------
+
+
+@require_GET
+def history(request, person_pk):
+    subject = get_person_for_user(request.user, person_pk)
+    found = build_history(request.user, subject, visible_assessments(request.user, subject))
+    return render(
+        request,
+        "assessments/reports/history.html",
+        {"subject": subject, "history": found, "csv_url": reverse("reports:history_csv", args=[subject.pk])},
+    )
+
+
+@require_GET
+def history_csv(request, person_pk):
+    subject = get_person_for_user(request.user, person_pk)
+    found = build_history(request.user, subject, visible_assessments(request.user, subject), charts=False)
+    header = [
+        "Capability key",
+        "Capability",
+        "Review",
+        "Level assessed against",
+        "Expected at that level",
+        "Agreed or manager rating",
+        "Agreed",
+        "Self rating",
+    ]
+    rows = [
+        [
+            row.key,
+            row.capability.name,
+            point.cycle.name if point.cycle else point.date.isoformat(),
+            point.level.name,
+            cell.expected.name if cell.expected else "Not asked",
+            words_for(cell.effective) if point.manager_assessment else "",
+            cell.agreed,
+            words_for(cell.self_answer) if point.self_assessment else "",
+        ]
+        for row in found.rows
+        for point, cell in zip(found.points, row.cells, strict=True)
+        if cell.has_any
+    ]
+    return csv_response(filename("history", subject.name), header, rows)
+
+
+# Team heatmap -------------------------------------------------------------------------------------
+
+
+def _team(request):
+    """Everything the heatmap and its CSV show, after the access check."""
+    me, manager, managers = get_team_for_user(request.user, request.GET.get("manager"))
+    people = []
+    if manager is not None:
+        people = list(Person.objects.with_related().active().in_subtree_of(manager).order_by("user__full_name", "pk"))
+    tracks = sorted(
+        {(person.level.track.key, person.level.track.name) for person in people if person.level_id},
+        key=lambda track: track[1],
+    )
+    # Only cycles with submitted work this viewer may see: someone's draft must not show through the filter.
+    visible = Assessment.objects.visible_to(request.user).filter(
+        subject__in=people, status__in=[Assessment.Status.SUBMITTED, Assessment.Status.SHARED]
+    )
+    cycles = list(ReviewCycle.objects.filter(assessments__in=visible).distinct().order_by("-starts_on"))
+    form = TeamFilterForm(
+        request.GET or None,
+        managers=managers if request.user.is_hr_admin or len(managers) > 1 else (),
+        cycles=cycles,
+        tracks=tracks,
+        initial={"manager": manager.pk if manager else None, "sort": "verdict"},
+    )
+    chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    cycle = next((c for c in cycles if str(c.pk) == chosen.get("cycle")), None)
+    track = chosen.get("track") or ""
+    if track:
+        people = [person for person in people if person.level_id and person.level.track.key == track]
+    sort = chosen.get("sort") or "verdict"
+    tables = build_team_heatmap(request.user, people, cycle, sort) if people else []
+    query = urlencode({key: value for key, value in request.GET.items() if key in form.fields})
+    return {
+        "me": me,
+        "manager": manager,
+        "people_count": len(people),
+        "tables": tables,
+        "form": form,
+        "cycle": cycle,
+        "states": CELL_STATES,
+        "csv_url": reverse("reports:team_csv") + (f"?{query}" if query else ""),
+        "cycle_query": f"cycle={cycle.pk}" if cycle else "cycle=latest",
+    }
+
+
+@require_GET
+def team_heatmap(request):
+    context = _team(request)
+    return render(request, "assessments/reports/team.html", context)
+
+
+@require_GET
+def team_csv(request):
+    context = _team(request)
+    header = [
+        "Framework",
+        "Person",
+        "Current level",
+        "Target level",
+        "Verdict",
+        "Reasons",
+        "Area",
+        "Capability",
+        "Expected at target",
+        "Agreed or manager rating",
+        "Against target",
+    ]
+    rows = []
+    for table in context["tables"]:
+        for row in table.rows:
+            for capability, cell in zip(table.capabilities, row.cells, strict=True):
+                rows.append(
+                    [
+                        f"{table.framework.name} (version {table.framework.version})",
+                        row.person.name,
+                        row.person.level.name if row.person.level else "",
+                        row.target.name,
+                        row.readiness.label if row.readiness else "No manager assessment yet",
+                        "; ".join(row.readiness.reasons) if row.readiness else "",
+                        capability.area.name,
+                        capability.name,
+                        cell.expected.name if cell.expected else "Not asked",
+                        cell.rating.name if cell.rating else "",
+                        cell.word,
+                    ]
+                )
+    manager = context["manager"]
+    return csv_response(filename("team", manager.name if manager else "", context["cycle"]), header, rows)
+
+
+# Calibration --------------------------------------------------------------------------------------
+
+
+def _calibration(request):
+    me, scope = get_calibration_scope_for_user(request.user)
+    cycles = ReviewCycle.objects.order_by("-starts_on")
+    if scope is not None:
+        cycles = cycles.filter(assessments__subject_id__in=scope).distinct()
+    cycles = list(cycles)
+    form = CycleFilterForm(request.GET or None, cycles=cycles)
+    chosen = form.cleaned_data.get("cycle") if form.is_bound and form.is_valid() else ""
+    cycle = next((c for c in cycles if str(c.pk) == chosen), None)
+    found = build_calibration(request.user, scope, cycle)
+    return {"me": me, "scope": scope, "calibration": found, "form": form, "cycle": cycle}
+
+
+@require_GET
+def calibration(request):
+    context = _calibration(request)
+    found = context["calibration"]
+    plotted = [(rater.name, rater.vs_expectation) for rater in found.raters if rater.vs_expectation is not None]
+    org = found.organisation.vs_expectation or 0.0
+    if plotted:
+        context["plot"] = difference_plot(
+            "calibration-plot",
+            plotted,
+            org,
+            "How far each manager's ratings sit from expectation, on average",
+            "One dot per manager, in steps of the mastery scale: 0 is exactly what the level expects, positive is "
+            f"above, negative below. The dashed line is the organisation's average, {org:+.1f}. "
+            + "; ".join(f"{name}: {value:+.1f}" for name, value in plotted)
+            + ".",
+        )
+    query = urlencode({key: value for key, value in request.GET.items() if key == "cycle"})
+    context["csv_url"] = reverse("reports:calibration_csv") + (f"?{query}" if query else "")
+    context["readiness_csv_url"] = (
+        reverse("reports:calibration_csv")
+        + "?"
+        + urlencode({**({"cycle": request.GET["cycle"]} if request.GET.get("cycle") else {}), "table": "readiness"})
+    )
+    return render(request, "assessments/reports/calibration.html", context)
+
+
+def _steps_value(value):
+    return round(value, 2) if value is not None else ""
+
+
+@require_GET
+def calibration_csv(request):
+    context = _calibration(request)
+    found = context["calibration"]
+    cycle_name = context["cycle"].name if context["cycle"] else "all-cycles"
+    if request.GET.get("table") == "readiness":
+        header = ["Level", "Framework", "Ready", "Nearly", "Not yet", "People"]
+        rows = [
+            [line.level_name, line.framework_name, line.ready, line.nearly, line.not_yet, line.total]
+            for line in found.readiness
+        ]
+        return csv_response(filename("readiness", cycle_name), header, rows)
+    header = [
+        "Manager",
+        "People rated",
+        "Ratings",
+        "Mean difference from expectation (steps)",
+        "Mean difference from people's own ratings (steps)",
+        "Ratings compared with people's own",
+        "Share above expectation (%)",
+    ]
+    rows = [
+        [
+            rater.name,
+            rater.people,
+            rater.ratings,
+            _steps_value(rater.vs_expectation),
+            _steps_value(rater.vs_self),
+            rater.self_pairs,
+            round(100 * rater.share_above) if rater.share_above is not None else "",
+        ]
+        for rater in [*found.raters, found.organisation]
+    ]
+    return csv_response(filename("calibration", cycle_name), header, rows)

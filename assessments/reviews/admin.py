@@ -1,0 +1,217 @@
+"""HR's admin for review cycles and assessments.
+
+Cycles are made and opened here; opening one (creating it open, switching it to open, or the
+"Open cycle and notify people" action) emails everyone with a level. Assessments are read-only
+here: they are written in the app, and HR sees who changed which rating when, of the assessments
+the app would show them (`Assessment.objects.visible_to`): never someone else's draft, nor a manager
+assessment of themself not yet shared with them. History is an audit trail: it is read, never reverted.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+from simple_history.admin import SimpleHistoryAdmin
+
+from assessments.reviews import notifications
+from assessments.reviews.models import Assessment, Rating, ReviewCycle
+from pathway.admin_history import AuditHistoryMixin
+
+RATING_HISTORY_LIMIT = 200
+
+
+def _answer(row) -> str:
+    if row.not_applicable:
+        return "Not applicable"
+    return row.scale_level.name if row.scale_level_id else "Not rated"
+
+
+class VisibleOnlyHistoryMixin(AuditHistoryMixin):
+    """History pages only for objects `get_queryset` shows: simple-history would otherwise fall back to
+    the history rows of anything, whatever the queryset leaves out."""
+
+    def _visible(self, request, object_id) -> bool:
+        return self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self._visible(request, object_id):
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not self._visible(request, object_id):
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+@admin.register(ReviewCycle)
+class ReviewCycleAdmin(AuditHistoryMixin, SimpleHistoryAdmin):
+    list_display = ["name", "starts_on", "ends_on", "status", "blind", "assessment_count"]
+    list_filter = ["status", "blind"]
+    search_fields = ["name"]
+    fields = ["name", "starts_on", "ends_on", "status", "blind"]
+    actions = ["open_and_notify", "close_cycles"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(assessment_total=Count("assessments"))
+
+    @admin.display(description="assessments", ordering="assessment_total")
+    def assessment_count(self, cycle):
+        return cycle.assessment_total
+
+    def has_delete_permission(self, request, obj=None):
+        # A cycle that holds assessments is part of their record (and PROTECTed); an empty one may go.
+        if obj is not None and ReviewCycle.objects.filter(pk=obj.pk, assessments__isnull=False).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        was_open = change and ReviewCycle.objects.filter(pk=obj.pk, status=ReviewCycle.Status.OPEN).exists()
+        super().save_model(request, obj, form, change)
+        if obj.is_open and not was_open:
+            sent = notifications.cycle_opened(obj)
+            self.message_user(
+                request, f"{obj.name} is open. {sent} {'person was' if sent == 1 else 'people were'} emailed."
+            )
+
+    @admin.action(description="Open cycle and notify people")
+    def open_and_notify(self, request, queryset):
+        for cycle in queryset:
+            if cycle.open():
+                sent = notifications.cycle_opened(cycle)
+                self.message_user(
+                    request, f"{cycle.name} is open. {sent} {'person was' if sent == 1 else 'people were'} emailed."
+                )
+            else:
+                self.message_user(request, f"{cycle.name} was already open; nobody was emailed.", messages.WARNING)
+
+    @admin.action(description="Close cycle")
+    def close_cycles(self, request, queryset):
+        closed = 0
+        for cycle in queryset.filter(status=ReviewCycle.Status.OPEN):
+            cycle.status = ReviewCycle.Status.CLOSED
+            cycle.save(update_fields=["status"])
+            closed += 1
+        self.message_user(request, f"{closed} {'cycle' if closed == 1 else 'cycles'} closed.")
+
+
+class RatingInline(admin.TabularInline):
+    model = Rating
+    fields = ["capability", "answer", "evidence_excerpt", "revision", "updated_at", "history_link"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("capability", "scale_level")
+
+    @admin.display(description="rating")
+    def answer(self, rating):
+        return _answer(rating)
+
+    @admin.display(description="evidence")
+    def evidence_excerpt(self, rating):
+        return Truncator(rating.evidence).words(30)
+
+    @admin.display(description="history")
+    def history_link(self, rating):
+        return format_html('<a href="{}">Changes</a>', reverse("admin:assessments_rating_history", args=[rating.pk]))
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(VisibleOnlyHistoryMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "kind", "subject", "author", "level", "cycle", "status", "updated_at"]
+    list_filter = ["status", "kind", "cycle"]
+    list_select_related = ["subject__user", "author__user", "level", "cycle"]
+    search_fields = ["subject__user__full_name", "subject__user__email", "author__user__full_name"]
+    date_hierarchy = "updated_at"
+    inlines = [RatingInline]
+    fieldsets = [
+        (None, {"fields": ["subject", "author", "kind", "level", "cycle", "status", "revision"]}),
+        ("Answers", {"fields": ["overall_comment", "recommendation", "rationale"]}),
+        ("Review", {"fields": ["return_comment", "returned_by", "returned_at"]}),
+        ("Dates", {"fields": ["created_at", "updated_at", "submitted_at", "shared_at"]}),
+        ("Who changed which rating when", {"fields": ["rating_history"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Written in the app, where the rules (drafts, submission, concurrency) hold; HR reads here.
+        return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
+
+    def get_queryset(self, request):
+        queryset = Assessment.objects.visible_to(request.user).with_related()
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="rating changes, newest first")
+    def rating_history(self, assessment):
+        rows = (
+            Rating.history.filter(assessment_id=assessment.pk)
+            .select_related("history_user", "capability", "scale_level")
+            .order_by("-history_date", "-history_id")[:RATING_HISTORY_LIMIT]
+        )
+        if not rows:
+            return "No changes yet."
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    row.history_date.strftime("%-d %b %Y %H:%M:%S"),
+                    row.history_user or "—",
+                    row.capability.name if row.capability_id else "—",
+                    _answer(row),
+                    Truncator(row.evidence).words(20),
+                )
+                for row in rows
+            ),
+        )
+        return format_html(
+            '<table><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Capability</th>'
+            '<th scope="col">Rating</th><th scope="col">Evidence</th></tr></thead><tbody>{}</tbody></table>',
+            body,
+        )
+
+
+@admin.register(Rating)
+class RatingAdmin(VisibleOnlyHistoryMixin, SimpleHistoryAdmin):
+    """Each rating's own history page (linked from the assessment); ratings are changed in the app."""
+
+    list_display = ["__str__", "assessment", "revision", "updated_at"]
+    list_select_related = ["capability", "scale_level", "assessment__subject__user", "assessment__level"]
+    search_fields = ["assessment__subject__user__full_name", "capability__name"]
+    readonly_fields = [
+        "assessment",
+        "capability",
+        "scale_level",
+        "not_applicable",
+        "evidence",
+        "revision",
+        "updated_at",
+    ]
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(assessment__in=Assessment.objects.visible_to(request.user))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

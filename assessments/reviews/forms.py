@@ -1,0 +1,184 @@
+"""Forms for assessments: they validate what was typed; the models act on it."""
+
+from django import forms
+from django.db.models import Q
+
+from assessments.reviews.models import Assessment, ReviewCycle
+from frameworks.models import Framework, Level
+
+NOT_APPLICABLE = "na"
+NO_CYCLE = "none"
+EVIDENCE_MAX_LENGTH = 20_000
+
+
+def published_levels():
+    return (
+        Level.objects.filter(framework__status=Framework.Status.PUBLISHED)
+        .select_related("framework", "track")
+        .order_by("framework__name", "framework__key", "track__position", "track_id", "position", "pk")
+    )
+
+
+def next_level(level: Level | None) -> Level | None:
+    """The level after `level` on its track in the published version of its framework (or `level` at the top).
+
+    A person's level may belong to a version that has since been replaced; the same key in the published
+    version stands in for it.
+    """
+    if level is None:
+        return None
+    levels = published_levels().filter(framework__key=level.framework.key)
+    current = levels.filter(key=level.key).first()
+    if current is None:
+        return None
+    following = levels.filter(track_id=current.track_id).filter(
+        Q(position__gt=current.position) | Q(position=current.position, pk__gt=current.pk)
+    )
+    return following.first() or current
+
+
+class StartForm(forms.Form):
+    """Start an assessment: against which level, and in which review cycle."""
+
+    level = forms.TypedChoiceField(
+        label="Against which level?",
+        coerce=int,
+        error_messages={
+            "required": "Choose a level to assess against.",
+            "invalid_choice": "Choose a level of a published framework.",
+        },
+    )
+    cycle = forms.ChoiceField(label="Review cycle", required=False, widget=forms.RadioSelect)
+
+    def __init__(self, *args, default_level=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.levels = {level.pk: level for level in published_levels()}
+        groups: dict[str, list] = {}
+        for level in self.levels.values():
+            groups.setdefault(f"{level.framework.name}: {level.track.name}", []).append((level.pk, level.name))
+        self.level_groups = list(groups.items())
+        self.fields["level"].choices = [("", "Choose a level"), *self.level_groups]
+        if default_level is not None:
+            self.fields["level"].initial = default_level.pk
+        self.open_cycles = list(ReviewCycle.objects.filter(status=ReviewCycle.Status.OPEN).order_by("starts_on"))
+        self.fields["cycle"].choices = [
+            *(
+                (str(cycle.pk), f"{cycle.name} ({cycle.starts_on:%-d %b} to {cycle.ends_on:%-d %b %Y})")
+                for cycle in self.open_cycles
+            ),
+            (NO_CYCLE, "Outside any review cycle"),
+        ]
+        if len(self.open_cycles) == 1:
+            self.fields["cycle"].initial = str(self.open_cycles[0].pk)
+        elif not self.open_cycles:
+            self.fields["cycle"].initial = NO_CYCLE
+
+    def clean_level(self):
+        level = self.levels.get(self.cleaned_data["level"])
+        if level is None:
+            raise forms.ValidationError("Choose a level of a published framework.")
+        return level
+
+    def clean_cycle(self):
+        value = self.cleaned_data.get("cycle")
+        if value == NO_CYCLE:
+            return None
+        if value:
+            return next(cycle for cycle in self.open_cycles if str(cycle.pk) == value)
+        # Not asked (a one-click start): the open cycle if there is exactly one, else outside any cycle.
+        if len(self.open_cycles) == 1:
+            return self.open_cycles[0]
+        if self.open_cycles:
+            raise forms.ValidationError("Choose a review cycle, or outside any review cycle.")
+        return None
+
+
+class RatingForm(forms.Form):
+    """One capability's answer: a scale level or "not applicable" (or nothing yet), and evidence."""
+
+    scale = forms.ChoiceField(required=False, error_messages={"invalid_choice": "Choose one of the ratings shown."})
+    evidence = forms.CharField(required=False, max_length=EVIDENCE_MAX_LENGTH)
+    revision = forms.IntegerField(min_value=1)
+
+    def __init__(self, *args, scale_levels, capability, **kwargs):
+        super().__init__(*args, prefix=f"r{capability.pk}", **kwargs)
+        self.scale_levels = {str(level.pk): level for level in scale_levels}
+        self.fields["scale"].choices = [("", "Not rated"), *((key, lv.name) for key, lv in self.scale_levels.items())]
+        self.fields["scale"].choices += [(NOT_APPLICABLE, "Not applicable")]
+        self.fields["evidence"].error_messages["max_length"] = (
+            "Evidence can be at most %(limit_value)d characters (it has %(show_value)d)."
+        )
+
+    def answer(self) -> dict:
+        value = self.cleaned_data["scale"]
+        return {
+            "scale_level": self.scale_levels.get(value),
+            "not_applicable": value == NOT_APPLICABLE,
+            "evidence": self.cleaned_data["evidence"],
+            "expected_revision": self.cleaned_data["revision"],
+        }
+
+
+class DetailsForm(forms.Form):
+    """The overall comment, and for a manager the recommendation and its rationale."""
+
+    overall_comment = forms.CharField(required=False, max_length=EVIDENCE_MAX_LENGTH)
+    recommendation = forms.ChoiceField(
+        required=False,
+        choices=[
+            (Assessment.Recommendation.READY, Assessment.Recommendation.READY.label),
+            (Assessment.Recommendation.NOT_YET, Assessment.Recommendation.NOT_YET.label),
+        ],
+    )
+    rationale = forms.CharField(required=False, max_length=EVIDENCE_MAX_LENGTH)
+    revision = forms.IntegerField(min_value=1)
+
+    def __init__(self, *args, assessment: Assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assessment = assessment
+        if not assessment.is_manager_assessment:
+            del self.fields["recommendation"]
+            del self.fields["rationale"]
+
+    def changes(self) -> dict:
+        changes = {"overall_comment": self.cleaned_data["overall_comment"]}
+        if self.assessment.is_manager_assessment:
+            changes["recommendation"] = self.cleaned_data["recommendation"] or Assessment.Recommendation.NOT_ASSESSED
+            changes["rationale"] = self.cleaned_data["rationale"]
+        return changes
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label="What should change?",
+        max_length=EVIDENCE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what should change before returning it."},
+    )
+
+
+class ListFilterForm(forms.Form):
+    """Filters on the assessment lists (GET): by review cycle and by status."""
+
+    cycle = forms.ChoiceField(label="Review cycle", required=False)
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *Assessment.Status.choices])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].choices = [
+            ("", "Any review cycle"),
+            *((str(cycle.pk), cycle.name) for cycle in ReviewCycle.objects.order_by("-starts_on", "name")),
+            (NO_CYCLE, "Outside any review cycle"),
+        ]
+
+    def filter(self, assessments):
+        if not self.is_valid():
+            return assessments
+        cycle = self.cleaned_data.get("cycle")
+        if cycle == NO_CYCLE:
+            assessments = assessments.filter(cycle__isnull=True)
+        elif cycle:
+            assessments = assessments.filter(cycle_id=int(cycle))
+        if self.cleaned_data.get("status"):
+            assessments = assessments.filter(status=self.cleaned_data["status"])
+        return assessments

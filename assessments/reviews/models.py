@@ -1,0 +1,498 @@
+"""The reviews room: review cycles, assessments and their ratings, and the workflow between them
+(draft, submit, return, share, the agreed outcome).
+
+Depends on `people` and `frameworks`; nothing here imports from reports.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history
+
+from assessments.people.models import Person, ReportingTree
+
+
+class ReviewCycle(models.Model):
+    """An optional named period (e.g. "2026 H2") that groups assessments."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    name = models.CharField(max_length=100, unique=True)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    blind = models.BooleanField(
+        default=False,
+        help_text="When on, neither the person nor their manager sees the other's ratings in this cycle "
+        "until both have submitted.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="cycle_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    def open(self) -> bool:
+        """Open a closed cycle. False (and nothing changed) when it was open already."""
+        with transaction.atomic():
+            closed = ReviewCycle.objects.filter(pk=self.pk).exclude(status=self.Status.OPEN)
+            if not closed.update(status=self.Status.OPEN):
+                return False
+            self.status = self.Status.OPEN
+            self.save(update_fields=["status"])
+        return True
+
+
+class StaleRevision(Exception):
+    """A save based on a revision that has since been replaced (in another tab, or by someone else)."""
+
+
+class AssessmentLocked(Exception):
+    """A change to an assessment that is no longer open for changes (submitted or shared)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing that stops an assessment from being submitted, and where on the page to fix it."""
+
+    anchor: str
+    subject: str
+    message: str
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def with_related(self):
+        """What every page about an assessment shows: who, against which level and version, in which cycle."""
+        return self.select_related(
+            "subject__user", "author__user", "level__track", "level__framework", "cycle", "returned_by__user"
+        )
+
+    def visible_to(self, user):
+        """A draft (or a returned one) only to its author; once submitted, to the subject's managers up the
+        chain and HR; a self-assessment to its subject; a manager assessment to its subject once shared."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
+        if person_id is None:
+            return self.none()
+        mine = models.Q(author_id=person_id)
+        private = [Assessment.Status.DRAFT, Assessment.Status.RETURNED]
+        if user.is_hr_admin:
+            # HR sees every submitted assessment, except a manager assessment of themself not yet shared with them.
+            unshared_about_me = models.Q(subject_id=person_id, kind=Assessment.Kind.MANAGER) & ~models.Q(
+                status=Assessment.Status.SHARED
+            )
+            return self.filter(mine | ~models.Q(status__in=private)).exclude(unshared_about_me & ~mine)
+        return self.filter(
+            mine
+            | models.Q(subject_id=person_id, kind=Assessment.Kind.MANAGER, status=Assessment.Status.SHARED)
+            | models.Q(
+                subject_id__in=ReportingTree.load().below(person_id),
+                status__in=[Assessment.Status.SUBMITTED, Assessment.Status.SHARED],
+            )
+        )
+
+    def with_progress(self):
+        """Annotate rated_count and capability_count (one query for a whole list)."""
+        return self.annotate(
+            capability_count=models.Count("ratings", distinct=True),
+            rated_count=models.Count(
+                "ratings",
+                filter=models.Q(ratings__not_applicable=True) | models.Q(ratings__scale_level__isnull=False),
+                distinct=True,
+            ),
+        )
+
+
+class Assessment(models.Model):
+    """One person's ratings of one subject against one level of a published framework version."""
+
+    class Kind(models.TextChoices):
+        SELF = "self", "Self-assessment"
+        MANAGER = "manager", "Manager assessment"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        SHARED = "shared", "Shared"
+        RETURNED = "returned", "Returned"
+
+    class Recommendation(models.TextChoices):
+        NOT_ASSESSED = "not_assessed", "Not assessed"
+        READY = "ready", "Ready for this level"
+        NOT_YET = "not_yet", "Not yet"
+
+    subject = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assessments_about")
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assessments_written")
+    level = models.ForeignKey("frameworks.Level", on_delete=models.PROTECT, related_name="assessments")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.PROTECT, null=True, blank=True, related_name="assessments")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    overall_comment = models.TextField(blank=True)
+    recommendation = models.CharField(
+        max_length=15, choices=Recommendation.choices, default=Recommendation.NOT_ASSESSED
+    )
+    rationale = models.TextField(blank=True)
+    return_comment = models.TextField(blank=True, help_text="Why the manager returned it for changes.")
+    returned_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    returned_at = models.DateTimeField(null=True, blank=True)
+    # Bumped on every change to the assessment's own fields or status (ratings carry their own revision);
+    # a save based on an older revision is refused.
+    revision = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    shared_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    objects = AssessmentQuerySet.as_manager()
+
+    # A returned assessment is a draft again, for its author only.
+    EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "level", "cycle", "kind"],
+                condition=models.Q(cycle__isnull=False),
+                name="assessment_one_per_subject_level_cycle_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["subject", "level", "kind"],
+                condition=models.Q(cycle__isnull=True),
+                name="assessment_one_per_subject_level_kind_outside_cycles",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="manager") | models.Q(author=models.F("subject")),
+                name="assessment_self_written_by_subject",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="self", status="shared"), name="assessment_only_manager_shared"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["subject", "kind", "status"], name="assessment_subject_kind_idx"),
+            models.Index(fields=["author", "status"], name="assessment_author_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.subject} against {self.level}"
+
+    # Behaviour ------------------------------------------------------------------------------------
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status in (self.Status.SUBMITTED, self.Status.SHARED)
+
+    @property
+    def is_manager_assessment(self) -> bool:
+        return self.kind == self.Kind.MANAGER
+
+    def get_absolute_url(self):
+        return reverse("assessments:detail", args=[self.pk])
+
+    def can_be_edited_by(self, user) -> bool:
+        return self.is_editable and user.is_authenticated and self.author.user_id == user.pk
+
+    @classmethod
+    def start(cls, *, subject: Person, author: Person, level, cycle=None) -> tuple["Assessment", bool]:
+        """The author's assessment of `subject` against `level` in `cycle`, started now if there is none yet.
+
+        A self-assessment when the author is the subject, else a manager assessment. Only a level of a
+        published framework version may be chosen; the assessment then keeps pointing at that version.
+        """
+        from frameworks.models import Framework
+
+        if not Framework.objects.filter(pk=level.framework_id, status=Framework.Status.PUBLISHED).exists():
+            raise ValidationError(f"{level.name} belongs to a framework version that is not published.")
+        if cycle is not None and not cycle.is_open:
+            raise ValidationError(f"The review cycle {cycle.name} is closed.")
+        kind = cls.Kind.SELF if subject.pk == author.pk else cls.Kind.MANAGER
+        lookup = {"subject": subject, "level": level, "cycle": cycle, "kind": kind}
+        existing = cls.objects.filter(**lookup).first()
+        if existing is not None:
+            return existing, False
+        try:
+            with transaction.atomic():
+                assessment = cls.objects.create(author=author, **lookup)
+                assessment.ensure_ratings()
+        except IntegrityError:  # started at the same moment in another tab
+            return cls.objects.get(**lookup), False
+        return assessment, True
+
+    def ensure_ratings(self):
+        """One (unrated) rating per capability the level asks for; capabilities not asked are not assessed."""
+        from frameworks.models import Expectation
+
+        have = set(self.ratings.values_list("capability_id", flat=True))
+        asked = Expectation.objects.filter(level_id=self.level_id).values_list("capability_id", flat=True)
+        bulk_create_with_history([Rating(assessment=self, capability_id=pk) for pk in asked if pk not in have], Rating)
+
+    def expectations(self):
+        """What the level asks for, capability by capability, in the framework's order."""
+        from frameworks.models import Expectation
+
+        return (
+            Expectation.objects.filter(level_id=self.level_id)
+            .select_related("capability__area", "scale_level")
+            .order_by("capability__area__position", "capability__area_id", "capability__position", "capability_id")
+        )
+
+    def progress(self) -> tuple[int, int]:
+        """(rated, total): how many capabilities have a rating or "not applicable", out of how many."""
+        counts = self.ratings.aggregate(
+            total=models.Count("pk"),
+            rated=models.Count("pk", filter=models.Q(not_applicable=True) | models.Q(scale_level__isnull=False)),
+        )
+        return counts["rated"], counts["total"]
+
+    def counterpart(self):
+        """The other side's assessment of the same person, level and cycle (self ↔ manager), or None."""
+        other = self.Kind.MANAGER if self.kind == self.Kind.SELF else self.Kind.SELF
+        return (
+            Assessment.objects.filter(
+                subject_id=self.subject_id, level_id=self.level_id, cycle_id=self.cycle_id, kind=other
+            )
+            .select_related("author__user")
+            .first()
+        )
+
+    def problems(self, ratings=None, expectations=None) -> list[Problem]:
+        """What stops this assessment from being submitted, in the page's order (empty when complete)."""
+        expectations = list(self.expectations() if expectations is None else expectations)
+        if ratings is None:
+            ratings = self.ratings.select_related("scale_level")
+        by_capability = {rating.capability_id: rating for rating in ratings}
+        problems = []
+        for expectation in expectations:
+            capability = expectation.capability
+            rating = by_capability.get(capability.pk)
+            anchor = f"capability-{capability.pk}"
+            if rating is None or not rating.is_rated:
+                problems.append(Problem(anchor, capability.name, "Not rated yet."))
+            elif (
+                rating.scale_level_id
+                and rating.scale_level.rank > expectation.scale_level.rank
+                and not rating.evidence.strip()
+            ):
+                problems.append(
+                    Problem(
+                        anchor,
+                        capability.name,
+                        f"Needs evidence: rated {rating.scale_level.name}, above the {expectation.scale_level.name} "
+                        f"that {self.level.name} expects.",
+                    )
+                )
+        if self.is_manager_assessment and self.recommendation == self.Recommendation.NOT_ASSESSED:
+            problems.append(
+                Problem("recommendation", "Recommendation", f"Say whether they are ready for {self.level.name}.")
+            )
+        return problems
+
+    def _transition(self, allowed_from, **changes) -> bool:
+        """Apply `changes` if the status is still one of `allowed_from`, else change nothing and return False.
+
+        The conditional UPDATE claims the row first, so of two requests racing (a double click, two tabs)
+        exactly one wins; the save that follows records who did it in the history.
+        """
+        with transaction.atomic():
+            claimed = Assessment.objects.filter(pk=self.pk, status__in=allowed_from).update(
+                revision=models.F("revision") + 1
+            )
+            self.refresh_from_db(from_queryset=Assessment.objects.with_related())
+            if not claimed:
+                return False
+            for name, value in changes.items():
+                setattr(self, name, value)
+            self.save(update_fields=[*changes, "updated_at"])
+        return True
+
+    def submit(self) -> bool:
+        """Submit a complete draft. Raises ValidationError listing what is missing; returns False (and changes
+        nothing) when it is no longer a draft, so a second click is harmless."""
+        if not self.is_editable:
+            return False
+        problems = self.problems()
+        if problems:
+            raise ValidationError([f"{problem.subject}: {problem.message}" for problem in problems])
+        return self._transition(self.EDITABLE_STATUSES, status=self.Status.SUBMITTED, submitted_at=timezone.now())
+
+    def return_for_changes(self, by: Person, comment: str) -> bool:
+        """Send a submitted self-assessment back to its author with a comment; it becomes editable again."""
+        if self.kind != self.Kind.SELF:
+            raise ValidationError("Only a self-assessment can be returned for changes.")
+        if not comment.strip():
+            raise ValidationError("Say what should change.")
+        return self._transition(
+            [self.Status.SUBMITTED],
+            status=self.Status.RETURNED,
+            return_comment=comment.strip(),
+            returned_by=by,
+            returned_at=timezone.now(),
+        )
+
+    def share(self) -> bool:
+        """Show a submitted manager assessment to its subject."""
+        if self.kind != self.Kind.MANAGER:
+            raise ValidationError("Only a manager assessment is shared.")
+        return self._transition([self.Status.SUBMITTED], status=self.Status.SHARED, shared_at=timezone.now())
+
+    def update_details(self, *, expected_revision: int, **fields) -> bool:
+        """Save the overall comment (and for managers the recommendation and rationale) if nobody has saved
+        them since `expected_revision`. False when nothing changed; raises StaleRevision or AssessmentLocked."""
+        changes = {name: value for name, value in fields.items() if getattr(self, name) != value}
+        if not changes:
+            return False
+        with transaction.atomic():
+            claimed = Assessment.objects.filter(
+                pk=self.pk, revision=expected_revision, status__in=self.EDITABLE_STATUSES
+            ).update(revision=models.F("revision") + 1)
+            if not claimed:
+                if not Assessment.objects.filter(pk=self.pk, status__in=self.EDITABLE_STATUSES).exists():
+                    raise AssessmentLocked
+                raise StaleRevision
+            self.refresh_from_db(from_queryset=Assessment.objects.with_related())
+            for name, value in changes.items():
+                setattr(self, name, value)
+            self.save(update_fields=[*changes, "updated_at"])
+        return True
+
+    def record_agreed_outcome(self, outcomes: dict, *, expected_revision: int) -> int:
+        """Save the outcome agreed in the comparison onto this manager assessment's ratings.
+
+        `outcomes` maps capability id → (scale level or None, not applicable, note). Allowed once both
+        sides are submitted; refused whole with StaleRevision when the assessment changed since
+        `expected_revision` (shared, or agreed in another tab). Returns how many ratings changed.
+        """
+        from simple_history.utils import bulk_update_with_history
+
+        done = (self.Status.SUBMITTED, self.Status.SHARED)
+        counterpart = self.counterpart()
+        if (
+            self.kind != self.Kind.MANAGER
+            or self.status not in done
+            or counterpart is None
+            or not counterpart.is_submitted
+        ):
+            raise ValidationError("The agreed outcome is recorded once both assessments are submitted.")
+        with transaction.atomic():
+            claimed = Assessment.objects.filter(pk=self.pk, revision=expected_revision, status__in=done).update(
+                revision=models.F("revision") + 1
+            )
+            if not claimed:
+                raise StaleRevision
+            self.revision = expected_revision + 1
+            now, changed = timezone.now(), []
+            for rating in self.ratings.filter(capability_id__in=outcomes):
+                scale_level, not_applicable, note = outcomes[rating.capability_id]
+                answer = (None if not_applicable or scale_level is None else scale_level.pk, not_applicable, note)
+                if (rating.agreed_scale_level_id, rating.agreed_not_applicable, rating.agreed_note) == answer:
+                    continue
+                rating.agreed_scale_level_id, rating.agreed_not_applicable, rating.agreed_note = answer
+                rating.revision += 1
+                rating.updated_at = now
+                changed.append(rating)
+            fields = ["agreed_scale_level", "agreed_not_applicable", "agreed_note", "revision", "updated_at"]
+            bulk_update_with_history(changed, Rating, fields)
+        return len(changed)
+
+
+class Rating(models.Model):
+    """The mastery given for one capability in one assessment, with evidence.
+
+    Unrated: no scale level and not "not applicable".
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
+    capability = models.ForeignKey("frameworks.Capability", on_delete=models.PROTECT, related_name="+")
+    scale_level = models.ForeignKey(
+        "frameworks.ScaleLevel", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    not_applicable = models.BooleanField(default=False)
+    evidence = models.TextField(blank=True)
+    # The outcome agreed in the comparison; only used on manager assessments. Empty means "as rated".
+    agreed_scale_level = models.ForeignKey(
+        "frameworks.ScaleLevel", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agreed_not_applicable = models.BooleanField(default=False)
+    agreed_note = models.TextField(blank=True, help_text="Why the agreed rating differs from either side.")
+    revision = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assessment", "capability__area__position", "capability__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "capability"], name="rating_one_per_assessment_capability"),
+            models.CheckConstraint(
+                condition=~models.Q(not_applicable=True, scale_level__isnull=False),
+                name="rating_level_or_not_applicable",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(agreed_not_applicable=True, agreed_scale_level__isnull=False),
+                name="rating_agreed_level_or_not_applicable",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.capability}: {self.scale_level or ('not applicable' if self.not_applicable else 'not rated')}"
+
+    @property
+    def is_rated(self) -> bool:
+        return self.not_applicable or self.scale_level_id is not None
+
+    def record(self, *, scale_level, not_applicable: bool, evidence: str, expected_revision: int) -> bool:
+        """Save the author's answer if nobody has saved this rating since `expected_revision`.
+
+        Returns False when the answer is what is stored already. Raises StaleRevision (someone saved in
+        between) or AssessmentLocked (the assessment was submitted), changing nothing.
+        """
+        answer = {
+            "scale_level_id": None if not_applicable or scale_level is None else scale_level.pk,
+            "not_applicable": not_applicable,
+            "evidence": evidence,
+        }
+        if all(getattr(self, name) == value for name, value in answer.items()):
+            return False
+        editable = Assessment.EDITABLE_STATUSES
+        with transaction.atomic():
+            # Claim the row: of two saves based on the same revision, only one can match this filter.
+            claimed = Rating.objects.filter(
+                pk=self.pk, revision=expected_revision, assessment__status__in=editable
+            ).update(revision=models.F("revision") + 1)
+            if not claimed:
+                if not Assessment.objects.filter(pk=self.assessment_id, status__in=editable).exists():
+                    raise AssessmentLocked
+                raise StaleRevision
+            self.revision = expected_revision + 1
+            for name, value in answer.items():
+                setattr(self, name, value)
+            self.save(update_fields=["scale_level", "not_applicable", "evidence", "revision", "updated_at"])
+        Assessment.objects.filter(pk=self.assessment_id).update(updated_at=timezone.now())
+        return True

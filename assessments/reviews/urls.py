@@ -1,0 +1,17 @@
+from django.urls import path
+
+from assessments.reviews import views
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("", views.my_assessments, name="mine"),
+    path("start/", views.start, name="start"),
+    path("person/<int:pk>/", views.person_assessments, name="person"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/check/", views.check, name="check"),
+    path("<int:pk>/ratings/<int:capability_pk>/", views.save_rating, name="save_rating"),
+    path("<int:pk>/details/", views.save_details, name="save_details"),
+    path("<int:pk>/return/", views.return_for_changes, name="return"),
+    path("<int:pk>/share/", views.share, name="share"),
+]

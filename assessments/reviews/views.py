@@ -1,0 +1,591 @@
+"""Assessment pages: start, fill in (with autosave), submit, return for changes, share, and the lists.
+
+Every view starts with an access helper: `get_assessment_for_user` for an assessment (404 for strangers,
+`can_edit` False for read-only viewers, whose changes get a 403), `get_person_for_user` for a person.
+The page is one plain form that saves everything without JavaScript; htmx autosaves one capability at
+a time on top of it. Saves carry the revision they were based on, and a stale one is refused.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from assessments.people.access import get_person_for_user, is_manager_of, person_of
+from assessments.people.models import Person
+from assessments.reviews import notifications
+from assessments.reviews.access import (
+    can_return,
+    get_assessment_for_user,
+    hidden_by_blind_cycle,
+    no_longer_manages,
+    no_longer_manages_message,
+    require_author,
+    visible_counterpart,
+)
+from assessments.reviews.forms import (
+    NOT_APPLICABLE,
+    DetailsForm,
+    ListFilterForm,
+    RatingForm,
+    ReturnForm,
+    StartForm,
+    next_level,
+)
+from assessments.reviews.models import Assessment, AssessmentLocked, Rating, ReviewCycle, StaleRevision
+from frameworks.models import Expectation, ScaleLevel
+
+STALE_MESSAGE = (
+    "Couldn’t save — this was changed in another tab or by someone else. Your text is kept below; "
+    "copy it, reload, and apply it again."
+)
+LOCKED_MESSAGE = (
+    "Couldn’t save — this assessment has been submitted, so it can no longer be changed. "
+    "Your text is kept below; copy it if you need it."
+)
+
+
+# Page building -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One capability on the page: what the level expects, the answer shown, and the other side's answer."""
+
+    expectation: Expectation
+    rating: Rating
+    scale_value: str
+    evidence: str
+    revision: int
+    error: str = ""
+    current: Rating | None = None  # what is saved now, shown when this page's save was refused
+    theirs: Rating | None = None
+
+    @property
+    def capability(self):
+        return self.expectation.capability
+
+    @property
+    def needs_evidence(self) -> bool:
+        return (
+            self.rating.scale_level_id is not None
+            and self.rating.scale_level.rank > self.expectation.scale_level.rank
+            and not self.rating.evidence.strip()
+        )
+
+
+@dataclass
+class Area:
+    area: object
+    rows: list[Row] = field(default_factory=list)
+
+
+def _answer_value(rating: Rating) -> str:
+    if rating.not_applicable:
+        return NOT_APPLICABLE
+    return str(rating.scale_level_id) if rating.scale_level_id else ""
+
+
+def _heading(assessment: Assessment, user) -> str:
+    subject, author, level = assessment.subject, assessment.author, assessment.level.name
+    if assessment.kind == Assessment.Kind.SELF:
+        if subject.user_id == user.pk:
+            return f"Your self-assessment against {level}"
+        return f"{subject.name}’s self-assessment against {level}"
+    if author.user_id == user.pk:
+        return f"Your assessment of {subject.name} against {level}"
+    if subject.user_id == user.pk:
+        return f"{author.name}’s assessment of you against {level}"
+    return f"{author.name}’s assessment of {subject.name} against {level}"
+
+
+def _page_context(request, assessment: Assessment, can_edit: bool, *, typed=None, errors=None, details=None):
+    """Everything the assessment page shows, in a fixed number of queries whatever the framework's size.
+
+    `typed` (capability id → RatingForm) re-shows what was typed when a save was refused; `errors`
+    (capability id → message) says why.
+    """
+    typed = typed or {}
+    errors = errors or {}
+    user = request.user
+    expectations = list(assessment.expectations())
+    ratings = {rating.capability_id: rating for rating in assessment.ratings.select_related("scale_level")}
+    scale_levels = list(ScaleLevel.objects.filter(framework_id=assessment.level.framework_id))
+    # The other side only as far as this viewer may see it: a draft or unshared one is as good as absent.
+    counterpart = visible_counterpart(user, assessment)
+    is_author = assessment.author.user_id == user.pk
+    hide_ratings = hidden_by_blind_cycle(user, assessment, counterpart)
+
+    # Beside a manager assessment: the person's own submitted self-assessment, unless a blind cycle keeps it out.
+    theirs, theirs_hidden = {}, False
+    show_theirs = assessment.is_manager_assessment and counterpart is not None and counterpart.is_submitted
+    if show_theirs:
+        theirs_hidden = hidden_by_blind_cycle(user, counterpart, assessment)
+        if not theirs_hidden:
+            theirs = {r.capability_id: r for r in counterpart.ratings.select_related("scale_level")}
+
+    areas: dict[int, Area] = {}
+    rated = 0
+    for expectation in expectations:
+        rating = ratings.get(expectation.capability_id)
+        if rating is None:  # a capability added to a draft level after the assessment started
+            continue
+        rated += rating.is_rated
+        form = typed.get(expectation.capability_id)
+        if form is not None:
+            row = Row(
+                expectation,
+                rating,
+                scale_value=form.data.get(form.add_prefix("scale"), ""),
+                evidence=form.data.get(form.add_prefix("evidence"), ""),
+                revision=rating.revision,
+                error=errors.get(expectation.capability_id, ""),
+                current=rating,
+            )
+        else:
+            row = Row(expectation, rating, _answer_value(rating), rating.evidence, rating.revision)
+        row.theirs = theirs.get(expectation.capability_id)
+        area = expectation.capability.area
+        areas.setdefault(area.pk, Area(area)).rows.append(row)
+
+    # An author who may edit still manages the person: only ask the reporting lines otherwise.
+    no_longer_manager = not can_edit and no_longer_manages(user, assessment)
+    viewer = person_of(user)
+    if details is not None:  # a refused save: show what was typed
+        details_values = {
+            name: details.data.get(name, "") for name in ("overall_comment", "recommendation", "rationale")
+        }
+    else:
+        details_values = {
+            "overall_comment": assessment.overall_comment,
+            "recommendation": assessment.recommendation,
+            "rationale": assessment.rationale,
+        }
+    return {
+        "assessment": assessment,
+        "heading": _heading(assessment, user),
+        "details_values": details_values,
+        "can_edit": can_edit,
+        "is_author": is_author,
+        "is_subject": assessment.subject.user_id == user.pk,
+        "areas": list(areas.values()),
+        "scale_levels": scale_levels,
+        "scale_length": len(scale_levels),
+        "rated": rated,
+        "total": sum(len(area.rows) for area in areas.values()),
+        "hide_ratings": hide_ratings,
+        "show_theirs": show_theirs,
+        "theirs_hidden": theirs_hidden,
+        "counterpart": counterpart,
+        "details": details,
+        "details_error": errors.get("details", ""),
+        "can_return": can_return(user, assessment),
+        "return_form": ReturnForm(),
+        "no_longer_manager": no_longer_manages_message(assessment) if no_longer_manager else "",
+        "can_share": (
+            is_author
+            and assessment.is_manager_assessment
+            and assessment.status == "submitted"
+            and not no_longer_manager
+        ),
+        "can_assess": (
+            assessment.kind == Assessment.Kind.SELF
+            and assessment.is_submitted
+            and counterpart is None
+            and (assessment.cycle is None or assessment.cycle.is_open)
+            and viewer.pk != assessment.subject_id
+            and is_manager_of(user, assessment.subject)
+        ),
+    }
+
+
+def _render_page(request, assessment, can_edit, status=200, **kwargs):
+    context = _page_context(request, assessment, can_edit, **kwargs)
+    return render(request, "assessments/reviews/detail.html", context, status=status)
+
+
+# Starting --------------------------------------------------------------------------------------
+
+
+def _subject_for_start(request, me: Person) -> Person:
+    """Yourself, or someone who reports to you (directly or further down); anyone else is a 404."""
+    pk = request.POST.get("subject") or request.GET.get("subject")
+    if not pk or str(pk) == str(me.pk):
+        return me
+    try:
+        subject = get_person_for_user(request.user, int(pk))
+    except ValueError as exc:
+        raise Http404("No such person.") from exc
+    if not is_manager_of(request.user, subject):
+        raise Http404("No such person.")
+    return subject
+
+
+def _already_started_message(user, assessment: Assessment) -> str:
+    """Someone else's manager assessment is in the way: who and how far only if this viewer may see it."""
+    subject = assessment.subject
+    where = f"{assessment.level.name}{' in ' + assessment.cycle.name if assessment.cycle else ''}"
+    if Assessment.objects.visible_to(user).filter(pk=assessment.pk).exists():
+        return f"{assessment.author.name} is already assessing {subject.name} against {where}."
+    return (
+        f"Another manager has already started the manager assessment of {subject.name} against {where}, "
+        "so you can’t start a second one."
+    )
+
+
+def start(request):
+    """GET: choose a level and cycle. POST: start (or reopen) the assessment and go to it."""
+    me = person_of(request.user)
+    subject = _subject_for_start(request, me)
+    default_level = next_level(subject.level)
+    if request.method == "POST":
+        form = StartForm(request.POST, default_level=default_level)
+        if "level" not in request.POST and default_level is not None:
+            form = StartForm({**request.POST.dict(), "level": default_level.pk}, default_level=default_level)
+        if form.is_valid():
+            try:
+                assessment, created = Assessment.start(
+                    subject=subject, author=me, level=form.cleaned_data["level"], cycle=form.cleaned_data["cycle"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if assessment.author_id != me.pk:
+                    messages.error(request, _already_started_message(request.user, assessment))
+                    return redirect("assessments:person", subject.pk)
+                if created:
+                    messages.success(request, "Started. Your answers save as you go.")
+                return redirect(assessment)
+        status = 400
+    else:
+        form = StartForm(default_level=default_level)
+        status = 200
+    return render(
+        request,
+        "assessments/reviews/start.html",
+        {"form": form, "subject": subject, "is_self": subject.pk == me.pk},
+        status=status,
+    )
+
+
+# The assessment page ----------------------------------------------------------------------------
+
+
+def detail(request, pk):
+    """GET: the page. POST (the plain form): save every answer, then save the draft or submit."""
+    assessment, can_edit = get_assessment_for_user(request.user, pk)
+    if request.method != "POST":
+        return _render_page(request, assessment, can_edit)
+
+    action = request.POST.get("action", "save")
+    if not can_edit:
+        require_author(request.user, assessment)
+        if action == "submit":  # a second click on Submit: it is submitted already
+            messages.info(request, f"This {assessment.get_kind_display().lower()} has already been submitted.")
+        else:
+            messages.error(request, LOCKED_MESSAGE.replace(" Your text is kept below; copy it if you need it.", ""))
+        return redirect(assessment)
+
+    scale_levels = list(ScaleLevel.objects.filter(framework_id=assessment.level.framework_id))
+    ratings = list(assessment.ratings.select_related("capability", "scale_level"))
+    typed, errors = {}, {}
+    stale = False
+    for rating in ratings:
+        form = RatingForm(request.POST, scale_levels=scale_levels, capability=rating.capability)
+        if not form.is_valid():
+            typed[rating.capability_id] = form
+            errors[rating.capability_id] = "Couldn’t save: " + " ".join(
+                message for messages_ in form.errors.values() for message in messages_
+            )
+            continue
+        try:
+            rating.record(**form.answer())
+        except StaleRevision:
+            stale = True
+            rating.refresh_from_db()
+            typed[rating.capability_id] = form
+            errors[rating.capability_id] = STALE_MESSAGE
+        except AssessmentLocked:
+            messages.error(request, LOCKED_MESSAGE.replace(" Your text is kept below; copy it if you need it.", ""))
+            return redirect(assessment)
+
+    details = DetailsForm(request.POST, assessment=assessment)
+    if details.is_valid():
+        try:
+            assessment.update_details(expected_revision=details.cleaned_data["revision"], **details.changes())
+            details = None
+        except StaleRevision:
+            stale = True
+            errors["details"] = STALE_MESSAGE
+            assessment.refresh_from_db(from_queryset=Assessment.objects.with_related())
+        except AssessmentLocked:
+            return redirect(assessment)
+    else:
+        errors["details"] = "Couldn’t save: " + " ".join(m for ms in details.errors.values() for m in ms)
+
+    if errors:
+        return _render_page(
+            request, assessment, can_edit, status=409 if stale else 400, typed=typed, errors=errors, details=details
+        )
+
+    if action != "submit":
+        messages.success(request, "Draft saved.")
+        return redirect(assessment)
+
+    if assessment.problems():
+        # Its own address, so that the links back to the page's anchors load the page.
+        return redirect("assessments:check", assessment.pk)
+    if assessment.submit():
+        if assessment.kind == Assessment.Kind.SELF:
+            notifications.self_assessment_submitted(assessment)
+            manager = assessment.subject.manager
+            to = f" and sent to {manager.name}" if manager else ""
+            messages.success(request, f"Your self-assessment has been submitted{to}.")
+        else:
+            messages.success(
+                request, f"Submitted. Share it with {assessment.subject.name} when you are ready to talk it through."
+            )
+    return redirect(assessment)
+
+
+def check(request, pk):
+    """What stops the assessment from being submitted, with links to each capability (nothing is submitted)."""
+    assessment, can_edit = get_assessment_for_user(request.user, pk)
+    if not can_edit:
+        return redirect(assessment)
+    problems = assessment.problems()
+    if not problems:
+        messages.success(request, "Nothing is missing: submit it when you are ready.")
+        return redirect(assessment)
+    return render(request, "assessments/reviews/check.html", {"assessment": assessment, "problems": problems})
+
+
+@require_POST
+def save_rating(request, pk, capability_pk):
+    """Autosave one capability (htmx). Answers a small partial: the save state, the new revision, the progress."""
+    assessment, can_edit = get_assessment_for_user(request.user, pk)
+    if not can_edit:
+        require_author(request.user, assessment)
+    rating = get_object_or_404(
+        Rating.objects.select_related("capability", "scale_level"), assessment=assessment, capability_id=capability_pk
+    )
+    if not request.htmx:
+        # The plain form posts the whole page; this address only answers htmx.
+        return redirect(f"{assessment.get_absolute_url()}#capability-{capability_pk}")
+    context = {"assessment": assessment, "rating": rating, "target": f"capability-{capability_pk}"}
+    if not can_edit:
+        return render(
+            request, "assessments/reviews/includes/save_state.html", {**context, "error": LOCKED_MESSAGE}, status=409
+        )
+    scale_levels = list(ScaleLevel.objects.filter(framework_id=assessment.level.framework_id))
+    form = RatingForm(request.POST, scale_levels=scale_levels, capability=rating.capability)
+    if not form.is_valid():
+        error = "Couldn’t save: " + " ".join(m for ms in form.errors.values() for m in ms)
+        return render(request, "assessments/reviews/includes/save_state.html", {**context, "error": error}, status=400)
+    try:
+        rating.record(**form.answer())
+    except StaleRevision:
+        return render(
+            request, "assessments/reviews/includes/save_state.html", {**context, "error": STALE_MESSAGE}, status=409
+        )
+    except AssessmentLocked:
+        return render(
+            request, "assessments/reviews/includes/save_state.html", {**context, "error": LOCKED_MESSAGE}, status=409
+        )
+    expectation = Expectation.objects.select_related("scale_level").get(
+        level_id=assessment.level_id, capability_id=capability_pk
+    )
+    rated, total = assessment.progress()
+    needs_evidence = (
+        rating.scale_level is not None
+        and rating.scale_level.rank > expectation.scale_level.rank
+        and not rating.evidence.strip()
+    )
+    return render(
+        request,
+        "assessments/reviews/includes/save_state.html",
+        {
+            **context,
+            "saved": True,
+            "needs_evidence": needs_evidence,
+            "expectation": expectation,
+            "rated": rated,
+            "total": total,
+        },
+    )
+
+
+@require_POST
+def save_details(request, pk):
+    """Autosave the overall comment, recommendation and rationale (htmx)."""
+    assessment, can_edit = get_assessment_for_user(request.user, pk)
+    if not can_edit:
+        require_author(request.user, assessment)
+    if not request.htmx:
+        return redirect(f"{assessment.get_absolute_url()}#overall")
+    partial = "assessments/reviews/includes/details_state.html"
+    if not can_edit:
+        return render(request, partial, {"assessment": assessment, "error": LOCKED_MESSAGE}, status=409)
+    form = DetailsForm(request.POST, assessment=assessment)
+    if not form.is_valid():
+        error = "Couldn’t save: " + " ".join(m for ms in form.errors.values() for m in ms)
+        return render(request, partial, {"assessment": assessment, "error": error}, status=400)
+    try:
+        assessment.update_details(expected_revision=form.cleaned_data["revision"], **form.changes())
+    except StaleRevision:
+        return render(request, partial, {"assessment": assessment, "error": STALE_MESSAGE}, status=409)
+    except AssessmentLocked:
+        return render(request, partial, {"assessment": assessment, "error": LOCKED_MESSAGE}, status=409)
+    return render(request, partial, {"assessment": assessment, "saved": True})
+
+
+@require_POST
+def return_for_changes(request, pk):
+    """A manager up the chain sends a submitted self-assessment back to its author, with a comment."""
+    assessment, _ = get_assessment_for_user(request.user, pk)
+    if assessment.kind != Assessment.Kind.SELF or not is_manager_of(request.user, assessment.subject):
+        raise PermissionDenied("Only the person's managers can return a self-assessment.")
+    if assessment.status != Assessment.Status.SUBMITTED:
+        messages.info(request, "This self-assessment is no longer waiting for review.")
+        return redirect(assessment)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        context = _page_context(request, assessment, False)
+        context["return_form"] = form
+        return render(request, "assessments/reviews/detail.html", context, status=400)
+    me = person_of(request.user)
+    if assessment.return_for_changes(by=me, comment=form.cleaned_data["comment"]):
+        notifications.assessment_returned(assessment)
+        messages.success(request, f"Returned to {assessment.subject.name} with your comment.")
+    # The author can edit it again; to everyone else it is private until resubmitted.
+    return redirect("assessments:person", assessment.subject_id)
+
+
+@require_POST
+def share(request, pk):
+    """The author shows a submitted manager assessment to its subject."""
+    assessment, _ = get_assessment_for_user(request.user, pk)
+    require_author(request.user, assessment)
+    if assessment.kind != Assessment.Kind.MANAGER:
+        raise PermissionDenied("Only a manager assessment is shared.")
+    if assessment.status == Assessment.Status.SHARED:
+        messages.info(request, f"Already shared with {assessment.subject.name}.")
+    elif assessment.status != Assessment.Status.SUBMITTED:
+        messages.error(request, "Submit the assessment before sharing it.")
+    elif assessment.share():
+        notifications.assessment_shared(assessment)
+        messages.success(request, f"Shared with {assessment.subject.name}.")
+    return redirect(assessment)
+
+
+# Lists ------------------------------------------------------------------------------------------
+
+
+def _list_rows(assessments):
+    return list(assessments.with_related().with_progress().order_by("-updated_at", "-pk"))
+
+
+def my_assessments(request):
+    """Mine: my self-assessments, manager assessments shared with me, and the ones I wrote about others."""
+    me = person_of(request.user)
+    filters = ListFilterForm(request.GET or None)
+    visible = Assessment.objects.visible_to(request.user).filter(Q(subject=me) | Q(author=me))
+    rows = _list_rows(filters.filter(visible))
+    # What a one-click start would open: the next level, in the only open cycle (or outside cycles).
+    default_level = next_level(me.level)
+    open_cycles = list(ReviewCycle.objects.filter(status=ReviewCycle.Status.OPEN)[:2])
+    one_click = default_level is not None and len(open_cycles) < 2
+    existing = None
+    if one_click:
+        existing = Assessment.objects.filter(
+            subject=me, kind=Assessment.Kind.SELF, level=default_level, cycle=open_cycles[0] if open_cycles else None
+        ).first()
+    return render(
+        request,
+        "assessments/reviews/list.html",
+        {
+            "me": me,
+            "one_click": one_click,
+            "existing": existing,
+            "filters": filters,
+            "about_me": [row for row in rows if row.subject_id == me.pk],
+            "by_me": [row for row in rows if row.subject_id != me.pk],
+            "filtered": bool(request.GET),
+            "default_level": default_level,
+        },
+    )
+
+
+def person_assessments(request, pk):
+    """A person's assessments, for their managers up the chain and HR."""
+    subject = get_person_for_user(request.user, pk)
+    me = person_of(request.user)
+    filters = ListFilterForm(request.GET or None)
+    rows = _list_rows(filters.filter(Assessment.objects.visible_to(request.user).filter(subject=subject)))
+    return render(
+        request,
+        "assessments/reviews/person_list.html",
+        {
+            "subject": subject,
+            "is_self": subject.pk == me.pk,
+            "filters": filters,
+            "assessments": rows,
+            "filtered": bool(request.GET),
+            "can_assess": is_manager_of(request.user, subject),
+            "default_level": next_level(subject.level),
+            "today": timezone.localdate(),
+            "list_url": reverse("assessments:person", args=[subject.pk]),
+        },
+    )
+
+
+# My pathway (home) ------------------------------------------------------------------------------
+
+
+def home_assessments(me: Person) -> dict:
+    """What My pathway shows about assessments: the self-assessment to continue (a draft, or one returned for
+    changes), else the one already submitted in the current review; and, for a manager, the direct reports'
+    submitted self-assessments still waiting for a manager assessment.
+
+    One query, and one more only when something waits for review.
+    """
+    # The current review is the one a one-click start would open: the open cycle's, or outside cycles
+    # when no cycle is open.
+    current_review = Q(cycle__status=ReviewCycle.Status.OPEN) | (
+        Q(cycle__isnull=True) & ~Exists(ReviewCycle.objects.filter(status=ReviewCycle.Status.OPEN))
+    )
+    rows = list(
+        Assessment.objects.filter(kind=Assessment.Kind.SELF)
+        .filter(
+            Q(subject=me, status__in=Assessment.EDITABLE_STATUSES)
+            | (Q(subject=me, status=Assessment.Status.SUBMITTED) & current_review)
+            | (
+                Q(subject__manager=me, subject__user__is_active=True, status=Assessment.Status.SUBMITTED)
+                # A closed cycle's self-assessment can no longer be answered with a manager assessment.
+                & (Q(cycle__isnull=True) | Q(cycle__status=ReviewCycle.Status.OPEN))
+            )
+        )
+        .select_related("subject__user", "level", "cycle", "returned_by__user")
+        .with_progress()
+        .order_by("-updated_at", "-pk")
+    )
+    mine = [row for row in rows if row.subject_id == me.pk]
+    draft = next((row for row in mine if row.is_editable), None)
+    submitted = None if draft else next(iter(mine), None)
+    waiting = sorted((row for row in rows if row.subject_id != me.pk), key=lambda row: (row.submitted_at, row.pk))
+    if waiting:
+        reviewed = set(
+            Assessment.objects.filter(
+                kind=Assessment.Kind.MANAGER,
+                status__in=[Assessment.Status.SUBMITTED, Assessment.Status.SHARED],
+                subject_id__in={assessment.subject_id for assessment in waiting},
+            ).values_list("subject_id", "level_id", "cycle_id")
+        )
+        waiting = [a for a in waiting if (a.subject_id, a.level_id, a.cycle_id) not in reviewed]
+    return {"draft": draft, "submitted": submitted, "waiting": waiting}
