@@ -4,7 +4,7 @@ Computed, never stored. Built only from the assessments the viewer may see
 (`Assessment.objects.visible_to`), so what a viewer may not see is absent from the rows, the
 chart, the verdict and the CSV alike. In a blind cycle the self-assessment and the manager
 assessment are only put side by side once both are submitted; until then each side sees only
-its own (see `_apply_blind_rule`).
+its own (see `apply_blind_rule`).
 
 Capabilities are matched by `key` between the person's current level and the target level, so a
 comparison still works when the two sit in different versions of a framework. The effective
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.http import Http404
 
 from assessments.people.models import Person
-from assessments.reports.charts import Series, comparison_chart, history_chart
+from assessments.reports.charts import Series, comparison_chart
 from assessments.reports.readiness import Readiness, Rule, Standing, assess
 from assessments.reviews.access import hidden_by_blind_cycle
 from assessments.reviews.models import Assessment, Rating
@@ -53,16 +53,16 @@ def has_agreed(rating: Rating | None) -> bool:
     return rating is not None and (rating.agreed_not_applicable or rating.agreed_scale_level_id is not None)
 
 
-def _rank(scale_level: ScaleLevel | None) -> int | None:
+def rank_of(scale_level: ScaleLevel | None) -> int | None:
     return scale_level.rank if scale_level is not None else None
 
 
 def _same(a: tuple, b: tuple) -> bool:
     """Two (scale level, not applicable) answers are the same rating."""
-    return (_rank(a[0]), a[1]) == (_rank(b[0]), b[1])
+    return (rank_of(a[0]), a[1]) == (rank_of(b[0]), b[1])
 
 
-def _is_rated(answer: tuple) -> bool:
+def is_rated(answer: tuple) -> bool:
     return answer[0] is not None or answer[1]
 
 
@@ -125,7 +125,7 @@ class Row:
     @property
     def disagreement(self) -> bool:
         mine, theirs = self.self_answer, self.manager_answer
-        return _is_rated(mine) and _is_rated(theirs) and not _same(mine, theirs)
+        return is_rated(mine) and is_rated(theirs) and not _same(mine, theirs)
 
     @property
     def gap(self) -> int | None:
@@ -156,7 +156,7 @@ class Row:
 
     @property
     def rated(self) -> bool:
-        return _is_rated(self.effective_answer)
+        return is_rated(self.effective_answer)
 
     @property
     def group(self) -> str:
@@ -252,14 +252,16 @@ class Comparison:
         )
 
     def series(self) -> list[Series]:
-        series = [Series("expected", f"Expected at {self.level.name}", [_rank(row.target_scale) for row in self.rows])]
+        series = [
+            Series("expected", f"Expected at {self.level.name}", [rank_of(row.target_scale) for row in self.rows])
+        ]
         if self.has_self:
-            series.append(Series("self", "Self", [_rank(row.self_answer[0]) for row in self.rows]))
+            series.append(Series("self", "Self", [rank_of(row.self_answer[0]) for row in self.rows]))
         if self.has_manager:
-            series.append(Series("manager", "Manager", [_rank(row.manager_answer[0]) for row in self.rows]))
+            series.append(Series("manager", "Manager", [rank_of(row.manager_answer[0]) for row in self.rows]))
         if self.agreed_count:
             # Where nothing was agreed the outcome is the manager's rating, so the line stays whole.
-            outcome = [_rank(effective(row.manager_rating)[0]) if row.show_manager else None for row in self.rows]
+            outcome = [rank_of(effective(row.manager_rating)[0]) if row.show_manager else None for row in self.rows]
             series.append(Series("agreed", "Agreed", outcome))
         return series
 
@@ -268,7 +270,7 @@ class Comparison:
         return comparison_chart(chart_id, labels, self.series(), [s.name for s in self.scale], self.subject.name)
 
 
-def _apply_blind_rule(user, self_assessment, manager_assessment) -> tuple:
+def apply_blind_rule(user, self_assessment, manager_assessment) -> tuple:
     """Drop a side the blind-cycle rule hides from this viewer (the rule lives in `assessment_access`)."""
     hide_self = self_assessment is not None and hidden_by_blind_cycle(user, self_assessment, manager_assessment)
     hide_manager = manager_assessment is not None and hidden_by_blind_cycle(user, manager_assessment, self_assessment)
@@ -362,7 +364,7 @@ def build_comparison(user, subject: Person, level: Level, cycle, assessments: li
     pair = [a for a in assessments if a.level_id == level.pk and a.cycle_id == (cycle.pk if cycle else None)]
     self_assessment = next((a for a in pair if a.kind == Assessment.Kind.SELF), None)
     manager_assessment = next((a for a in pair if a.kind == Assessment.Kind.MANAGER), None)
-    self_assessment, manager_assessment, blind_message = _apply_blind_rule(user, self_assessment, manager_assessment)
+    self_assessment, manager_assessment, blind_message = apply_blind_rule(user, self_assessment, manager_assessment)
 
     shown = [a.pk for a in (self_assessment, manager_assessment) if a is not None]
     ratings = (
@@ -430,9 +432,9 @@ def readiness_for(rows: list[Row], level: Level, current_level: Level | None) ->
     standings = [
         Standing(
             name=row.capability.name,
-            expected_now=None if same_level else _rank(row.now_scale),
-            expected_target=_rank(row.target_scale),
-            rating=_rank(row.effective_answer[0]),
+            expected_now=None if same_level else rank_of(row.now_scale),
+            expected_target=rank_of(row.target_scale),
+            rating=rank_of(row.effective_answer[0]),
             not_applicable=row.effective_answer[1],
         )
         for row in rows
@@ -440,168 +442,3 @@ def readiness_for(rows: list[Row], level: Level, current_level: Level | None) ->
     ]
     current_name = None if same_level else current_level.name
     return assess(standings, Rule.for_framework(level.framework), level.name, current_name)
-
-
-# History ------------------------------------------------------------------------------------------
-
-
-@dataclass
-class HistoryPoint:
-    """One review: a cycle (or none) and the level assessed against, with the two sides the viewer may see."""
-
-    cycle: object | None
-    level: Level
-    self_assessment: Assessment | None
-    manager_assessment: Assessment | None
-    date: object
-
-    @property
-    def label(self) -> str:
-        when = self.cycle.name if self.cycle else f"{self.date.day} {self.date:%b %Y}"
-        return f"{when} · {self.level.name}"
-
-    @property
-    def short_label(self) -> str:
-        return self.cycle.name if self.cycle else self.date.strftime("%b %Y")
-
-
-@dataclass
-class HistoryCell:
-    effective: tuple
-    self_answer: tuple
-    expected: ScaleLevel | None
-    agreed: bool
-
-    @property
-    def has_any(self) -> bool:
-        return _is_rated(self.effective) or _is_rated(self.self_answer)
-
-
-@dataclass
-class HistoryRow:
-    key: str
-    capability: object
-    cells: list[HistoryCell]
-    chart: object = None
-
-
-@dataclass
-class History:
-    subject: Person
-    points: list[HistoryPoint]
-    rows: list[HistoryRow]
-    scale_names: list[str]
-
-    def __bool__(self) -> bool:
-        return bool(self.points)
-
-
-def build_history(user, subject: Person, assessments: list[Assessment], *, charts: bool = True) -> History:
-    """Effective and self ratings per capability across reviews, oldest first, matched by capability key.
-
-    Only submitted assessments count: a draft is work in progress, not history.
-    """
-    pairs: dict[tuple, dict] = {}
-    for assessment in assessments:
-        if assessment.status not in SUBMITTED:
-            continue
-        pair = pairs.setdefault((assessment.cycle_id, assessment.level_id), {})
-        pair[assessment.kind] = assessment
-    points = []
-    for pair in pairs.values():
-        self_assessment, manager_assessment, _ = _apply_blind_rule(
-            user, pair.get(Assessment.Kind.SELF), pair.get(Assessment.Kind.MANAGER)
-        )
-        anchor = manager_assessment or self_assessment
-        if anchor is None:
-            continue
-        date = anchor.cycle.starts_on if anchor.cycle else (anchor.submitted_at or anchor.created_at).date()
-        points.append(HistoryPoint(anchor.cycle, anchor.level, self_assessment, manager_assessment, date))
-    points.sort(key=lambda point: (point.date, point.level.grade, point.level.pk))
-
-    shown = {a.pk: index for index, p in enumerate(points) for a in (p.self_assessment, p.manager_assessment) if a}
-    ratings = (
-        Rating.objects.filter(assessment_id__in=shown).select_related(
-            "capability__area", "scale_level", "agreed_scale_level"
-        )
-        if shown
-        else []
-    )
-    expectations = {
-        (e.level_id, e.capability.key): e.scale_level
-        for e in Expectation.objects.filter(level_id__in={p.level.pk for p in points}).select_related(
-            "capability", "scale_level"
-        )
-    }
-    by_key: dict[str, dict] = {}
-    names: dict[str, tuple] = {}
-    for rating in ratings:
-        index = shown[rating.assessment_id]
-        point = points[index]
-        slot = by_key.setdefault(rating.capability.key, {}).setdefault(index, {})
-        slot[
-            "manager" if point.manager_assessment and rating.assessment_id == point.manager_assessment.pk else "self"
-        ] = rating
-        # The newest review's capability wins, so a renamed capability shows its current name.
-        if rating.capability.key not in names or index >= names[rating.capability.key][0]:
-            names[rating.capability.key] = (index, rating.capability)
-
-    rows = []
-    for key, slots in by_key.items():
-        cells = []
-        for index, point in enumerate(points):
-            slot = slots.get(index, {})
-            manager_rating, self_rating = slot.get("manager"), slot.get("self")
-            cells.append(
-                HistoryCell(
-                    effective=effective(manager_rating),
-                    self_answer=(self_rating.scale_level, self_rating.not_applicable) if self_rating else (None, False),
-                    expected=expectations.get((point.level.pk, key)),
-                    agreed=has_agreed(manager_rating),
-                )
-            )
-        rows.append(HistoryRow(key=key, capability=names[key][1], cells=cells))
-    rows.sort(key=lambda row: (row.capability.area.position, row.capability.position, row.capability.name))
-
-    latest_framework = points[-1].level.framework_id if points else None
-    scale_names = (
-        list(ScaleLevel.objects.filter(framework_id=latest_framework).order_by("rank").values_list("name", flat=True))
-        if latest_framework
-        else []
-    )
-    if charts:
-        labels = [point.short_label for point in points]
-        for number, row in enumerate(rows):
-            row.chart = history_chart(
-                f"history-{number}",
-                labels,
-                [
-                    Series("manager", "Agreed or manager", [_rank(cell.effective[0]) for cell in row.cells]),
-                    Series("self", "Self", [_rank(cell.self_answer[0]) for cell in row.cells]),
-                ],
-                scale_names,
-                f"{row.capability.name} over time",
-            )
-    return History(subject=subject, points=points, rows=rows, scale_names=scale_names)
-
-
-def earlier_history(history: History, comparison: Comparison) -> History:
-    """Only the reviews before the one compared (for the promotion report)."""
-    current = (comparison.cycle.pk if comparison.cycle else None, comparison.level.pk)
-    keep = []
-    cutoff = None
-    for index, point in enumerate(history.points):
-        if ((point.cycle.pk if point.cycle else None), point.level.pk) == current:
-            cutoff = point.date
-            continue
-        keep.append(index)
-    if cutoff is not None:
-        keep = [index for index in keep if history.points[index].date <= cutoff]
-    rows = [
-        HistoryRow(key=row.key, capability=row.capability, cells=[row.cells[index] for index in keep])
-        for row in history.rows
-    ]
-    rows = [row for row in rows if any(cell.has_any for cell in row.cells)]
-    return History(
-        subject=history.subject, points=[history.points[i] for i in keep], rows=rows, scale_names=history.scale_names
-    )

@@ -27,15 +27,14 @@ from assessments.people.models import Person
 from assessments.reports.charts import difference_plot
 from assessments.reports.comparison import (
     build_comparison,
-    build_history,
     choose_cycle,
     choose_level,
-    earlier_history,
     visible_assessments,
     words_for,
 )
 from assessments.reports.csv_export import csv_response, filename
 from assessments.reports.forms import AgreedOutcomeForm, CycleFilterForm, TeamFilterForm
+from assessments.reports.history import build_history, earlier_history
 from assessments.reports.readiness import Rule
 from assessments.reports.team import (
     CELL_STATES,

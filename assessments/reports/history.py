@@ -1,0 +1,186 @@
+"""A person's history: their effective and self ratings per capability across reviews, oldest first.
+
+Computed, never stored, from the assessments the viewer may see, under the same blind-cycle rule as
+the comparison (`apply_blind_rule`). Capabilities are matched by `key` across reviews, so a
+capability keeps its row when the framework moves on to a new version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assessments.people.models import Person
+from assessments.reports.charts import Series, history_chart
+from assessments.reports.comparison import (
+    SUBMITTED,
+    Comparison,
+    apply_blind_rule,
+    effective,
+    has_agreed,
+    is_rated,
+    rank_of,
+)
+from assessments.reviews.models import Assessment, Rating
+from frameworks.models import Expectation, Level, ScaleLevel
+
+
+@dataclass
+class HistoryPoint:
+    """One review: a cycle (or none) and the level assessed against, with the two sides the viewer may see."""
+
+    cycle: object | None
+    level: Level
+    self_assessment: Assessment | None
+    manager_assessment: Assessment | None
+    date: object
+
+    @property
+    def label(self) -> str:
+        when = self.cycle.name if self.cycle else f"{self.date.day} {self.date:%b %Y}"
+        return f"{when} · {self.level.name}"
+
+    @property
+    def short_label(self) -> str:
+        return self.cycle.name if self.cycle else self.date.strftime("%b %Y")
+
+
+@dataclass
+class HistoryCell:
+    effective: tuple
+    self_answer: tuple
+    expected: ScaleLevel | None
+    agreed: bool
+
+    @property
+    def has_any(self) -> bool:
+        return is_rated(self.effective) or is_rated(self.self_answer)
+
+
+@dataclass
+class HistoryRow:
+    key: str
+    capability: object
+    cells: list[HistoryCell]
+    chart: object = None
+
+
+@dataclass
+class History:
+    subject: Person
+    points: list[HistoryPoint]
+    rows: list[HistoryRow]
+    scale_names: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.points)
+
+
+def build_history(user, subject: Person, assessments: list[Assessment], *, charts: bool = True) -> History:
+    """Effective and self ratings per capability across reviews, oldest first, matched by capability key.
+
+    Only submitted assessments count: a draft is work in progress, not history.
+    """
+    pairs: dict[tuple, dict] = {}
+    for assessment in assessments:
+        if assessment.status not in SUBMITTED:
+            continue
+        pair = pairs.setdefault((assessment.cycle_id, assessment.level_id), {})
+        pair[assessment.kind] = assessment
+    points = []
+    for pair in pairs.values():
+        self_assessment, manager_assessment, _ = apply_blind_rule(
+            user, pair.get(Assessment.Kind.SELF), pair.get(Assessment.Kind.MANAGER)
+        )
+        anchor = manager_assessment or self_assessment
+        if anchor is None:
+            continue
+        date = anchor.cycle.starts_on if anchor.cycle else (anchor.submitted_at or anchor.created_at).date()
+        points.append(HistoryPoint(anchor.cycle, anchor.level, self_assessment, manager_assessment, date))
+    points.sort(key=lambda point: (point.date, point.level.grade, point.level.pk))
+
+    shown = {a.pk: index for index, p in enumerate(points) for a in (p.self_assessment, p.manager_assessment) if a}
+    ratings = (
+        Rating.objects.filter(assessment_id__in=shown).select_related(
+            "capability__area", "scale_level", "agreed_scale_level"
+        )
+        if shown
+        else []
+    )
+    expectations = {
+        (e.level_id, e.capability.key): e.scale_level
+        for e in Expectation.objects.filter(level_id__in={p.level.pk for p in points}).select_related(
+            "capability", "scale_level"
+        )
+    }
+    by_key: dict[str, dict] = {}
+    names: dict[str, tuple] = {}
+    for rating in ratings:
+        index = shown[rating.assessment_id]
+        point = points[index]
+        slot = by_key.setdefault(rating.capability.key, {}).setdefault(index, {})
+        slot[
+            "manager" if point.manager_assessment and rating.assessment_id == point.manager_assessment.pk else "self"
+        ] = rating
+        # The newest review's capability wins, so a renamed capability shows its current name.
+        if rating.capability.key not in names or index >= names[rating.capability.key][0]:
+            names[rating.capability.key] = (index, rating.capability)
+
+    rows = []
+    for key, slots in by_key.items():
+        cells = []
+        for index, point in enumerate(points):
+            slot = slots.get(index, {})
+            manager_rating, self_rating = slot.get("manager"), slot.get("self")
+            cells.append(
+                HistoryCell(
+                    effective=effective(manager_rating),
+                    self_answer=(self_rating.scale_level, self_rating.not_applicable) if self_rating else (None, False),
+                    expected=expectations.get((point.level.pk, key)),
+                    agreed=has_agreed(manager_rating),
+                )
+            )
+        rows.append(HistoryRow(key=key, capability=names[key][1], cells=cells))
+    rows.sort(key=lambda row: (row.capability.area.position, row.capability.position, row.capability.name))
+
+    latest_framework = points[-1].level.framework_id if points else None
+    scale_names = (
+        list(ScaleLevel.objects.filter(framework_id=latest_framework).order_by("rank").values_list("name", flat=True))
+        if latest_framework
+        else []
+    )
+    if charts:
+        labels = [point.short_label for point in points]
+        for number, row in enumerate(rows):
+            row.chart = history_chart(
+                f"history-{number}",
+                labels,
+                [
+                    Series("manager", "Agreed or manager", [rank_of(cell.effective[0]) for cell in row.cells]),
+                    Series("self", "Self", [rank_of(cell.self_answer[0]) for cell in row.cells]),
+                ],
+                scale_names,
+                f"{row.capability.name} over time",
+            )
+    return History(subject=subject, points=points, rows=rows, scale_names=scale_names)
+
+
+def earlier_history(history: History, comparison: Comparison) -> History:
+    """Only the reviews before the one compared (for the promotion report)."""
+    current = (comparison.cycle.pk if comparison.cycle else None, comparison.level.pk)
+    keep = []
+    cutoff = None
+    for index, point in enumerate(history.points):
+        if ((point.cycle.pk if point.cycle else None), point.level.pk) == current:
+            cutoff = point.date
+            continue
+        keep.append(index)
+    if cutoff is not None:
+        keep = [index for index in keep if history.points[index].date <= cutoff]
+    rows = [
+        HistoryRow(key=row.key, capability=row.capability, cells=[row.cells[index] for index in keep])
+        for row in history.rows
+    ]
+    rows = [row for row in rows if any(cell.has_any for cell in row.cells)]
+    return History(
+        subject=history.subject, points=[history.points[i] for i in keep], rows=rows, scale_names=history.scale_names
+    )
