@@ -14,6 +14,7 @@ and history use it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.http import Http404
@@ -359,25 +360,52 @@ def _expectations_by_key(level: Level | None) -> dict[str, Expectation]:
     return {expectation.capability.key: expectation for expectation in rows}
 
 
-def build_comparison(user, subject: Person, level: Level, cycle, assessments: list[Assessment]) -> Comparison:
-    """The rows, verdict and groups for `subject` against `level` in `cycle` (None: outside cycles)."""
+def ratings_of(assessment_ids) -> Iterable[Rating]:
+    """The ratings of these assessments, with what the rows show of them (no query when there are none)."""
+    if not assessment_ids:
+        return []
+    return Rating.objects.filter(assessment_id__in=assessment_ids).select_related(
+        "capability__area", "scale_level", "agreed_scale_level"
+    )
+
+
+def _self_and_manager(
+    assessments: list[Assessment], level: Level, cycle
+) -> tuple[Assessment | None, Assessment | None]:
+    """(self, manager): the assessments of `level` in `cycle` (None: outside cycles)."""
     pair = [a for a in assessments if a.level_id == level.pk and a.cycle_id == (cycle.pk if cycle else None)]
     self_assessment = next((a for a in pair if a.kind == Assessment.Kind.SELF), None)
     manager_assessment = next((a for a in pair if a.kind == Assessment.Kind.MANAGER), None)
-    self_assessment, manager_assessment, blind_message = apply_blind_rule(user, self_assessment, manager_assessment)
+    return self_assessment, manager_assessment
 
+
+def _ratings_by_key(self_assessment, manager_assessment) -> tuple[dict[str, Rating], dict[str, Rating]]:
+    """(self ratings, manager ratings) of the sides shown, each by capability key."""
     shown = [a.pk for a in (self_assessment, manager_assessment) if a is not None]
-    ratings = (
-        Rating.objects.filter(assessment_id__in=shown).select_related(
-            "capability__area", "scale_level", "agreed_scale_level"
-        )
-        if shown
-        else []
-    )
     self_by_key, manager_by_key = {}, {}
-    for rating in ratings:
+    for rating in ratings_of(shown):
         target = self_by_key if self_assessment and rating.assessment_id == self_assessment.pk else manager_by_key
         target[rating.capability.key] = rating
+    return self_by_key, manager_by_key
+
+
+def _capabilities_in_order(*by_key: dict) -> list[tuple[str, object]]:
+    """(key, capability) for every key in any of the mappings (first one wins), in framework order."""
+    capabilities = {}
+    for source in by_key:
+        for key, item in source.items():
+            capabilities.setdefault(key, item.capability)
+    return sorted(
+        capabilities.items(),
+        key=lambda pair: (pair[1].area.position, pair[1].area_id, pair[1].position, pair[1].pk),
+    )
+
+
+def build_comparison(user, subject: Person, level: Level, cycle, assessments: list[Assessment]) -> Comparison:
+    """The rows, verdict and groups for `subject` against `level` in `cycle` (None: outside cycles)."""
+    self_assessment, manager_assessment = _self_and_manager(assessments, level, cycle)
+    self_assessment, manager_assessment, blind_message = apply_blind_rule(user, self_assessment, manager_assessment)
+    self_by_key, manager_by_key = _ratings_by_key(self_assessment, manager_assessment)
 
     target_expectations = _expectations_by_key(level)
     current_level = subject.level
@@ -386,14 +414,6 @@ def build_comparison(user, subject: Person, level: Level, cycle, assessments: li
     else:
         now_expectations = _expectations_by_key(current_level)
 
-    capabilities = {}
-    for source in (target_expectations, self_by_key, manager_by_key):
-        for key, item in source.items():
-            capabilities.setdefault(key, item.capability)
-    ordered = sorted(
-        capabilities.items(),
-        key=lambda pair: (pair[1].area.position, pair[1].area_id, pair[1].position, pair[1].pk),
-    )
     rows = [
         Row(
             capability=capability,
@@ -404,7 +424,7 @@ def build_comparison(user, subject: Person, level: Level, cycle, assessments: li
             show_self=self_assessment is not None,
             show_manager=manager_assessment is not None,
         )
-        for key, capability in ordered
+        for key, capability in _capabilities_in_order(target_expectations, self_by_key, manager_by_key)
     ]
     scale = list(ScaleLevel.objects.filter(framework_id=level.framework_id).order_by("rank"))
     comparison = Comparison(

@@ -19,6 +19,7 @@ from assessments.reports.comparison import (
     has_agreed,
     is_rated,
     rank_of,
+    ratings_of,
 )
 from assessments.reviews.models import Assessment, Rating
 from frameworks.models import Expectation, Level, ScaleLevel
@@ -80,6 +81,16 @@ def build_history(user, subject: Person, assessments: list[Assessment], *, chart
 
     Only submitted assessments count: a draft is work in progress, not history.
     """
+    points = _points(user, assessments)
+    rows = _rows(points)
+    scale_names = _scale_names(points)
+    if charts:
+        _draw_charts(rows, points, scale_names)
+    return History(subject=subject, points=points, rows=rows, scale_names=scale_names)
+
+
+def _points(user, assessments: list[Assessment]) -> list[HistoryPoint]:
+    """One point per review (cycle and level) with a submitted side this viewer may see, oldest first."""
     pairs: dict[tuple, dict] = {}
     for assessment in assessments:
         if assessment.status not in SUBMITTED:
@@ -97,71 +108,92 @@ def build_history(user, subject: Person, assessments: list[Assessment], *, chart
         date = anchor.cycle.starts_on if anchor.cycle else (anchor.submitted_at or anchor.created_at).date()
         points.append(HistoryPoint(anchor.cycle, anchor.level, self_assessment, manager_assessment, date))
     points.sort(key=lambda point: (point.date, point.level.grade, point.level.pk))
+    return points
 
-    shown = {a.pk: index for index, p in enumerate(points) for a in (p.self_assessment, p.manager_assessment) if a}
-    ratings = (
-        Rating.objects.filter(assessment_id__in=shown).select_related(
-            "capability__area", "scale_level", "agreed_scale_level"
+
+def _rows(points: list[HistoryPoint]) -> list[HistoryRow]:
+    """One row per capability rated in any review, with a cell per review, in framework order."""
+    expectations = _expected_by_level_and_key(points)
+    by_key, capabilities = _ratings_by_key(points)
+    rows = [
+        HistoryRow(
+            key=key,
+            capability=capabilities[key],
+            cells=[
+                _cell(slots.get(index, {}), expectations.get((point.level.pk, key)))
+                for index, point in enumerate(points)
+            ],
         )
-        if shown
-        else []
-    )
-    expectations = {
+        for key, slots in by_key.items()
+    ]
+    rows.sort(key=lambda row: (row.capability.area.position, row.capability.position, row.capability.name))
+    return rows
+
+
+def _expected_by_level_and_key(points: list[HistoryPoint]) -> dict[tuple[int, str], ScaleLevel]:
+    """What each reviewed level expects, by (level pk, capability key)."""
+    return {
         (e.level_id, e.capability.key): e.scale_level
         for e in Expectation.objects.filter(level_id__in={p.level.pk for p in points}).select_related(
             "capability", "scale_level"
         )
     }
+
+
+def _ratings_by_key(points: list[HistoryPoint]) -> tuple[dict[str, dict[int, dict[str, Rating]]], dict[str, object]]:
+    """({key: {point index: {"self" or "manager": rating}}}, {key: capability}) for the sides shown.
+
+    The newest review's capability wins, so a renamed capability shows its current name.
+    """
+    shown = {a.pk: index for index, p in enumerate(points) for a in (p.self_assessment, p.manager_assessment) if a}
     by_key: dict[str, dict] = {}
-    names: dict[str, tuple] = {}
-    for rating in ratings:
+    newest: dict[str, tuple] = {}
+    for rating in ratings_of(shown):
         index = shown[rating.assessment_id]
         point = points[index]
         slot = by_key.setdefault(rating.capability.key, {}).setdefault(index, {})
         slot[
             "manager" if point.manager_assessment and rating.assessment_id == point.manager_assessment.pk else "self"
         ] = rating
-        # The newest review's capability wins, so a renamed capability shows its current name.
-        if rating.capability.key not in names or index >= names[rating.capability.key][0]:
-            names[rating.capability.key] = (index, rating.capability)
+        if rating.capability.key not in newest or index >= newest[rating.capability.key][0]:
+            newest[rating.capability.key] = (index, rating.capability)
+    return by_key, {key: capability for key, (_, capability) in newest.items()}
 
-    rows = []
-    for key, slots in by_key.items():
-        cells = []
-        for index, point in enumerate(points):
-            slot = slots.get(index, {})
-            manager_rating, self_rating = slot.get("manager"), slot.get("self")
-            cells.append(
-                HistoryCell(
-                    effective=effective(manager_rating),
-                    self_answer=(self_rating.scale_level, self_rating.not_applicable) if self_rating else (None, False),
-                    expected=expectations.get((point.level.pk, key)),
-                    agreed=has_agreed(manager_rating),
-                )
-            )
-        rows.append(HistoryRow(key=key, capability=names[key][1], cells=cells))
-    rows.sort(key=lambda row: (row.capability.area.position, row.capability.position, row.capability.name))
 
-    latest_framework = points[-1].level.framework_id if points else None
-    scale_names = (
-        list(ScaleLevel.objects.filter(framework_id=latest_framework).order_by("rank").values_list("name", flat=True))
-        if latest_framework
-        else []
+def _cell(slot: dict[str, Rating], expected: ScaleLevel | None) -> HistoryCell:
+    manager_rating, self_rating = slot.get("manager"), slot.get("self")
+    return HistoryCell(
+        effective=effective(manager_rating),
+        self_answer=(self_rating.scale_level, self_rating.not_applicable) if self_rating else (None, False),
+        expected=expected,
+        agreed=has_agreed(manager_rating),
     )
-    if charts:
-        labels = [point.short_label for point in points]
-        for number, row in enumerate(rows):
-            row.chart = history_chart(
-                f"history-{number}",
-                labels,
-                [
-                    Series("manager", "Agreed or manager", [rank_of(cell.effective[0]) for cell in row.cells]),
-                    Series("self", "Self", [rank_of(cell.self_answer[0]) for cell in row.cells]),
-                ],
-                scale_names,
-                f"{row.capability.name} over time",
-            )
-    return History(subject=subject, points=points, rows=rows, scale_names=scale_names)
+
+
+def _scale_names(points: list[HistoryPoint]) -> list[str]:
+    """The scale of the newest review's framework, lowest first."""
+    latest_framework = points[-1].level.framework_id if points else None
+    if not latest_framework:
+        return []
+    return list(
+        ScaleLevel.objects.filter(framework_id=latest_framework).order_by("rank").values_list("name", flat=True)
+    )
+
+
+def _draw_charts(rows: list[HistoryRow], points: list[HistoryPoint], scale_names: list[str]) -> None:
+    """A small line chart per row: the agreed (else manager) rating and the self rating over time."""
+    labels = [point.short_label for point in points]
+    for number, row in enumerate(rows):
+        row.chart = history_chart(
+            f"history-{number}",
+            labels,
+            [
+                Series("manager", "Agreed or manager", [rank_of(cell.effective[0]) for cell in row.cells]),
+                Series("self", "Self", [rank_of(cell.self_answer[0]) for cell in row.cells]),
+            ],
+            scale_names,
+            f"{row.capability.name} over time",
+        )
 
 
 def earlier_history(history: History, comparison: Comparison) -> History:
