@@ -6,17 +6,12 @@ def people(request):
 
     Lazy, so they cost a query each only on pages that render the navigation for a signed-in user.
     """
-    from assessments.people.models import Person
-    from assessments.reports.team import can_see_calibration
+    from assessments.people.access import manages_anyone
+    from assessments.reports.access import can_see_calibration
 
     user = getattr(request, "user", None)
 
-    def has_reports():
-        if user is None or not user.is_authenticated:
-            return False
-        return Person.objects.filter(manager__user=user).exists()
-
-    nav_has_reports = SimpleLazyObject(has_reports)
+    nav_has_reports = SimpleLazyObject(lambda: manages_anyone(user))
 
     def can_calibrate():
         # Someone without reports manages no managers: most people are spared the query.

@@ -3,8 +3,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.shortcuts import render
 
-from assessments.people.access import person_of
-from assessments.people.models import Person, ReportingTree, by_name
+from assessments.people.access import person_of, scope_of
+from assessments.people.models import Person, by_name
 from assessments.people.next_steps import indefinite_article, next_steps
 from assessments.reports.comparison import SUBMITTED, Comparison, build_comparison, visible_assessments
 from assessments.reports.readiness import Readiness
@@ -65,7 +65,7 @@ def latest_outcome(user, me: Person) -> Outcome | None:
 
 def home(request):
     me = person_of(request.user)
-    tree = ReportingTree.load()
+    tree = scope_of(request.user).tree
     team_counts = None
     below = tree.below(me.pk)
     if below:
@@ -217,7 +217,7 @@ def team(request):
     just empty, and the nav only offers it to people who manage someone.
     """
     me = person_of(request.user)
-    tree = ReportingTree.load()
+    tree = scope_of(request.user).tree
     below = tree.below(me.pk)
     people = Person.objects.with_related().in_bulk(below)
     statuses = team_statuses(request.user, me, list(people.values()))

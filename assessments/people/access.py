@@ -1,14 +1,16 @@
-"""Who may see whom: the one place the rule lives.
+"""Access policy for people: who may see a person, and who manages whom. The only place these rules live.
 
-Every view fetches a person through these helpers. Roles are derived, never typed in: everyone
-is a PM of themself; a person with reports manages them and everyone below them; HR admins
-(the HR admins group, and superusers) see everyone. Anyone outside that scope gets a 404, so
-nobody learns who exists beyond what is theirs to see.
+Roles are derived, never typed in: everyone is a PM of themself; a person with reports manages them
+and everyone below them; HR admins (the HR admins group, and superusers) see everyone.
+
+The convention, shared by every policy module: outside your scope the answer is a 404, so nobody
+learns who or what exists beyond what is theirs to see; inside it, an action you may not take is a
+403 with a sentence saying why. The reporting tree is read at most once per request (`Scope.of`).
 """
 
 from django.http import Http404
 
-from assessments.people.models import Person, ReportingTree
+from assessments.people.models import Person, Scope
 
 
 def person_of(user) -> Person:
@@ -21,25 +23,45 @@ def person_of(user) -> Person:
     return person
 
 
+def scope_of(user) -> Scope:
+    """The user's place in the reporting tree (themself and everyone below), read once per request."""
+    return Scope.of(user)
+
+
 def get_person_for_user(user, pk) -> Person:
     """The person `pk` if `user` may see them (themself, someone below them, or anyone for HR), else 404."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No such person.") from None
     person = Person.objects.visible_to(user).with_related().filter(pk=pk).first()
     if person is None:
         raise Http404("No such person.")
     return person
 
 
-def is_manager_of(user, person: Person) -> bool:
-    """Is `user` one of `person`'s managers, directly or further up the chain?"""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    tree_rows = list(Person.objects.order_by().values_list("id", "manager_id", "user_id"))
-    own_id = next((row[0] for row in tree_rows if row[2] == user.pk), None)
-    if own_id is None or own_id == person.pk:
-        return False
-    tree = ReportingTree((person_id, manager_id) for person_id, manager_id, _ in tree_rows)
-    return own_id in tree.above(person.pk)
-
-
 def can_see_person(user, person: Person) -> bool:
-    return Person.objects.visible_to(user).filter(pk=person.pk).exists()
+    if not _signed_in(user):
+        return False
+    return user.is_hr_admin or Scope.of(user).sees(person.pk)
+
+
+def is_manager_of(user, person: Person) -> bool:
+    """Is `user` one of `person`'s managers, directly or further up the chain? (HR is not, by being HR.)"""
+    return _signed_in(user) and Scope.of(user).manages(person.pk)
+
+
+def manages_anyone(user) -> bool:
+    """Does anyone report to `user`? (Offers "My team".)"""
+    return _signed_in(user) and Person.objects.filter(manager__user=user).exists()
+
+
+def visible_chain(user, chain_ids: list[int]) -> set[int]:
+    """Which of a person's managers (ids up the chain) `user` may open: all for HR, else themself and below."""
+    if user.is_hr_admin:
+        return set(chain_ids)
+    return {pk for pk in chain_ids if Scope.of(user).sees(pk)}
+
+
+def _signed_in(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active

@@ -71,6 +71,40 @@ class ReportingTree:
         return manager_id == person_id or person_id in self.above(manager_id)
 
 
+class Scope:
+    """One signed-in user's place in the reporting tree: who they are and everyone below them.
+
+    Read once per request: `Scope.of(user)` keeps it on the user object, which Django makes afresh for
+    each request. Any save of a person (a manager change) makes every kept scope stale, so code that
+    changes the tree and then asks again in the same request (or test) reads the new tree.
+    """
+
+    generation = 0  # bumped by every Person save or delete
+
+    def __init__(self, person_id: int | None, tree: ReportingTree):
+        self.person_id = person_id
+        self.tree = tree
+        self.below: frozenset[int] = frozenset(tree.below(person_id)) if person_id is not None else frozenset()
+        self._generation = Scope.generation
+
+    @classmethod
+    def of(cls, user) -> "Scope":
+        scope = getattr(user, "_pathway_scope", None)
+        if scope is None or scope._generation != cls.generation:
+            rows = list(Person.objects.order_by().values_list("id", "manager_id", "user_id"))
+            own_id = next((person_id for person_id, _, user_id in rows if user_id == user.pk), None)
+            scope = cls(own_id, ReportingTree((person_id, manager_id) for person_id, manager_id, _ in rows))
+            user._pathway_scope = scope
+        return scope
+
+    def manages(self, person_id: int) -> bool:
+        """Is `person_id` below this user, directly or further down?"""
+        return person_id in self.below
+
+    def sees(self, person_id: int) -> bool:
+        return person_id == self.person_id or person_id in self.below
+
+
 def by_name(people):
     """People sorted by name; leavers sink to the bottom: they are kept for history, not for day-to-day work."""
     return sorted(people, key=lambda person: (not person.user.is_active, person.name.lower(), person.pk))
@@ -84,9 +118,9 @@ class PersonQuerySet(models.QuerySet):
     def active(self):
         return self.filter(user__is_active=True)
 
-    def in_subtree_of(self, person):
+    def in_subtree_of(self, person, tree: ReportingTree | None = None):
         """Everyone who reports to `person`, directly or indirectly (not `person`)."""
-        return self.filter(pk__in=ReportingTree.load().below(person.pk))
+        return self.filter(pk__in=(tree or ReportingTree.load()).below(person.pk))
 
     def visible_to(self, user):
         """The people `user` may see: HR admins everyone; anyone else themself and everyone below them.
@@ -97,12 +131,10 @@ class PersonQuerySet(models.QuerySet):
             return self.none()
         if user.is_hr_admin:
             return self
-        tree_rows = list(Person.objects.order_by().values_list("id", "manager_id", "user_id"))
-        own_id = next((row[0] for row in tree_rows if row[2] == user.pk), None)
-        if own_id is None:
+        scope = Scope.of(user)
+        if scope.person_id is None:
             return self.none()
-        tree = ReportingTree((person_id, manager_id) for person_id, manager_id, _ in tree_rows)
-        return self.filter(pk__in=[own_id, *tree.below(own_id)])
+        return self.filter(pk__in=[scope.person_id, *scope.below])
 
 
 class Person(models.Model):
@@ -169,3 +201,12 @@ class Person(models.Model):
 
     def has_reports(self) -> bool:
         return Person.objects.filter(manager=self).exists()
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        Scope.generation += 1
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        Scope.generation += 1
+        return result

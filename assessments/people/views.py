@@ -2,21 +2,18 @@
 
 from django.shortcuts import render
 
-from assessments.people.access import get_person_for_user, person_of
-from assessments.people.models import Person, ReportingTree, by_name
+from assessments.people.access import get_person_for_user, person_of, scope_of, visible_chain
+from assessments.people.models import Person, by_name
 from assessments.people.next_steps import framework_url, indefinite_article, level_url, next_steps
 
 
 def person(request, pk):
     subject = get_person_for_user(request.user, pk)
     viewer = person_of(request.user)
-    tree = ReportingTree.load()
+    tree = scope_of(request.user).tree
     chain_ids = tree.above(subject.pk)
     chain = Person.objects.select_related("user").in_bulk(chain_ids)
-    if request.user.is_hr_admin:
-        visible_chain = set(chain_ids)
-    else:
-        visible_chain = {viewer.pk, *tree.below(viewer.pk)}.intersection(chain_ids)
+    may_open = visible_chain(request.user, chain_ids)
     # Everyone below the subject is below the viewer too (or the viewer is HR), so all reports may show.
     reports = by_name(Person.objects.with_related().filter(pk__in=tree.reports_of.get(subject.pk, ())))
     return render(
@@ -25,7 +22,7 @@ def person(request, pk):
         {
             "subject": subject,
             "is_self": subject.pk == viewer.pk,
-            "chain": [(chain[pk], pk in visible_chain) for pk in chain_ids if pk in chain],
+            "chain": [(chain[pk], pk in may_open) for pk in chain_ids if pk in chain],
             "reports": reports,
             "steps": next_steps(subject.level),
             "level_url": level_url(subject.level) if subject.level else None,

@@ -12,10 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from statistics import mean
 
-from django.http import Http404
-
-from assessments.people.access import person_of
-from assessments.people.models import Person, ReportingTree
+from assessments.people.models import Person
 from assessments.reports.comparison import SUBMITTED, Row, effective, readiness_for
 from assessments.reports.readiness import Readiness, Verdict
 from assessments.reviews.models import Assessment, Rating
@@ -237,44 +234,6 @@ def build_team_heatmap(user, people: list[Person], cycle=None, sort: str = "verd
     return [table for table in ordered if table.rows]
 
 
-def managers_for(user, me: Person) -> list[Person]:
-    """The managers whose teams the viewer may open: anyone with reports for HR; else themself and those below."""
-    tree = ReportingTree.load()
-    managers = {pk for pk, reports in tree.reports_of.items() if reports}
-    if not user.is_hr_admin:
-        managers &= {me.pk, *tree.below(me.pk)}
-    return sorted(
-        Person.objects.select_related("user").filter(pk__in=managers),
-        key=lambda person: (person.pk != me.pk, person.name.lower()),
-    )
-
-
-def get_team_for_user(user, manager_param) -> tuple[Person, Person | None, list[Person]]:
-    """(the viewer, the manager whose team is shown, the managers one may choose from).
-
-    404 for anyone without a team to see, and for a manager outside the viewer's part of the organisation.
-    """
-    me = person_of(user)
-    managers = managers_for(user, me)
-    if not managers:
-        if user.is_hr_admin:
-            return me, None, []
-        raise Http404("No team to show.")
-    if manager_param in (None, ""):
-        chosen = next((person for person in managers if person.pk == me.pk), None)
-        if chosen is None and not user.is_hr_admin:
-            raise Http404("No team to show.")
-        return me, chosen or managers[0], managers
-    try:
-        pk = int(manager_param)
-    except (TypeError, ValueError):
-        raise Http404("No such manager.") from None
-    chosen = next((person for person in managers if person.pk == pk), None)
-    if chosen is None:
-        raise Http404("No such manager.")
-    return me, chosen, managers
-
-
 # Calibration --------------------------------------------------------------------------------------
 
 OUTLIER_STEPS = 0.5
@@ -347,23 +306,6 @@ class Calibration:
     organisation: RaterStats
     outliers: list[str]
     readiness: list[LevelReadiness]
-
-
-def can_see_calibration(user) -> bool:
-    """Calibration is for HR admins and for managers of managers (someone who reports to them has reports)."""
-    if not user.is_authenticated:
-        return False
-    return user.is_hr_admin or Person.objects.filter(manager__manager__user=user).exists()
-
-
-def get_calibration_scope_for_user(user) -> tuple[Person, list[int] | None]:
-    """(the viewer, subject ids in scope): None (everyone) for HR; a head's whole subtree; 404 for anyone else."""
-    if not can_see_calibration(user):
-        raise Http404("Calibration is for HR and for managers of managers.")
-    me = person_of(user)
-    if user.is_hr_admin:
-        return me, None
-    return me, ReportingTree.load().below(me.pk)
 
 
 def _stats(manager, diffs_expected, diffs_self, people) -> RaterStats:

@@ -1,9 +1,9 @@
 """Report pages: the comparison and its agreed outcome, the promotion report (HTML and PDF), a person's
 history, the team heatmap and calibration, each table with a CSV twin.
 
-Every view starts with an access helper: strangers get a 404; read-only viewers who try to change
-something get a 403. A subject sees their comparison and report only once the manager has shared
-their assessment, and then only what was shared.
+Every view starts with a question to the report access policy (`reports/access.py`): strangers get a
+404; read-only viewers who try to change something get a 403. A subject sees their comparison and
+report only once the manager has shared their assessment, and then only what was shared.
 """
 
 import logging
@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,13 +22,18 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments.people.access import get_person_for_user
+from assessments.people.access import get_person_for_user, scope_of
 from assessments.people.models import Person
+from assessments.reports.access import (
+    can_record_agreed,
+    get_calibration_scope_for_user,
+    get_comparison_for_user,
+    get_team_for_user,
+    require_can_record_agreed,
+)
 from assessments.reports.charts import difference_plot
 from assessments.reports.comparison import (
     build_comparison,
-    choose_cycle,
-    choose_level,
     visible_assessments,
     words_for,
 )
@@ -36,42 +41,13 @@ from assessments.reports.csv_export import csv_response, filename
 from assessments.reports.forms import AgreedOutcomeForm, CycleFilterForm, TeamFilterForm
 from assessments.reports.history import build_history, earlier_history
 from assessments.reports.readiness import Rule
-from assessments.reports.team import (
-    CELL_STATES,
-    build_calibration,
-    build_team_heatmap,
-    get_calibration_scope_for_user,
-    get_team_for_user,
-)
-from assessments.reviews.access import get_assessment_for_user, require_author
+from assessments.reports.team import CELL_STATES, build_calibration, build_team_heatmap
+from assessments.reviews.access import get_assessment_for_user
 from assessments.reviews.models import Assessment, ReviewCycle, StaleRevision
 
 # WeasyPrint logs every CSS rule it skips (Bootstrap's screen-only rules) and each layout step; keep real errors.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("weasyprint.progress").setLevel(logging.ERROR)
-
-# Access -------------------------------------------------------------------------------------------
-
-
-def get_comparison_for_user(user, person_pk, params):
-    """(subject, comparison, visible assessments) for the level and cycle in `params`.
-
-    404 for anyone who may not see the person, and for the subject until a manager assessment of
-    this level and cycle has been shared with them.
-    """
-    subject = get_person_for_user(user, person_pk)
-    assessments = visible_assessments(user, subject)
-    level = choose_level(user, subject, params.get("level"), assessments)
-    cycle = choose_cycle(params.get("cycle"), level, assessments)
-    comparison = build_comparison(user, subject, level, cycle, assessments)
-    if subject.user_id == user.pk and comparison.manager_assessment is None:
-        raise Http404("Nothing has been shared with you yet.")
-    return subject, comparison, assessments
-
-
-def may_record_agreed(user, comparison) -> bool:
-    return comparison.can_record_agreed and comparison.manager_assessment.author.user_id == user.pk
-
 
 # Helpers ------------------------------------------------------------------------------------------
 
@@ -129,7 +105,7 @@ def _comparison_context(request, subject, comparison, assessments, form=None):
 @require_GET
 def comparison(request, person_pk):
     subject, found, assessments = get_comparison_for_user(request.user, person_pk, request.GET)
-    form = AgreedOutcomeForm(comparison=found) if may_record_agreed(request.user, found) else None
+    form = AgreedOutcomeForm(comparison=found) if can_record_agreed(request.user, found) else None
     return render(
         request, "assessments/reports/comparison.html", _comparison_context(request, subject, found, assessments, form)
     )
@@ -178,9 +154,7 @@ def comparison_csv(request, person_pk):
 @require_POST
 def record_agreed(request, pk):
     assessment, _ = get_assessment_for_user(request.user, pk)
-    require_author(request.user, assessment)
-    if assessment.kind != Assessment.Kind.MANAGER:
-        raise Http404("The agreed outcome belongs to a manager assessment.")
+    require_can_record_agreed(request.user, assessment)
     subject = assessment.subject
     assessments = visible_assessments(request.user, subject)
     found = build_comparison(request.user, subject, assessment.level, assessment.cycle, assessments)
@@ -348,14 +322,15 @@ def _team(request):
     me, manager, managers = get_team_for_user(request.user, request.GET.get("manager"))
     people = []
     if manager is not None:
-        people = list(Person.objects.with_related().active().in_subtree_of(manager).order_by("user__full_name", "pk"))
+        subtree = Person.objects.with_related().active().in_subtree_of(manager, scope_of(request.user).tree)
+        people = list(subtree.order_by("user__full_name", "pk"))
     tracks = sorted(
         {(person.level.track.key, person.level.track.name) for person in people if person.level_id},
         key=lambda track: track[1],
     )
     # Only cycles with submitted work this viewer may see: someone's draft must not show through the filter.
     visible = Assessment.objects.visible_to(request.user).filter(
-        subject__in=people, status__in=[Assessment.Status.SUBMITTED, Assessment.Status.SHARED]
+        subject__in=people, status__in=Assessment.SUBMITTED_STATUSES
     )
     cycles = list(ReviewCycle.objects.filter(assessments__in=visible).distinct().order_by("-starts_on"))
     form = TeamFilterForm(

@@ -1,76 +1,48 @@
-"""Who may see and change an assessment: the one place the rule lives.
+"""Access policy for assessments: who may see, change, submit, return, share and start one. The only
+place these rules live; views ask it and never re-derive a rule.
 
-Every assessment view starts with `get_assessment_for_user`: strangers (and everyone but the author,
-for a draft) get a 404, so nobody learns that an assessment exists; people who may read it get it
-with `can_edit` False, and the views answer their changes with a 403. A manager who no longer manages
-the person still reads what they wrote, but may no longer change or share it.
+Outside your scope, a 404: strangers, and everyone but the author for a draft, never learn that an
+assessment exists. Inside it, an action you may not take is a 403 whose sentence says why (the
+`require_*` helpers raise it). A manager who no longer manages the person still reads what they
+wrote, but may no longer change or share it.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from assessments.people.access import is_manager_of
-from assessments.people.models import Person, ReportingTree
+from assessments.people.access import is_manager_of, scope_of
+from assessments.people.models import Person
 from assessments.reviews.models import Assessment
 
 
 def get_assessment_for_user(user, pk) -> tuple[Assessment, bool]:
-    """The assessment `pk` if `user` may see it, and whether they may change its ratings."""
+    """The assessment `pk` if `user` may see it (else 404), and whether they may change its answers."""
     assessment = Assessment.objects.visible_to(user).with_related().filter(pk=pk).first()
     if assessment is None:
         raise Http404("No such assessment.")
-    return assessment, assessment.can_be_edited_by(user) and not no_longer_manages(user, assessment)
+    return assessment, can_edit(user, assessment)
 
 
-def no_longer_manages(user, assessment: Assessment) -> bool:
-    """Is `user` the author of this manager assessment but no longer one of the person's managers?
-
-    They moved, or the person did: what they wrote stays theirs to read, but is no longer theirs to
-    change or share.
-    """
-    return (
-        assessment.kind == Assessment.Kind.MANAGER
-        and assessment.author.user_id == user.pk
-        and not is_manager_of(user, assessment.subject)
-    )
+# Seeing -----------------------------------------------------------------------------------------
 
 
 def visible_counterpart(user, assessment: Assessment) -> Assessment | None:
     """The other side's assessment (self ↔ manager) if `user` may see it, else None, as if there were none."""
-    other = Assessment.Kind.MANAGER if assessment.kind == Assessment.Kind.SELF else Assessment.Kind.SELF
     return (
         Assessment.objects.visible_to(user)
         .filter(
-            subject_id=assessment.subject_id, level_id=assessment.level_id, cycle_id=assessment.cycle_id, kind=other
+            subject_id=assessment.subject_id,
+            level_id=assessment.level_id,
+            cycle_id=assessment.cycle_id,
+            kind=assessment.other_kind,
         )
         .select_related("author__user")
         .first()
     )
 
 
-def require_author(user, assessment: Assessment):
-    """For actions only the author takes (changing, submitting, sharing): everyone else who can see it gets
-    a 403, and so does an author who no longer manages the person."""
-    if assessment.author.user_id != user.pk:
-        raise PermissionDenied("Only the author can do this.")
-    if no_longer_manages(user, assessment):
-        raise PermissionDenied(no_longer_manages_message(assessment))
-
-
-def no_longer_manages_message(assessment: Assessment) -> str:
-    return (
-        f"You no longer manage {assessment.subject.name}, so this assessment can’t be changed or shared. "
-        "Ask HR if this is wrong."
-    )
-
-
-def can_return(user, assessment: Assessment) -> bool:
-    """A manager up the chain may send a submitted self-assessment back to its author."""
-    return (
-        assessment.kind == Assessment.Kind.SELF
-        and assessment.status == Assessment.Status.SUBMITTED
-        and is_manager_of(user, assessment.subject)
-    )
+def can_see(user, assessment: Assessment) -> bool:
+    return Assessment.objects.visible_to(user).filter(pk=assessment.pk).exists()
 
 
 def hidden_by_blind_cycle(user, assessment: Assessment, counterpart: Assessment | None) -> bool:
@@ -97,16 +69,109 @@ def _is_party(user, assessment: Assessment, counterpart: Assessment | None) -> b
         return True
     if counterpart is not None and counterpart.author.user_id == user.pk:
         return True
-    return assessment.subject_id in _people_below(user)
+    return is_manager_of(user, assessment.subject)
 
 
-def _people_below(user) -> set[int]:
-    """Ids of everyone below `user`, read once per signed-in user object: a history page asks for every review."""
-    below = getattr(user, "_pathway_people_below", None)
-    if below is None:
-        rows = list(Person.objects.order_by().values_list("id", "manager_id", "user_id"))
-        own_id = next((person_id for person_id, _, user_id in rows if user_id == user.pk), None)
-        tree = ReportingTree((person_id, manager_id) for person_id, manager_id, _ in rows)
-        below = set(tree.below(own_id)) if own_id is not None else set()
-        user._pathway_people_below = below
-    return below
+# Acting -----------------------------------------------------------------------------------------
+
+
+def is_author(user, assessment: Assessment) -> bool:
+    return user.is_authenticated and assessment.author.user_id == user.pk
+
+
+def no_longer_manages(user, assessment: Assessment) -> bool:
+    """Is `user` the author of this manager assessment but no longer one of the person's managers?
+
+    They moved, or the person did: what they wrote stays theirs to read, but no longer theirs to change
+    or share.
+    """
+    return (
+        assessment.kind == Assessment.Kind.MANAGER
+        and is_author(user, assessment)
+        and not is_manager_of(user, assessment.subject)
+    )
+
+
+def can_edit(user, assessment: Assessment) -> bool:
+    """Change answers, save, submit: the author, while it is a draft (or returned), and still their report."""
+    return assessment.is_editable and is_author(user, assessment) and not no_longer_manages(user, assessment)
+
+
+def can_return(user, assessment: Assessment) -> bool:
+    """A manager up the chain may send a submitted self-assessment back to its author."""
+    return (
+        assessment.kind == Assessment.Kind.SELF
+        and assessment.status == Assessment.Status.SUBMITTED
+        and is_manager_of(user, assessment.subject)
+    )
+
+
+def can_share(user, assessment: Assessment) -> bool:
+    """The author shows their submitted manager assessment to its subject (while they still manage them)."""
+    return (
+        assessment.kind == Assessment.Kind.MANAGER
+        and assessment.status == Assessment.Status.SUBMITTED
+        and is_author(user, assessment)
+        and not no_longer_manages(user, assessment)
+    )
+
+
+def require_author(user, assessment: Assessment):
+    """For actions only the author takes (changing, submitting, sharing, agreeing): 403 for anyone else who
+    can see it, and for an author who no longer manages the person."""
+    if not is_author(user, assessment):
+        raise PermissionDenied("Only the author can do this.")
+    if no_longer_manages(user, assessment):
+        raise PermissionDenied(no_longer_manages_message(assessment))
+
+
+def require_can_return(user, assessment: Assessment):
+    """403 unless `user` is one of the person's managers and this is a self-assessment."""
+    if assessment.kind != Assessment.Kind.SELF or not is_manager_of(user, assessment.subject):
+        raise PermissionDenied("Only the person's managers can return a self-assessment.")
+
+
+def require_manager_assessment(assessment: Assessment, action: str):
+    if assessment.kind != Assessment.Kind.MANAGER:
+        raise PermissionDenied(f"Only a manager assessment is {action}.")
+
+
+def no_longer_manages_message(assessment: Assessment) -> str:
+    return (
+        f"You no longer manage {assessment.subject.name}, so this assessment can’t be changed or shared. "
+        "Ask HR if this is wrong."
+    )
+
+
+# Starting ---------------------------------------------------------------------------------------
+
+
+def may_assess(user, subject: Person) -> bool:
+    """Start a manager assessment of `subject`: one of their managers, up the chain."""
+    return is_manager_of(user, subject)
+
+
+def may_assess_from(user, self_assessment: Assessment, counterpart: Assessment | None) -> bool:
+    """Offer "Assess" on a report's submitted self-assessment: no manager assessment of that review is visible
+    yet, its cycle is open, and `user` is one of the person's managers."""
+    return (
+        self_assessment.kind == Assessment.Kind.SELF
+        and self_assessment.is_submitted
+        and counterpart is None
+        and (self_assessment.cycle is None or self_assessment.cycle.is_open)
+        and self_assessment.subject.user_id != user.pk
+        and is_manager_of(user, self_assessment.subject)
+    )
+
+
+def get_subject_for_start(user, me: Person, pk) -> Person:
+    """Whom an assessment may be started about: yourself, or someone below you. Anyone else is a 404."""
+    if not pk or str(pk) == str(me.pk):
+        return me
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No such person.") from None
+    if not scope_of(user).manages(pk):
+        raise Http404("No such person.")
+    return Person.objects.with_related().get(pk=pk)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
-from assessments.people.models import Person, ReportingTree
+from assessments.people.models import Person, Scope
 
 
 class ReviewCycle(models.Model):
@@ -91,7 +91,7 @@ class AssessmentQuerySet(models.QuerySet):
         chain and HR; a self-assessment to its subject; a manager assessment to its subject once shared."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
+        person_id = Scope.of(user).person_id
         if person_id is None:
             return self.none()
         mine = models.Q(author_id=person_id)
@@ -105,11 +105,12 @@ class AssessmentQuerySet(models.QuerySet):
         return self.filter(
             mine
             | models.Q(subject_id=person_id, kind=Assessment.Kind.MANAGER, status=Assessment.Status.SHARED)
-            | models.Q(
-                subject_id__in=ReportingTree.load().below(person_id),
-                status__in=[Assessment.Status.SUBMITTED, Assessment.Status.SHARED],
-            )
+            | models.Q(subject_id__in=Scope.of(user).below, status__in=Assessment.SUBMITTED_STATUSES)
         )
+
+    def submitted(self):
+        """Submitted or shared: finished by their author."""
+        return self.filter(status__in=Assessment.SUBMITTED_STATUSES)
 
     def with_progress(self):
         """Annotate rated_count and capability_count (one query for a whole list)."""
@@ -169,6 +170,8 @@ class Assessment(models.Model):
 
     # A returned assessment is a draft again, for its author only.
     EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+    # Finished by its author: what managers, HR and reports read.
+    SUBMITTED_STATUSES = (Status.SUBMITTED, Status.SHARED)
 
     class Meta:
         ordering = ["-updated_at"]
@@ -207,17 +210,19 @@ class Assessment(models.Model):
 
     @property
     def is_submitted(self) -> bool:
-        return self.status in (self.Status.SUBMITTED, self.Status.SHARED)
+        return self.status in self.SUBMITTED_STATUSES
 
     @property
     def is_manager_assessment(self) -> bool:
         return self.kind == self.Kind.MANAGER
 
+    @property
+    def other_kind(self) -> str:
+        """The kind of the other side of the same review: self ↔ manager."""
+        return self.Kind.MANAGER if self.kind == self.Kind.SELF else self.Kind.SELF
+
     def get_absolute_url(self):
         return reverse("assessments:detail", args=[self.pk])
-
-    def can_be_edited_by(self, user) -> bool:
-        return self.is_editable and user.is_authenticated and self.author.user_id == user.pk
 
     @classmethod
     def start(cls, *, subject: Person, author: Person, level, cycle=None) -> tuple["Assessment", bool]:
@@ -273,10 +278,9 @@ class Assessment(models.Model):
 
     def counterpart(self):
         """The other side's assessment of the same person, level and cycle (self ↔ manager), or None."""
-        other = self.Kind.MANAGER if self.kind == self.Kind.SELF else self.Kind.SELF
         return (
             Assessment.objects.filter(
-                subject_id=self.subject_id, level_id=self.level_id, cycle_id=self.cycle_id, kind=other
+                subject_id=self.subject_id, level_id=self.level_id, cycle_id=self.cycle_id, kind=self.other_kind
             )
             .select_related("author__user")
             .first()
@@ -295,11 +299,7 @@ class Assessment(models.Model):
             anchor = f"capability-{capability.pk}"
             if rating is None or not rating.is_rated:
                 problems.append(Problem(anchor, capability.name, "Not rated yet."))
-            elif (
-                rating.scale_level_id
-                and rating.scale_level.rank > expectation.scale_level.rank
-                and not rating.evidence.strip()
-            ):
+            elif rating.needs_evidence(expectation):
                 problems.append(
                     Problem(
                         anchor,
@@ -391,7 +391,7 @@ class Assessment(models.Model):
         """
         from simple_history.utils import bulk_update_with_history
 
-        done = (self.Status.SUBMITTED, self.Status.SHARED)
+        done = self.SUBMITTED_STATUSES
         counterpart = self.counterpart()
         if (
             self.kind != self.Kind.MANAGER
@@ -466,6 +466,14 @@ class Rating(models.Model):
     @property
     def is_rated(self) -> bool:
         return self.not_applicable or self.scale_level_id is not None
+
+    def needs_evidence(self, expectation) -> bool:
+        """Rated above what the level expects, with no evidence to show for it (submitting needs some)."""
+        return (
+            self.scale_level_id is not None
+            and self.scale_level.rank > expectation.scale_level.rank
+            and not self.evidence.strip()
+        )
 
     def record(self, *, scale_level, not_applicable: bool, evidence: str, expected_revision: int) -> bool:
         """Save the author's answer if nobody has saved this rating since `expected_revision`.

@@ -9,24 +9,31 @@ a time on top of it. Saves carry the revision they were based on, and a stale on
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from assessments.people.access import get_person_for_user, is_manager_of, person_of
+from assessments.people.access import get_person_for_user, person_of
 from assessments.people.models import Person
 from assessments.reviews import notifications
 from assessments.reviews.access import (
     can_return,
+    can_see,
+    can_share,
     get_assessment_for_user,
+    get_subject_for_start,
     hidden_by_blind_cycle,
+    is_author,
+    may_assess,
+    may_assess_from,
     no_longer_manages,
     no_longer_manages_message,
     require_author,
+    require_can_return,
+    require_manager_assessment,
     visible_counterpart,
 )
 from assessments.reviews.forms import (
@@ -73,11 +80,7 @@ class Row:
 
     @property
     def needs_evidence(self) -> bool:
-        return (
-            self.rating.scale_level_id is not None
-            and self.rating.scale_level.rank > self.expectation.scale_level.rank
-            and not self.rating.evidence.strip()
-        )
+        return self.rating.needs_evidence(self.expectation)
 
 
 @dataclass
@@ -105,38 +108,24 @@ def _heading(assessment: Assessment, user) -> str:
     return f"{author.name}’s assessment of {subject.name} against {level}"
 
 
-def _page_context(request, assessment: Assessment, can_edit: bool, *, typed=None, errors=None, details=None):
-    """Everything the assessment page shows, in a fixed number of queries whatever the framework's size.
+def _theirs(user, assessment: Assessment, counterpart: Assessment | None) -> tuple[bool, bool, dict]:
+    """Beside a manager assessment: the person's own submitted self-assessment, unless a blind cycle keeps it
+    out. (shown at all, hidden by the blind rule, capability id → their rating)."""
+    show = assessment.is_manager_assessment and counterpart is not None and counterpart.is_submitted
+    if not show:
+        return False, False, {}
+    if hidden_by_blind_cycle(user, counterpart, assessment):
+        return True, True, {}
+    return True, False, {r.capability_id: r for r in counterpart.ratings.select_related("scale_level")}
 
-    `typed` (capability id → RatingForm) re-shows what was typed when a save was refused; `errors`
-    (capability id → message) says why.
-    """
-    typed = typed or {}
-    errors = errors or {}
-    user = request.user
-    expectations = list(assessment.expectations())
-    ratings = {rating.capability_id: rating for rating in assessment.ratings.select_related("scale_level")}
-    scale_levels = list(ScaleLevel.objects.filter(framework_id=assessment.level.framework_id))
-    # The other side only as far as this viewer may see it: a draft or unshared one is as good as absent.
-    counterpart = visible_counterpart(user, assessment)
-    is_author = assessment.author.user_id == user.pk
-    hide_ratings = hidden_by_blind_cycle(user, assessment, counterpart)
 
-    # Beside a manager assessment: the person's own submitted self-assessment, unless a blind cycle keeps it out.
-    theirs, theirs_hidden = {}, False
-    show_theirs = assessment.is_manager_assessment and counterpart is not None and counterpart.is_submitted
-    if show_theirs:
-        theirs_hidden = hidden_by_blind_cycle(user, counterpart, assessment)
-        if not theirs_hidden:
-            theirs = {r.capability_id: r for r in counterpart.ratings.select_related("scale_level")}
-
+def _areas(expectations, ratings: dict, theirs: dict, typed: dict, errors: dict) -> list[Area]:
+    """The page's rows grouped by area; a refused save (`typed`) shows what was typed, with its error."""
     areas: dict[int, Area] = {}
-    rated = 0
     for expectation in expectations:
         rating = ratings.get(expectation.capability_id)
         if rating is None:  # a capability added to a draft level after the assessment started
             continue
-        rated += rating.is_rated
         form = typed.get(expectation.capability_id)
         if form is not None:
             row = Row(
@@ -151,35 +140,46 @@ def _page_context(request, assessment: Assessment, can_edit: bool, *, typed=None
         else:
             row = Row(expectation, rating, _answer_value(rating), rating.evidence, rating.revision)
         row.theirs = theirs.get(expectation.capability_id)
-        area = expectation.capability.area
-        areas.setdefault(area.pk, Area(area)).rows.append(row)
+        areas.setdefault(expectation.capability.area.pk, Area(expectation.capability.area)).rows.append(row)
+    return list(areas.values())
 
+
+def _details_values(assessment: Assessment, details) -> dict:
+    names = ("overall_comment", "recommendation", "rationale")
+    if details is not None:  # a refused save: show what was typed
+        return {name: details.data.get(name, "") for name in names}
+    return {name: getattr(assessment, name) for name in names}
+
+
+def _page_context(request, assessment: Assessment, can_edit: bool, *, typed=None, errors=None, details=None):
+    """Everything the assessment page shows, in a fixed number of queries whatever the framework's size.
+
+    `typed` (capability id → RatingForm) re-shows what was typed when a save was refused; `errors`
+    (capability id → message) says why.
+    """
+    errors = errors or {}
+    user = request.user
+    ratings = {rating.capability_id: rating for rating in assessment.ratings.select_related("scale_level")}
+    scale_levels = list(ScaleLevel.objects.filter(framework_id=assessment.level.framework_id))
+    # The other side only as far as this viewer may see it: a draft or unshared one is as good as absent.
+    counterpart = visible_counterpart(user, assessment)
+    show_theirs, theirs_hidden, theirs = _theirs(user, assessment, counterpart)
+    areas = _areas(assessment.expectations(), ratings, theirs, typed or {}, errors)
     # An author who may edit still manages the person: only ask the reporting lines otherwise.
     no_longer_manager = not can_edit and no_longer_manages(user, assessment)
-    viewer = person_of(user)
-    if details is not None:  # a refused save: show what was typed
-        details_values = {
-            name: details.data.get(name, "") for name in ("overall_comment", "recommendation", "rationale")
-        }
-    else:
-        details_values = {
-            "overall_comment": assessment.overall_comment,
-            "recommendation": assessment.recommendation,
-            "rationale": assessment.rationale,
-        }
     return {
         "assessment": assessment,
         "heading": _heading(assessment, user),
-        "details_values": details_values,
+        "details_values": _details_values(assessment, details),
         "can_edit": can_edit,
-        "is_author": is_author,
+        "is_author": is_author(user, assessment),
         "is_subject": assessment.subject.user_id == user.pk,
-        "areas": list(areas.values()),
+        "areas": areas,
         "scale_levels": scale_levels,
         "scale_length": len(scale_levels),
-        "rated": rated,
-        "total": sum(len(area.rows) for area in areas.values()),
-        "hide_ratings": hide_ratings,
+        "rated": sum(row.rating.is_rated for area in areas for row in area.rows),
+        "total": sum(len(area.rows) for area in areas),
+        "hide_ratings": hidden_by_blind_cycle(user, assessment, counterpart),
         "show_theirs": show_theirs,
         "theirs_hidden": theirs_hidden,
         "counterpart": counterpart,
@@ -188,20 +188,8 @@ def _page_context(request, assessment: Assessment, can_edit: bool, *, typed=None
         "can_return": can_return(user, assessment),
         "return_form": ReturnForm(),
         "no_longer_manager": no_longer_manages_message(assessment) if no_longer_manager else "",
-        "can_share": (
-            is_author
-            and assessment.is_manager_assessment
-            and assessment.status == "submitted"
-            and not no_longer_manager
-        ),
-        "can_assess": (
-            assessment.kind == Assessment.Kind.SELF
-            and assessment.is_submitted
-            and counterpart is None
-            and (assessment.cycle is None or assessment.cycle.is_open)
-            and viewer.pk != assessment.subject_id
-            and is_manager_of(user, assessment.subject)
-        ),
+        "can_share": can_share(user, assessment),
+        "can_assess": may_assess_from(user, assessment, counterpart),
     }
 
 
@@ -213,25 +201,11 @@ def _render_page(request, assessment, can_edit, status=200, **kwargs):
 # Starting --------------------------------------------------------------------------------------
 
 
-def _subject_for_start(request, me: Person) -> Person:
-    """Yourself, or someone who reports to you (directly or further down); anyone else is a 404."""
-    pk = request.POST.get("subject") or request.GET.get("subject")
-    if not pk or str(pk) == str(me.pk):
-        return me
-    try:
-        subject = get_person_for_user(request.user, int(pk))
-    except ValueError as exc:
-        raise Http404("No such person.") from exc
-    if not is_manager_of(request.user, subject):
-        raise Http404("No such person.")
-    return subject
-
-
 def _already_started_message(user, assessment: Assessment) -> str:
     """Someone else's manager assessment is in the way: who and how far only if this viewer may see it."""
     subject = assessment.subject
     where = f"{assessment.level.name}{' in ' + assessment.cycle.name if assessment.cycle else ''}"
-    if Assessment.objects.visible_to(user).filter(pk=assessment.pk).exists():
+    if can_see(user, assessment):
         return f"{assessment.author.name} is already assessing {subject.name} against {where}."
     return (
         f"Another manager has already started the manager assessment of {subject.name} against {where}, "
@@ -242,7 +216,7 @@ def _already_started_message(user, assessment: Assessment) -> str:
 def start(request):
     """GET: choose a level and cycle. POST: start (or reopen) the assessment and go to it."""
     me = person_of(request.user)
-    subject = _subject_for_start(request, me)
+    subject = get_subject_for_start(request.user, me, request.POST.get("subject") or request.GET.get("subject"))
     default_level = next_level(subject.level)
     if request.method == "POST":
         form = StartForm(request.POST, default_level=default_level)
@@ -402,18 +376,13 @@ def save_rating(request, pk, capability_pk):
         level_id=assessment.level_id, capability_id=capability_pk
     )
     rated, total = assessment.progress()
-    needs_evidence = (
-        rating.scale_level is not None
-        and rating.scale_level.rank > expectation.scale_level.rank
-        and not rating.evidence.strip()
-    )
     return render(
         request,
         "assessments/reviews/includes/save_state.html",
         {
             **context,
             "saved": True,
-            "needs_evidence": needs_evidence,
+            "needs_evidence": rating.needs_evidence(expectation),
             "expectation": expectation,
             "rated": rated,
             "total": total,
@@ -449,9 +418,8 @@ def save_details(request, pk):
 def return_for_changes(request, pk):
     """A manager up the chain sends a submitted self-assessment back to its author, with a comment."""
     assessment, _ = get_assessment_for_user(request.user, pk)
-    if assessment.kind != Assessment.Kind.SELF or not is_manager_of(request.user, assessment.subject):
-        raise PermissionDenied("Only the person's managers can return a self-assessment.")
-    if assessment.status != Assessment.Status.SUBMITTED:
+    require_can_return(request.user, assessment)
+    if not can_return(request.user, assessment):
         messages.info(request, "This self-assessment is no longer waiting for review.")
         return redirect(assessment)
     form = ReturnForm(request.POST)
@@ -472,11 +440,10 @@ def share(request, pk):
     """The author shows a submitted manager assessment to its subject."""
     assessment, _ = get_assessment_for_user(request.user, pk)
     require_author(request.user, assessment)
-    if assessment.kind != Assessment.Kind.MANAGER:
-        raise PermissionDenied("Only a manager assessment is shared.")
+    require_manager_assessment(assessment, "shared")
     if assessment.status == Assessment.Status.SHARED:
         messages.info(request, f"Already shared with {assessment.subject.name}.")
-    elif assessment.status != Assessment.Status.SUBMITTED:
+    elif not can_share(request.user, assessment):
         messages.error(request, "Submit the assessment before sharing it.")
     elif assessment.share():
         notifications.assessment_shared(assessment)
@@ -537,7 +504,7 @@ def person_assessments(request, pk):
             "filters": filters,
             "assessments": rows,
             "filtered": bool(request.GET),
-            "can_assess": is_manager_of(request.user, subject),
+            "can_assess": may_assess(request.user, subject),
             "default_level": next_level(subject.level),
             "today": timezone.localdate(),
             "list_url": reverse("assessments:person", args=[subject.pk]),
@@ -583,7 +550,7 @@ def home_assessments(me: Person) -> dict:
         reviewed = set(
             Assessment.objects.filter(
                 kind=Assessment.Kind.MANAGER,
-                status__in=[Assessment.Status.SUBMITTED, Assessment.Status.SHARED],
+                status__in=Assessment.SUBMITTED_STATUSES,
                 subject_id__in={assessment.subject_id for assessment in waiting},
             ).values_list("subject_id", "level_id", "cycle_id")
         )

@@ -1,0 +1,112 @@
+"""Access policy for reports: who may see a comparison, a promotion report, a team heatmap, calibration,
+and who may record the agreed outcome. The only place these rules live; views ask it.
+
+The convention of every policy module: outside your scope, a 404 (nobody learns that the person, the
+report or the team exists); inside it, an action you may not take is a 403 saying why. A report reads
+assessments only through `Assessment.objects.visible_to`, so it never shows more than its reader may
+see of the assessments behind it; CSV exports answer to exactly the same rules as their pages.
+"""
+
+from django.http import Http404
+
+from assessments.people.access import get_person_for_user, person_of, scope_of
+from assessments.people.models import Person
+from assessments.reports.comparison import (
+    Comparison,
+    build_comparison,
+    choose_cycle,
+    choose_level,
+    visible_assessments,
+)
+from assessments.reviews.access import require_author, require_manager_assessment
+from assessments.reviews.models import Assessment
+
+# Comparison, promotion report, history --------------------------------------------------------------
+
+
+def get_comparison_for_user(user, person_pk, params) -> tuple[Person, Comparison, list[Assessment]]:
+    """(subject, comparison, visible assessments) for the level and cycle in `params`.
+
+    404 for anyone who may not see the person, and for the subject until a manager assessment of this
+    level and cycle has been shared with them.
+    """
+    subject = get_person_for_user(user, person_pk)
+    assessments = visible_assessments(user, subject)
+    level = choose_level(user, subject, params.get("level"), assessments)
+    cycle = choose_cycle(params.get("cycle"), level, assessments)
+    comparison = build_comparison(user, subject, level, cycle, assessments)
+    if subject.user_id == user.pk and comparison.manager_assessment is None:
+        raise Http404("Nothing has been shared with you yet.")
+    return subject, comparison, assessments
+
+
+def can_record_agreed(user, comparison: Comparison) -> bool:
+    """The manager who wrote the assessment records the agreed outcome, once both sides are submitted."""
+    return comparison.can_record_agreed and comparison.manager_assessment.author.user_id == user.pk
+
+
+def require_can_record_agreed(user, assessment: Assessment):
+    """403 unless `user` wrote this manager assessment (and still manages the person)."""
+    require_author(user, assessment)
+    require_manager_assessment(assessment, "where the agreed outcome is recorded, so only it")
+
+
+# Team heatmap -----------------------------------------------------------------------------------
+
+
+def managers_for(user, me: Person) -> list[Person]:
+    """The managers whose teams the viewer may open: anyone with reports for HR; else themself and those below."""
+    scope = scope_of(user)
+    managers = {pk for pk, reports in scope.tree.reports_of.items() if reports}
+    if not user.is_hr_admin:
+        managers = {pk for pk in managers if scope.sees(pk)}
+    return sorted(
+        Person.objects.select_related("user").filter(pk__in=managers),
+        key=lambda person: (person.pk != me.pk, person.name.lower()),
+    )
+
+
+def get_team_for_user(user, manager_param) -> tuple[Person, Person | None, list[Person]]:
+    """(the viewer, the manager whose team is shown, the managers one may choose from).
+
+    404 for anyone without a team to see, and for a manager outside the viewer's part of the organisation.
+    """
+    me = person_of(user)
+    managers = managers_for(user, me)
+    if not managers:
+        if user.is_hr_admin:
+            return me, None, []
+        raise Http404("No team to show.")
+    if manager_param in (None, ""):
+        chosen = next((person for person in managers if person.pk == me.pk), None)
+        if chosen is None and not user.is_hr_admin:
+            raise Http404("No team to show.")
+        return me, chosen or managers[0], managers
+    try:
+        pk = int(manager_param)
+    except (TypeError, ValueError):
+        raise Http404("No such manager.") from None
+    chosen = next((person for person in managers if person.pk == pk), None)
+    if chosen is None:
+        raise Http404("No such manager.")
+    return me, chosen, managers
+
+
+# Calibration ------------------------------------------------------------------------------------
+
+
+def can_see_calibration(user) -> bool:
+    """Calibration is for HR admins and for managers of managers (someone who reports to them has reports)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_hr_admin or Person.objects.filter(manager__manager__user=user).exists()
+
+
+def get_calibration_scope_for_user(user) -> tuple[Person, list[int] | None]:
+    """(the viewer, subject ids in scope): None (everyone) for HR; a head's whole subtree; 404 for anyone else."""
+    if not can_see_calibration(user):
+        raise Http404("Calibration is for HR and for managers of managers.")
+    me = person_of(user)
+    if user.is_hr_admin:
+        return me, None
+    return me, sorted(scope_of(user).below)
