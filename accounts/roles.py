@@ -8,10 +8,6 @@ from accounts.models import HR_ADMINS_GROUP
 HR_ADMIN_APPS = ("frameworks", "assessments", "accounts")
 
 
-def is_hr_admin(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_hr_admin)
-
-
 def sync_hr_admin_permissions(sender=None, using="default", **kwargs):
     """Give the HR admins group every permission of the apps it manages (runs after each migrate)."""
     group, _ = Group.objects.using(using).get_or_create(name=HR_ADMINS_GROUP)

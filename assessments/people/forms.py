@@ -66,11 +66,6 @@ def grouped_level_choices(levels) -> list:
     return [("", "---------"), *groups.items()]
 
 
-class LevelField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return level_label(obj)
-
-
 class PersonLevelMixin:
     """Limits the level to published levels (or the archived one already set) and explains a refusal."""
 
