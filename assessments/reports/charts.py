@@ -144,73 +144,123 @@ def comparison_chart(
     return radar_chart(chart_id, labels, series, scale_names, title, desc)
 
 
+@dataclass(frozen=True)
+class _Radar:
+    """Where things sit on a radar of `count` spokes (one per capability) and `steps` rings (one per scale step)."""
+
+    count: int
+    steps: int
+    radius: int = 140
+    margin_x: int = 125
+    margin_y: int = 48
+
+    @property
+    def cx(self) -> int:
+        return self.margin_x + self.radius
+
+    @property
+    def cy(self) -> int:
+        return self.margin_y + self.radius
+
+    @property
+    def width(self) -> int:
+        return 2 * (self.margin_x + self.radius)
+
+    @property
+    def plot_height(self) -> int:
+        """The height of the radar and its labels, above the legend."""
+        return 2 * (self.margin_y + self.radius)
+
+    def angle(self, index: int) -> float:
+        return -math.pi / 2 + 2 * math.pi * index / self.count
+
+    def point(self, index: int, rank: float) -> tuple[float, float]:
+        angle = self.angle(index)
+        r = self.radius * rank / self.steps
+        return self.cx + r * math.cos(angle), self.cy + r * math.sin(angle)
+
+
 def radar_chart(
     chart_id: str, labels: list[str], series: list[Series], scale_names: list[str], title: str, desc: str
 ) -> SafeString:
-    steps = max(1, len(scale_names))
-    radius, margin_x, margin_y = 140, 125, 48
-    cx, cy = margin_x + radius, margin_y + radius
-    width = 2 * (margin_x + radius)
-    count = len(labels)
-
-    def point(index: int, rank: float) -> tuple[float, float]:
-        angle = -math.pi / 2 + 2 * math.pi * index / count
-        r = radius * rank / steps
-        return cx + r * math.cos(angle), cy + r * math.sin(angle)
-
-    body = []
-    for step in range(1, steps + 1):
-        ring = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in (point(i, step) for i in range(count)))
-        body.append(f'<polygon points="{ring}" fill="none" stroke="#ced4da" stroke-width="1"/>')
-    for index, label in enumerate(labels):
-        x, y = point(index, steps)
-        body.append(
-            f'<line x1="{_fmt(cx)}" y1="{_fmt(cy)}" x2="{_fmt(x)}" y2="{_fmt(y)}" stroke="#ced4da" stroke-width="1"/>'
-        )
-        angle = -math.pi / 2 + 2 * math.pi * index / count
-        lx, ly = point(index, steps * 1.12)
-        cos, sin = math.cos(angle), math.sin(angle)
-        anchor = "start" if cos > 0.25 else "end" if cos < -0.25 else "middle"
-        lines = _wrap(label, 15)
-        first_dy = -(len(lines) - 1) * 15 if sin < -0.25 else (10 if sin > 0.25 else 5 - (len(lines) - 1) * 7.5)
-        tspans = "".join(
-            f'<tspan x="{_fmt(lx)}" dy="{_fmt(first_dy if n == 0 else 15)}">{escape(line)}</tspan>'
-            for n, line in enumerate(lines)
-        )
-        body.append(
-            f'<text x="{_fmt(lx)}" y="{_fmt(ly)}" text-anchor="{anchor}" font-size="14" fill="#212529">'
-            f"<title>{escape(label)}</title>{tspans}</text>"
-        )
-    for step, name in enumerate(scale_names, start=1):
-        # A white backing keeps the ring's name readable where lines cross it.
-        y = cy - radius * step / steps + 11
-        body.append(
-            f'<rect x="{_fmt(cx + 3)}" y="{_fmt(y - 10)}" width="{_fmt(6.2 * len(name) + 2)}" height="12" fill="#fff" '
-            'fill-opacity="0.85"/>'
-        )
-        body.append(f'<text x="{_fmt(cx + 4)}" y="{_fmt(y)}" font-size="11" fill="#5c636a">{escape(name)}</text>')
+    radar = _Radar(count=len(labels), steps=max(1, len(scale_names)))
+    body = [*_radar_grid(radar, labels), *_radar_scale(radar, scale_names)]
     # Hollow markers go on top so that filled ones beneath them stay visible.
     for item in sorted(series, key=lambda entry: not entry.look.filled):
-        look = item.look
-        dash = f' stroke-dasharray="{look.dash}"' if look.dash else ""
-        points = [point(i, v) if v else None for i, v in enumerate(item.values)]
-        if all(points):
-            path = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in points)
-            body.append(f'<polygon points="{path}" fill="none" stroke="{look.color}" stroke-width="2"{dash}/>')
-        else:
-            # Unrated or not asked: the line breaks there rather than pretending the rating is zero.
-            for i in range(count):
-                a, b = points[i], points[(i + 1) % count]
-                if a and b:
-                    body.append(
-                        f'<line x1="{_fmt(a[0])}" y1="{_fmt(a[1])}" x2="{_fmt(b[0])}" y2="{_fmt(b[1])}" '
-                        f'stroke="{look.color}" stroke-width="2"{dash}/>'
-                    )
-        body.extend(marker(look.marker, p[0], p[1], look) for p in points if p)
-    legend, legend_height = _legend(series, 16, 2 * (margin_y + radius) + 6, width - 32)
+        body.extend(_radar_series(radar, item))
+    legend, legend_height = _legend(series, 16, radar.plot_height + 6, radar.width - 32)
     body.extend(legend)
-    height = 2 * (margin_y + radius) + legend_height + 8
-    return _svg(chart_id, width, height, title, desc, body, "chart--radar")
+    return _svg(chart_id, radar.width, radar.plot_height + legend_height + 8, title, desc, body, "chart--radar")
+
+
+def _radar_grid(radar: _Radar, labels: list[str]) -> list[str]:
+    """A ring per scale step, then a spoke and its label per capability."""
+    body = []
+    for step in range(1, radar.steps + 1):
+        ring = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in (radar.point(i, step) for i in range(radar.count)))
+        body.append(f'<polygon points="{ring}" fill="none" stroke="#ced4da" stroke-width="1"/>')
+    for index, label in enumerate(labels):
+        x, y = radar.point(index, radar.steps)
+        body.append(
+            f'<line x1="{_fmt(radar.cx)}" y1="{_fmt(radar.cy)}" x2="{_fmt(x)}" y2="{_fmt(y)}" '
+            'stroke="#ced4da" stroke-width="1"/>'
+        )
+        body.append(_radar_label(radar, index, label))
+    return body
+
+
+def _radar_label(radar: _Radar, index: int, label: str) -> str:
+    """A capability's name just beyond the outer ring, anchored and wrapped to stay clear of the radar."""
+    angle = radar.angle(index)
+    lx, ly = radar.point(index, radar.steps * 1.12)
+    cos, sin = math.cos(angle), math.sin(angle)
+    anchor = "start" if cos > 0.25 else "end" if cos < -0.25 else "middle"
+    lines = _wrap(label, 15)
+    first_dy = -(len(lines) - 1) * 15 if sin < -0.25 else (10 if sin > 0.25 else 5 - (len(lines) - 1) * 7.5)
+    tspans = "".join(
+        f'<tspan x="{_fmt(lx)}" dy="{_fmt(first_dy if n == 0 else 15)}">{escape(line)}</tspan>'
+        for n, line in enumerate(lines)
+    )
+    return (
+        f'<text x="{_fmt(lx)}" y="{_fmt(ly)}" text-anchor="{anchor}" font-size="14" fill="#212529">'
+        f"<title>{escape(label)}</title>{tspans}</text>"
+    )
+
+
+def _radar_scale(radar: _Radar, scale_names: list[str]) -> list[str]:
+    """Each ring's name, up the vertical spoke."""
+    body = []
+    for step, name in enumerate(scale_names, start=1):
+        # A white backing keeps the ring's name readable where lines cross it.
+        y = radar.cy - radar.radius * step / radar.steps + 11
+        body.append(
+            f'<rect x="{_fmt(radar.cx + 3)}" y="{_fmt(y - 10)}" width="{_fmt(6.2 * len(name) + 2)}" height="12" '
+            'fill="#fff" fill-opacity="0.85"/>'
+        )
+        body.append(f'<text x="{_fmt(radar.cx + 4)}" y="{_fmt(y)}" font-size="11" fill="#5c636a">{escape(name)}</text>')
+    return body
+
+
+def _radar_series(radar: _Radar, item: Series) -> list[str]:
+    """One series: its outline and a marker per rated capability."""
+    look = item.look
+    dash = f' stroke-dasharray="{look.dash}"' if look.dash else ""
+    points = [radar.point(i, v) if v else None for i, v in enumerate(item.values)]
+    body = []
+    if all(points):
+        path = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in points)
+        body.append(f'<polygon points="{path}" fill="none" stroke="{look.color}" stroke-width="2"{dash}/>')
+    else:
+        # Unrated or not asked: the line breaks there rather than pretending the rating is zero.
+        for i in range(radar.count):
+            a, b = points[i], points[(i + 1) % radar.count]
+            if a and b:
+                body.append(
+                    f'<line x1="{_fmt(a[0])}" y1="{_fmt(a[1])}" x2="{_fmt(b[0])}" y2="{_fmt(b[1])}" '
+                    f'stroke="{look.color}" stroke-width="2"{dash}/>'
+                )
+    body.extend(marker(look.marker, p[0], p[1], look) for p in points if p)
+    return body
 
 
 def dot_chart(
