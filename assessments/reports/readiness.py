@@ -168,54 +168,77 @@ def _current_reason(below_current: list[str], below_target: list[str], current_n
     return headline, f"{headline}: {_names(others)}{tail}"
 
 
-def assess(standings: list[Standing], rule: Rule, target_name: str, current_name: str | None = None) -> Readiness:
-    """The verdict and its reasons for one person against one target level."""
-    target_asked = [s for s in standings if s.expected_target is not None and not s.not_applicable]
-    current_asked = [s for s in standings if s.expected_now is not None and not s.not_applicable]
-    unrated = [
+def _unrated(standings: list[Standing], rule: Rule) -> list[str]:
+    """Capabilities left unrated that the target asks for, or the current level when the rule requires it."""
+    return [
         s.name
         for s in standings
         if s.rating is None
         and not s.not_applicable
         and (s.expected_target is not None or (rule.requires_current_level and s.expected_now is not None))
     ]
-    met = [s for s in target_asked if s.rating is not None and s.rating >= s.expected_target]
-    below_target = [s for s in target_asked if s.rating is not None and s.rating < s.expected_target]
-    gaps = {s.name: s.expected_target - s.rating for s in below_target}
-    largest_gap = max(gaps.values(), default=0)
+
+
+def _verdict(rule: Rule, *, current_ok: bool, short: int, gaps: dict[str, int], unrated: list[str]) -> Verdict:
+    """Ready, Nearly or Not yet (the rule is spelled out at the top of this module)."""
     too_far = [name for name, gap in gaps.items() if gap > rule.max_steps_below]
     far_beyond_nearly = [name for name, gap in gaps.items() if gap > rule.max_steps_below + 1]
-
-    below_current = [s.name for s in current_asked if s.rating is not None and s.rating < s.expected_now]
-    current_ok = not rule.requires_current_level or not below_current
-
-    asked = len(target_asked)
-    needed = math.ceil(asked * rule.target_share / 100)
-    short = max(0, needed - len(met))
-
     if current_ok and short == 0 and not too_far and not unrated:
-        verdict = Verdict.READY
-    elif current_ok and short <= NEARLY_MAX_SHORT and not far_beyond_nearly:
-        verdict = Verdict.NEARLY
-    else:
-        verdict = Verdict.NOT_YET
+        return Verdict.READY
+    if current_ok and short <= NEARLY_MAX_SHORT and not far_beyond_nearly:
+        return Verdict.NEARLY
+    return Verdict.NOT_YET
 
-    reasons: list[tuple[str, str]] = []  # (headline, full reason): one per distinct reason, each name once
-    below_names = [s.name for s in below_target]
+
+def _shortfall_reasons(
+    rule: Rule,
+    target_name: str,
+    current_name: str | None,
+    below_target: list[str],
+    gaps: dict[str, int],
+    below_current: list[str],
+    unrated: list[str],
+) -> list[tuple[str, str]]:
+    """(headline, full reason) for what falls short: below the target, below the current level, unrated."""
+    reasons = []
     if below_target:
         headline = f"{_plural(len(below_target), 'capability', 'capabilities')} below {target_name}"
-        reasons.append((headline, f"{headline}{_by_steps(below_names, gaps, rule.max_steps_below)}"))
+        reasons.append((headline, f"{headline}{_by_steps(below_target, gaps, rule.max_steps_below)}"))
     if rule.requires_current_level and below_current and current_name:
-        reasons.append(_current_reason(below_current, below_names, current_name))
+        reasons.append(_current_reason(below_current, below_target, current_name))
     if unrated:
         headline = f"{_plural(len(unrated), 'capability', 'capabilities')} not rated yet"
         reasons.append((headline, f"{headline}: {_names(unrated)}"))
-    if asked:
-        share = round(100 * len(met) / asked)
-        headline = f"Meets {len(met)} of {asked} expectations of {target_name}"
-        share_reason = (headline, f"{headline} ({share}%; Ready needs {rule.target_share}%)")
-    else:
-        share_reason = (f"{target_name} asks for no capability that applies",) * 2
+    return reasons
+
+
+def _share_reason(rule: Rule, target_name: str, met: int, asked: int) -> tuple[str, str]:
+    """(headline, full reason) for the share of the target's expectations met."""
+    if not asked:
+        return (f"{target_name} asks for no capability that applies",) * 2
+    share = round(100 * met / asked)
+    headline = f"Meets {met} of {asked} expectations of {target_name}"
+    return headline, f"{headline} ({share}%; Ready needs {rule.target_share}%)"
+
+
+def assess(standings: list[Standing], rule: Rule, target_name: str, current_name: str | None = None) -> Readiness:
+    """The verdict and its reasons for one person against one target level."""
+    target_asked = [s for s in standings if s.expected_target is not None and not s.not_applicable]
+    current_asked = [s for s in standings if s.expected_now is not None and not s.not_applicable]
+    unrated = _unrated(standings, rule)
+    met = [s for s in target_asked if s.rating is not None and s.rating >= s.expected_target]
+    below_target = [s for s in target_asked if s.rating is not None and s.rating < s.expected_target]
+    below_names = [s.name for s in below_target]
+    gaps = {s.name: s.expected_target - s.rating for s in below_target}
+    below_current = [s.name for s in current_asked if s.rating is not None and s.rating < s.expected_now]
+
+    asked = len(target_asked)
+    needed = math.ceil(asked * rule.target_share / 100)
+    current_ok = not rule.requires_current_level or not below_current
+    verdict = _verdict(rule, current_ok=current_ok, short=max(0, needed - len(met)), gaps=gaps, unrated=unrated)
+
+    reasons = _shortfall_reasons(rule, target_name, current_name, below_names, gaps, below_current, unrated)
+    share_reason = _share_reason(rule, target_name, len(met), asked)
     if verdict == Verdict.READY:
         # What makes it Ready comes first; anything still below follows.
         reasons.insert(0, share_reason)
@@ -232,11 +255,11 @@ def assess(standings: list[Standing], rule: Rule, target_name: str, current_name
         current_name=current_name,
         asked=asked,
         met=len(met),
-        below_target=[s.name for s in below_target],
+        below_target=below_names,
         below_current=below_current if rule.requires_current_level else [],
-        too_far_below=too_far,
+        too_far_below=[name for name, gap in gaps.items() if gap > rule.max_steps_below],
         unrated=unrated,
         not_applicable=[s.name for s in standings if s.not_applicable],
-        largest_gap=largest_gap,
+        largest_gap=max(gaps.values(), default=0),
         needed=needed,
     )
