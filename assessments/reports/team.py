@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from statistics import mean
 
 from assessments.people.models import Person
-from assessments.reports.comparison import SUBMITTED, Row, effective, readiness_for
+from assessments.reports.comparison import Row, effective, readiness_for
 from assessments.reports.readiness import Readiness, Verdict
 from assessments.reviews.models import Assessment, Rating
 from frameworks.models import Capability, Expectation, Level
@@ -111,7 +111,7 @@ def _cell(expected, answer) -> Cell:
 def latest_manager_assessments(user, subject_ids, cycle=None) -> dict[int, Assessment]:
     """subject id → their newest submitted manager assessment the viewer may see (in `cycle` when given)."""
     queryset = Assessment.objects.visible_to(user).filter(
-        subject_id__in=subject_ids, kind=Assessment.Kind.MANAGER, status__in=SUBMITTED
+        subject_id__in=subject_ids, kind=Assessment.Kind.MANAGER, status__in=Assessment.SUBMITTED_STATUSES
     )
     if cycle is not None:
         queryset = queryset.filter(cycle=cycle)
@@ -352,10 +352,11 @@ def _outliers(raters: list[RaterStats], organisation: RaterStats) -> list[str]:
     return sentences
 
 
-def build_calibration(user, scope: list[int] | None, cycle=None) -> Calibration:
-    """Per manager: how their ratings sit against expectations and against their people's own ratings."""
-    managers_qs = Assessment.objects.visible_to(user).filter(kind=Assessment.Kind.MANAGER, status__in=SUBMITTED)
-    selves_qs = Assessment.objects.visible_to(user).filter(kind=Assessment.Kind.SELF, status__in=SUBMITTED)
+def _submitted_for_calibration(user, scope: list[int] | None, cycle):
+    """(manager assessments newest first per subject, self-assessment pk by (subject, level, cycle)), as far as
+    `user` may see them."""
+    managers_qs = Assessment.objects.visible_to(user).submitted().filter(kind=Assessment.Kind.MANAGER)
+    selves_qs = Assessment.objects.visible_to(user).submitted().filter(kind=Assessment.Kind.SELF)
     if scope is not None:
         managers_qs = managers_qs.filter(subject_id__in=scope)
         selves_qs = selves_qs.filter(subject_id__in=scope)
@@ -370,22 +371,20 @@ def build_calibration(user, scope: list[int] | None, cycle=None) -> Calibration:
     self_by_pair = {
         (a.subject_id, a.level_id, a.cycle_id): a.pk for a in selves_qs.only("pk", "subject", "level", "cycle")
     }
-    ratings = _ratings_by_assessment([a.pk for a in manager_assessments] + list(self_by_pair.values()))
-    level_ids = {a.level_id for a in manager_assessments} | {
-        a.subject.level_id for a in manager_assessments if a.subject.level_id
-    }
-    expectations = _expectations_by_level(level_ids)
+    return manager_assessments, self_by_pair
 
+
+def _rater_stats(manager_assessments, self_by_pair, ratings, expectations) -> tuple[list[RaterStats], RaterStats]:
+    """Each manager's differences from expectation and from their people's own ratings, and the organisation's."""
     per_manager: dict[int, dict] = {}
     everyone = {"expected": [], "self": [], "people": set()}
     for assessment in manager_assessments:
         bucket = per_manager.setdefault(
             assessment.author_id, {"manager": assessment.author, "expected": [], "self": [], "people": set()}
         )
-        own = ratings.get(assessment.pk, {})
         theirs = ratings.get(self_by_pair.get((assessment.subject_id, assessment.level_id, assessment.cycle_id)), {})
         asked = expectations.get(assessment.level_id, {})
-        for key, rating in own.items():
+        for key, rating in ratings.get(assessment.pk, {}).items():
             if rating.scale_level is None:
                 continue
             for target in (bucket, everyone):
@@ -399,13 +398,15 @@ def build_calibration(user, scope: list[int] | None, cycle=None) -> Calibration:
                 diff = rating.scale_level.rank - self_rating.scale_level.rank
                 bucket["self"].append(diff)
                 everyone["self"].append(diff)
-
     raters = sorted(
         (_stats(b["manager"], b["expected"], b["self"], b["people"]) for b in per_manager.values()),
         key=lambda stats: (stats.name.lower(), stats.manager.pk),
     )
-    organisation = _stats(None, everyone["expected"], everyone["self"], everyone["people"])
+    return raters, _stats(None, everyone["expected"], everyone["self"], everyone["people"])
 
+
+def _readiness_by_level(manager_assessments, ratings, expectations) -> list[LevelReadiness]:
+    """How many people are ready, nearly or not yet, per level, from each person's newest manager assessment."""
     counts: dict[int, Counter] = {}
     levels: dict[int, Level] = {}
     seen_subjects = set()
@@ -416,8 +417,20 @@ def build_calibration(user, scope: list[int] | None, cycle=None) -> Calibration:
         result = _readiness(assessment.subject, assessment.level, expectations, ratings.get(assessment.pk, {}))
         counts.setdefault(assessment.level_id, Counter())[result.verdict.value] += 1
         levels[assessment.level_id] = assessment.level
-    readiness = [
+    return [
         LevelReadiness(levels[pk].name, levels[pk].framework.name, dict(counts[pk]))
         for pk in sorted(counts, key=lambda pk: (levels[pk].framework.name, levels[pk].grade, levels[pk].name))
     ]
+
+
+def build_calibration(user, scope: list[int] | None, cycle=None) -> Calibration:
+    """Per manager: how their ratings sit against expectations and against their people's own ratings."""
+    manager_assessments, self_by_pair = _submitted_for_calibration(user, scope, cycle)
+    ratings = _ratings_by_assessment([a.pk for a in manager_assessments] + list(self_by_pair.values()))
+    level_ids = {a.level_id for a in manager_assessments} | {
+        a.subject.level_id for a in manager_assessments if a.subject.level_id
+    }
+    expectations = _expectations_by_level(level_ids)
+    raters, organisation = _rater_stats(manager_assessments, self_by_pair, ratings, expectations)
+    readiness = _readiness_by_level(manager_assessments, ratings, expectations)
     return Calibration(raters, organisation, _outliers(raters, organisation), readiness)

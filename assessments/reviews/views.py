@@ -251,32 +251,20 @@ def start(request):
 # The assessment page ----------------------------------------------------------------------------
 
 
-def detail(request, pk):
-    """GET: the page. POST (the plain form): save every answer, then save the draft or submit."""
-    assessment, can_edit = get_assessment_for_user(request.user, pk)
-    if request.method != "POST":
-        return _render_page(request, assessment, can_edit)
+def _errors_text(form) -> str:
+    return "Couldn’t save: " + " ".join(message for messages_ in form.errors.values() for message in messages_)
 
-    action = request.POST.get("action", "save")
-    if not can_edit:
-        require_author(request.user, assessment)
-        if action == "submit":  # a second click on Submit: it is submitted already
-            messages.info(request, f"This {assessment.get_kind_display().lower()} has already been submitted.")
-        else:
-            messages.error(request, LOCKED_MESSAGE.replace(" Your text is kept below; copy it if you need it.", ""))
-        return redirect(assessment)
 
+def _save_ratings(request, assessment: Assessment) -> tuple[dict, dict, bool]:
+    """Save every capability posted by the plain form: (typed forms and errors of refused rows, any stale).
+    Raises AssessmentLocked when it was submitted meanwhile."""
     scale_levels = list(ScaleLevel.objects.filter(framework_id=assessment.level.framework_id))
-    ratings = list(assessment.ratings.select_related("capability", "scale_level"))
-    typed, errors = {}, {}
-    stale = False
-    for rating in ratings:
+    typed, errors, stale = {}, {}, False
+    for rating in assessment.ratings.select_related("capability", "scale_level"):
         form = RatingForm(request.POST, scale_levels=scale_levels, capability=rating.capability)
         if not form.is_valid():
             typed[rating.capability_id] = form
-            errors[rating.capability_id] = "Couldn’t save: " + " ".join(
-                message for messages_ in form.errors.values() for message in messages_
-            )
+            errors[rating.capability_id] = _errors_text(form)
             continue
         try:
             rating.record(**form.answer())
@@ -285,33 +273,26 @@ def detail(request, pk):
             rating.refresh_from_db()
             typed[rating.capability_id] = form
             errors[rating.capability_id] = STALE_MESSAGE
-        except AssessmentLocked:
-            messages.error(request, LOCKED_MESSAGE.replace(" Your text is kept below; copy it if you need it.", ""))
-            return redirect(assessment)
+    return typed, errors, stale
 
+
+def _save_details(request, assessment: Assessment, errors: dict) -> tuple[DetailsForm | None, bool]:
+    """Save the overall comment (and recommendation): (the form to show again, or None once saved; stale).
+    Raises AssessmentLocked when it was submitted meanwhile."""
     details = DetailsForm(request.POST, assessment=assessment)
-    if details.is_valid():
-        try:
-            assessment.update_details(expected_revision=details.cleaned_data["revision"], **details.changes())
-            details = None
-        except StaleRevision:
-            stale = True
-            errors["details"] = STALE_MESSAGE
-            assessment.refresh_from_db(from_queryset=Assessment.objects.with_related())
-        except AssessmentLocked:
-            return redirect(assessment)
-    else:
-        errors["details"] = "Couldn’t save: " + " ".join(m for ms in details.errors.values() for m in ms)
+    if not details.is_valid():
+        errors["details"] = _errors_text(details)
+        return details, False
+    try:
+        assessment.update_details(expected_revision=details.cleaned_data["revision"], **details.changes())
+    except StaleRevision:
+        errors["details"] = STALE_MESSAGE
+        assessment.refresh_from_db(from_queryset=Assessment.objects.with_related())
+        return details, True
+    return None, False
 
-    if errors:
-        return _render_page(
-            request, assessment, can_edit, status=409 if stale else 400, typed=typed, errors=errors, details=details
-        )
 
-    if action != "submit":
-        messages.success(request, "Draft saved.")
-        return redirect(assessment)
-
+def _submit(request, assessment: Assessment):
     if assessment.problems():
         # Its own address, so that the links back to the page's anchors load the page.
         return redirect("assessments:check", assessment.pk)
@@ -326,6 +307,36 @@ def detail(request, pk):
                 request, f"Submitted. Share it with {assessment.subject.name} when you are ready to talk it through."
             )
     return redirect(assessment)
+
+
+def detail(request, pk):
+    """GET: the page. POST (the plain form): save every answer, then save the draft or submit."""
+    assessment, can_edit = get_assessment_for_user(request.user, pk)
+    if request.method != "POST":
+        return _render_page(request, assessment, can_edit)
+
+    action = request.POST.get("action", "save")
+    locked = LOCKED_MESSAGE.replace(" Your text is kept below; copy it if you need it.", "")
+    if not can_edit:
+        require_author(request.user, assessment)
+        if action == "submit":  # a second click on Submit: it is submitted already
+            messages.info(request, f"This {assessment.get_kind_display().lower()} has already been submitted.")
+        else:
+            messages.error(request, locked)
+        return redirect(assessment)
+    try:
+        typed, errors, stale_ratings = _save_ratings(request, assessment)
+        details, stale_details = _save_details(request, assessment, errors)
+    except AssessmentLocked:
+        messages.error(request, locked)
+        return redirect(assessment)
+    if errors:
+        status = 409 if stale_ratings or stale_details else 400
+        return _render_page(request, assessment, can_edit, status=status, typed=typed, errors=errors, details=details)
+    if action != "submit":
+        messages.success(request, "Draft saved.")
+        return redirect(assessment)
+    return _submit(request, assessment)
 
 
 def check(request, pk):
@@ -360,7 +371,7 @@ def save_rating(request, pk, capability_pk):
     scale_levels = list(ScaleLevel.objects.filter(framework_id=assessment.level.framework_id))
     form = RatingForm(request.POST, scale_levels=scale_levels, capability=rating.capability)
     if not form.is_valid():
-        error = "Couldn’t save: " + " ".join(m for ms in form.errors.values() for m in ms)
+        error = _errors_text(form)
         return render(request, "assessments/reviews/includes/save_state.html", {**context, "error": error}, status=400)
     try:
         rating.record(**form.answer())
@@ -403,8 +414,7 @@ def save_details(request, pk):
         return render(request, partial, {"assessment": assessment, "error": LOCKED_MESSAGE}, status=409)
     form = DetailsForm(request.POST, assessment=assessment)
     if not form.is_valid():
-        error = "Couldn’t save: " + " ".join(m for ms in form.errors.values() for m in ms)
-        return render(request, partial, {"assessment": assessment, "error": error}, status=400)
+        return render(request, partial, {"assessment": assessment, "error": _errors_text(form)}, status=400)
     try:
         assessment.update_details(expected_revision=form.cleaned_data["revision"], **form.changes())
     except StaleRevision:
