@@ -219,59 +219,85 @@ def import_people(text: str, dry_run: bool = False) -> ImportReport:
         return report
 
     emails = {row.email for row in rows if row.email}
-    manager_emails = {row.manager_email for row in rows if row.manager_email}
-    existing = {
-        user.email_lower: user
-        for user in User.objects.annotate(email_lower=Lower("email"))
-        .filter(email_lower__in=emails | manager_emails)
-        .select_related("person", "person__level", "person__manager__user")
-    }
+    existing = _existing_users(emails | {row.manager_email for row in rows if row.manager_email})
     by_ref, published, known_keys = _published_levels()
-
     first_row_of: dict[str, int] = {}
     plans: list[_Plan] = []
     for row in rows:
-        problems = []
-        if not row.email:
-            problems.append("the email address is missing.")
-        else:
-            try:
-                validate_email(row.email)
-            except ValidationError:
-                problems.append(f"{row.email!r} is not a valid email address.")
-            if row.email in first_row_of:
-                problems.append(
-                    f"the email address is also on row {first_row_of[row.email]}; each person goes on one row."
-                )
-            else:
-                first_row_of[row.email] = row.number
-        if not row.name:
-            problems.append("the name is missing.")
-        elif len(row.name) > NAME_MAX:
-            problems.append(f"the name is longer than {NAME_MAX} characters.")
-        if row.job_title and len(row.job_title) > JOB_TITLE_MAX:
-            problems.append(f"the job title is longer than {JOB_TITLE_MAX} characters.")
         level, level_problem = _resolve_level(row, by_ref, published, known_keys)
-        if level_problem:
-            problems.append(level_problem)
-        if row.manager_email:
-            if row.manager_email == row.email:
-                problems.append("a person cannot be their own manager.")
-            elif row.manager_email not in emails:
-                manager = existing.get(row.manager_email)
-                if manager is None:
-                    problems.append(f"unknown manager {row.manager_email}: they are not in this file or in Pathway.")
-                elif not manager.is_active:
-                    problems.append(
-                        f"manager {row.manager_email} has left (their account is closed); choose another manager."
-                    )
+        problems = [
+            *_email_problems(row, first_row_of),
+            *_name_and_title_problems(row),
+            *([level_problem] if level_problem else []),
+            *_manager_problems(row, emails, existing),
+        ]
         report.errors.extend(f"{row.label}: {problem}" for problem in problems)
         plans.append(_Plan(row=row, user=existing.get(row.email), level=level, changes=[]))
 
     report.errors.extend(_reporting_loops(rows))
     if report.errors:
         return report
+    _sort_changes(report, plans)
+    if not dry_run:
+        _write(plans)
+    return report
 
+
+def _existing_users(emails: set[str]) -> dict[str, User]:
+    """The accounts with these email addresses (any case), by lower-cased email, with their person."""
+    return {
+        user.email_lower: user
+        for user in User.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=emails)
+        .select_related("person", "person__level", "person__manager__user")
+    }
+
+
+def _email_problems(row: PersonRow, first_row_of: dict[str, int]) -> list[str]:
+    """A missing, invalid or repeated email address; records in `first_row_of` the first row of each address."""
+    if not row.email:
+        return ["the email address is missing."]
+    problems = []
+    try:
+        validate_email(row.email)
+    except ValidationError:
+        problems.append(f"{row.email!r} is not a valid email address.")
+    if row.email in first_row_of:
+        problems.append(f"the email address is also on row {first_row_of[row.email]}; each person goes on one row.")
+    else:
+        first_row_of[row.email] = row.number
+    return problems
+
+
+def _name_and_title_problems(row: PersonRow) -> list[str]:
+    problems = []
+    if not row.name:
+        problems.append("the name is missing.")
+    elif len(row.name) > NAME_MAX:
+        problems.append(f"the name is longer than {NAME_MAX} characters.")
+    if row.job_title and len(row.job_title) > JOB_TITLE_MAX:
+        problems.append(f"the job title is longer than {JOB_TITLE_MAX} characters.")
+    return problems
+
+
+def _manager_problems(row: PersonRow, emails_in_file: set[str], existing: dict[str, User]) -> list[str]:
+    """The manager must be someone else, in this file or an active account in Pathway."""
+    if not row.manager_email:
+        return []
+    if row.manager_email == row.email:
+        return ["a person cannot be their own manager."]
+    if row.manager_email in emails_in_file:
+        return []
+    manager = existing.get(row.manager_email)
+    if manager is None:
+        return [f"unknown manager {row.manager_email}: they are not in this file or in Pathway."]
+    if not manager.is_active:
+        return [f"manager {row.manager_email} has left (their account is closed); choose another manager."]
+    return []
+
+
+def _sort_changes(report: ImportReport, plans: list[_Plan]) -> None:
+    """Work out each plan's changes and list its email as created, updated or unchanged."""
     for plan in plans:
         plan.changes = _changes(plan)
         if plan.user is None:
@@ -280,9 +306,6 @@ def import_people(text: str, dry_run: bool = False) -> ImportReport:
             report.updated.append(plan.row.email)
         else:
             report.unchanged.append(plan.row.email)
-    if not dry_run:
-        _write(plans)
-    return report
 
 
 def _reporting_loops(rows: list[PersonRow]) -> list[str]:
