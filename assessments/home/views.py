@@ -6,7 +6,7 @@ from django.shortcuts import render
 from assessments.people.access import person_of, scope_of
 from assessments.people.models import Person, by_name
 from assessments.people.next_steps import indefinite_article, next_steps
-from assessments.reports.comparison import SUBMITTED, Comparison, build_comparison, visible_assessments
+from assessments.reports.comparison import Comparison, build_comparison, visible_assessments
 from assessments.reports.readiness import Readiness
 from assessments.reports.team import next_levels, readiness_by_subject
 from assessments.reports.views import report_url
@@ -172,7 +172,7 @@ def team_statuses(user, viewer: Person, people: list[Person]) -> dict[int, TeamS
 
     verdict_from = {}
     for pk, assessments in by_subject.items():
-        submitted = [a for a in assessments if a.kind == Assessment.Kind.MANAGER and a.status in SUBMITTED]
+        submitted = [a for a in assessments if a.kind == Assessment.Kind.MANAGER and a.is_submitted]
         if submitted:
             verdict_from[pk] = max(submitted, key=lambda a: (a.submitted_at or a.created_at, a.pk))
     readiness = readiness_by_subject(people, verdict_from)

@@ -26,8 +26,6 @@ from assessments.reviews.access import hidden_by_blind_cycle
 from assessments.reviews.models import Assessment, Rating
 from frameworks.models import Expectation, Framework, Level, ScaleLevel
 
-SUBMITTED = (Assessment.Status.SUBMITTED, Assessment.Status.SHARED)
-
 # Each row sits in exactly one group. A disagreement that is also below expectation stays under
 # Disagreements (it needs the discussion first) and is named again in the Below expectation group,
 # so that group's count matches the verdict's "N capabilities below …".
@@ -219,11 +217,7 @@ class Comparison:
 
     @property
     def manager_is_draft(self) -> bool:
-        return self.manager_assessment is not None and self.manager_assessment.status not in SUBMITTED
-
-    @property
-    def disagreement_count(self) -> int:
-        return sum(1 for row in self.rows if row.disagreement)
+        return self.manager_assessment is not None and not self.manager_assessment.is_submitted
 
     @property
     def below_count(self) -> int:
@@ -247,9 +241,9 @@ class Comparison:
         """Both sides submitted: the manager may now record the agreed outcome."""
         return (
             self.manager_assessment is not None
-            and self.manager_assessment.status in SUBMITTED
+            and self.manager_assessment.is_submitted
             and self.self_assessment is not None
-            and self.self_assessment.status in SUBMITTED
+            and self.self_assessment.is_submitted
         )
 
     def series(self) -> list[Series]:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from assessments.people.models import Person
 from assessments.reports.charts import Series, history_chart
 from assessments.reports.comparison import (
-    SUBMITTED,
     Comparison,
     apply_blind_rule,
     effective,
@@ -93,7 +92,7 @@ def _points(user, assessments: list[Assessment]) -> list[HistoryPoint]:
     """One point per review (cycle and level) with a submitted side this viewer may see, oldest first."""
     pairs: dict[tuple, dict] = {}
     for assessment in assessments:
-        if assessment.status not in SUBMITTED:
+        if not assessment.is_submitted:
             continue
         pair = pairs.setdefault((assessment.cycle_id, assessment.level_id), {})
         pair[assessment.kind] = assessment
