@@ -387,9 +387,12 @@ def test_agreed_waits_until_both_are_submitted(client, manager, pm, review):
     assert set(agreed_ranks(review["manager"]).values()) == {None}
 
 
-def test_agreed_on_a_self_assessment_is_404(client, pm, review):
+def test_agreed_on_a_self_assessment_is_403_saying_why(client, pm, review):
+    # The author can see their self-assessment (in scope), but the agreed outcome is not theirs to record.
     client.force_login(pm)
-    assert client.post(agreed_url(review["self"]), {}).status_code == 404
+    response = client.post(agreed_url(review["self"]), {})
+    assert response.status_code == 403
+    assert "Only a manager assessment" in response.content.decode()
 
 
 # CSV -------------------------------------------------------------------------------------------
