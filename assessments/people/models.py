@@ -17,6 +17,7 @@ class ReportingTree:
     """
 
     def __init__(self, edges):
+        self.person_of_user: dict[int, int] = {}
         self.manager_of: dict[int, int | None] = {}
         self.reports_of: dict[int, list[int]] = {}
         for person_id, manager_id in edges:
@@ -26,7 +27,11 @@ class ReportingTree:
 
     @classmethod
     def load(cls) -> "ReportingTree":
-        return cls(Person.objects.order_by().values_list("id", "manager_id"))
+        """The whole tree, and which person is which user's (`person_of_user`), in one query."""
+        rows = list(Person.objects.order_by().values_list("id", "manager_id", "user_id"))
+        tree = cls((person_id, manager_id) for person_id, manager_id, _ in rows)
+        tree.person_of_user = {user_id: person_id for person_id, _, user_id in rows}
+        return tree
 
     def below(self, person_id: int) -> list[int]:
         """Ids of everyone who reports to `person_id`, directly or indirectly, nearest first."""
@@ -91,9 +96,8 @@ class Scope:
     def of(cls, user) -> "Scope":
         scope = getattr(user, "_pathway_scope", None)
         if scope is None or scope._generation != cls.generation:
-            rows = list(Person.objects.order_by().values_list("id", "manager_id", "user_id"))
-            own_id = next((person_id for person_id, _, user_id in rows if user_id == user.pk), None)
-            scope = cls(own_id, ReportingTree((person_id, manager_id) for person_id, manager_id, _ in rows))
+            tree = ReportingTree.load()
+            scope = cls(tree.person_of_user.get(user.pk), tree)
             user._pathway_scope = scope
         return scope
 
