@@ -3,8 +3,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.shortcuts import render
 
-from assessments.people.access import person_of, scope_of
-from assessments.people.models import Person, by_name
+from assessments.people.access import person_of
+from assessments.people.models import Person, ReportingTree, by_name
 from assessments.people.next_steps import indefinite_article, next_steps
 from assessments.reports.comparison import Comparison, build_comparison, visible_assessments
 from assessments.reports.readiness import Readiness
@@ -65,16 +65,13 @@ def latest_outcome(user, me: Person) -> Outcome | None:
 
 def home(request):
     me = person_of(request.user)
-    tree = scope_of(request.user).tree
-    team_counts = None
-    below = tree.below(me.pk)
-    if below:
-        team_counts = (
-            Person.objects.active()
-            .filter(pk__in=below)
-            .aggregate(total=Count("pk"), direct=Count("pk", filter=Q(manager=me)))
-        )
+    team_counts = (
+        Person.objects.active().in_subtree_of(me).aggregate(total=Count("pk"), direct=Count("pk", filter=Q(manager=me)))
+    )
+    if team_counts["total"]:
         team_counts["indirect"] = team_counts["total"] - team_counts["direct"]
+    else:
+        team_counts = None
     return render(
         request,
         "assessments/home/home.html",
@@ -217,9 +214,9 @@ def team(request):
     just empty, and the nav only offers it to people who manage someone.
     """
     me = person_of(request.user)
-    tree = scope_of(request.user).tree
+    people = {person.pk: person for person in Person.objects.with_related().in_subtree_of(me)}
+    tree = ReportingTree((person.pk, person.manager_id) for person in people.values())
     below = tree.below(me.pk)
-    people = Person.objects.with_related().in_bulk(below)
     statuses = team_statuses(request.user, me, list(people.values()))
 
     def rows(ids):

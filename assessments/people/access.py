@@ -5,7 +5,8 @@ and everyone below them; HR admins (the HR admins group, and superusers) see eve
 
 The convention, shared by every policy module: outside your scope the answer is a 404, so nobody
 learns who or what exists beyond what is theirs to see; inside it, an action you may not take is a
-403 with a sentence saying why. The reporting tree is read at most once per request (`Scope.of`).
+403 with a sentence saying why. The viewer's place in the tree is read at most once per request
+(`Scope.of`), and "everyone below" is an indexed prefix query on `Person.path`.
 """
 
 from django.http import Http404
@@ -43,12 +44,12 @@ def get_person_for_user(user, pk) -> Person:
 def can_see_person(user, person: Person) -> bool:
     if not _signed_in(user):
         return False
-    return user.is_hr_admin or Scope.of(user).sees(person.pk)
+    return user.is_hr_admin or Scope.of(user).sees(person)
 
 
 def is_manager_of(user, person: Person) -> bool:
     """Is `user` one of `person`'s managers, directly or further up the chain? (HR is not, by being HR.)"""
-    return _signed_in(user) and Scope.of(user).manages(person.pk)
+    return _signed_in(user) and Scope.of(user).manages(person)
 
 
 def manages_anyone(user) -> bool:
@@ -56,11 +57,11 @@ def manages_anyone(user) -> bool:
     return _signed_in(user) and Person.objects.filter(manager__user=user).exists()
 
 
-def visible_chain(user, chain_ids: list[int]) -> set[int]:
-    """Which of a person's managers (ids up the chain) `user` may open: all for HR, else themself and below."""
+def visible_chain(user, chain: list[Person]) -> set[int]:
+    """Which of a person's managers (up the chain) `user` may open: all for HR, else themself and below."""
     if user.is_hr_admin:
-        return set(chain_ids)
-    return {pk for pk in chain_ids if Scope.of(user).sees(pk)}
+        return {person.pk for person in chain}
+    return {person.pk for person in chain if Scope.of(user).sees(person)}
 
 
 def _signed_in(user) -> bool:

@@ -5,7 +5,11 @@ Depends on `frameworks` and `accounts`; nothing here imports from reviews or rep
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
 
@@ -58,6 +62,10 @@ class ReportingTree:
             current = self.manager_of.get(current)
         return chain
 
+    def path_of(self, person_id: int) -> str:
+        """The materialised path of `person_id`: "/top/…/manager/person/" (see Person.path)."""
+        return "/" + "".join(f"{pk}/" for pk in reversed([person_id, *self.above(person_id)]))
+
     def loops_back(self, person_id: int) -> bool:
         """Does following managers up from `person_id` come back to them?"""
         seen = set()
@@ -77,36 +85,41 @@ class ReportingTree:
 
 
 class Scope:
-    """One signed-in user's place in the reporting tree: who they are and everyone below them.
+    """One signed-in user's place in the reporting tree: their person and its path.
 
-    Read once per request: `Scope.of(user)` keeps it on the user object, which Django makes afresh for
-    each request. Any save of a person (a manager change) makes every kept scope stale, so code that
-    changes the tree and then asks again in the same request (or test) reads the new tree.
+    Everyone below a person is one indexed prefix query on `Person.path`, so a scope never holds the
+    organisation in memory. Read once per request: `Scope.of(user)` keeps it on the user object, which
+    Django makes afresh for each request. Any save of a person makes kept scopes stale.
     """
 
     generation = 0  # bumped by every Person save or delete
 
-    def __init__(self, person_id: int | None, tree: ReportingTree):
+    def __init__(self, person_id: int | None, path: str):
         self.person_id = person_id
-        self.tree = tree
-        self.below: frozenset[int] = frozenset(tree.below(person_id)) if person_id is not None else frozenset()
+        self.path = path
         self._generation = Scope.generation
 
     @classmethod
     def of(cls, user) -> "Scope":
         scope = getattr(user, "_pathway_scope", None)
         if scope is None or scope._generation != cls.generation:
-            tree = ReportingTree.load()
-            scope = cls(tree.person_of_user.get(user.pk), tree)
+            row = Person.objects.filter(user_id=user.pk).values_list("pk", "path").first()
+            scope = cls(*row) if row else cls(None, "")
             user._pathway_scope = scope
         return scope
 
-    def manages(self, person_id: int) -> bool:
-        """Is `person_id` below this user, directly or further down?"""
-        return person_id in self.below
+    def below_q(self, prefix: str = "") -> models.Q:
+        """A filter for everyone below this user (through `prefix`, e.g. "subject__", for related rows)."""
+        if self.person_id is None:
+            return models.Q(pk__in=[])
+        return models.Q(**{f"{prefix}path__startswith": self.path}) & ~models.Q(**{f"{prefix}pk": self.person_id})
 
-    def sees(self, person_id: int) -> bool:
-        return person_id == self.person_id or person_id in self.below
+    def manages(self, person: "Person") -> bool:
+        """Is `person` below this user, directly or further down?"""
+        return self.person_id is not None and person.pk != self.person_id and person.path.startswith(self.path)
+
+    def sees(self, person: "Person") -> bool:
+        return self.person_id is not None and (person.pk == self.person_id or self.manages(person))
 
 
 def by_name(people):
@@ -122,9 +135,9 @@ class PersonQuerySet(models.QuerySet):
     def active(self):
         return self.filter(user__is_active=True)
 
-    def in_subtree_of(self, person, tree: ReportingTree | None = None):
-        """Everyone who reports to `person`, directly or indirectly (not `person`)."""
-        return self.filter(pk__in=(tree or ReportingTree.load()).below(person.pk))
+    def in_subtree_of(self, person):
+        """Everyone who reports to `person`, directly or indirectly (not `person`): one indexed prefix query."""
+        return self.filter(path__startswith=person.path).exclude(pk=person.pk)
 
     def visible_to(self, user):
         """The people `user` may see: HR admins everyone; anyone else themself and everyone below them.
@@ -138,7 +151,21 @@ class PersonQuerySet(models.QuerySet):
         scope = Scope.of(user)
         if scope.person_id is None:
             return self.none()
-        return self.filter(pk__in=[scope.person_id, *scope.below])
+        return self.filter(path__startswith=scope.path)
+
+    def rebuild_paths(self):
+        """Recompute every person's path from the manager links (after bulk writes that skip `save`)."""
+        tree = ReportingTree.load()
+        people = list(Person.objects.order_by().only("pk", "path"))
+        changed = []
+        for person in people:
+            path = tree.path_of(person.pk)
+            if person.path != path:
+                person.path = path
+                changed.append(person)
+        Person.objects.bulk_update(changed, ["path"], batch_size=2000)
+        Scope.generation += 1
+        return len(changed)
 
 
 class Person(models.Model):
@@ -155,8 +182,13 @@ class Person(models.Model):
         help_text="The person's current level. Empty for a new joiner whose level is not set yet.",
     )
     manager = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports")
+    # The materialised reporting line: "/<top>/…/<manager>/<own id>/". Everyone below a person is one
+    # indexed prefix query (`path__startswith`), and "is X above Y" is a string test. Kept right by `save`
+    # in the same transaction as any manager change (descendants with one UPDATE), and rebuilt by
+    # `Person.objects.rebuild_paths()` after bulk writes that skip `save`.
+    path = models.CharField(max_length=2000, db_index=True, editable=False, default="")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["path"])
 
     objects = PersonQuerySet.as_manager()
 
@@ -186,8 +218,9 @@ class Person(models.Model):
         own_name = self.user.full_name if self.user_id else "This person"
         if self.manager_id == self.pk:
             raise ValidationError({"manager": f"{own_name} cannot be their own manager."})
-        if self.pk is not None and ReportingTree.load().would_loop(self.pk, self.manager_id):
-            manager_name = Person.objects.select_related("user").get(pk=self.manager_id).name
+        manager = Person.objects.select_related("user").filter(pk=self.manager_id).first()
+        if self.pk is not None and manager is not None and f"/{self.pk}/" in manager.path:
+            manager_name = manager.name
             raise ValidationError(
                 {
                     "manager": f"{own_name} cannot report to {manager_name}: {manager_name} already reports to "
@@ -195,9 +228,14 @@ class Person(models.Model):
                 }
             )
 
+    @property
+    def chain_ids(self) -> list[int]:
+        """Ids of this person's managers from the path, the direct manager first."""
+        return [int(pk) for pk in reversed(self.path.strip("/").split("/")[:-1]) if pk]
+
     def managers_up_chain(self) -> list["Person"]:
         """This person's managers, the direct manager first, up to the top of the organisation."""
-        chain_ids = ReportingTree.load().above(self.pk)
+        chain_ids = self.chain_ids
         if not chain_ids:
             return []
         managers = Person.objects.select_related("user").in_bulk(chain_ids)
@@ -207,10 +245,35 @@ class Person(models.Model):
         return Person.objects.filter(manager=self).exists()
 
     def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if update_fields is None or "manager" in update_fields:
+                self._sync_path()
         Scope.generation += 1
 
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        Scope.generation += 1
-        return result
+    def _sync_path(self):
+        """Give this person (and, in one UPDATE, everyone below them) the path under their manager."""
+        manager_path = "/"
+        if self.manager_id is not None:
+            manager_path = Person.objects.filter(pk=self.manager_id).values_list("path", flat=True).get() or "/"
+        new = f"{manager_path}{self.pk}/"
+        old = Person.objects.filter(pk=self.pk).values_list("path", flat=True).get()
+        if old and old != new:
+            _move_subtree(old, new)
+        elif not old:
+            Person.objects.filter(pk=self.pk).update(path=new)
+        self.path = new
+
+
+def _move_subtree(old: str, new: str):
+    """Rewrite the path prefix `old` as `new` for a person and everyone below them."""
+    Person.objects.filter(path__startswith=old).update(path=Concat(Value(new), Substr("path", len(old) + 1)))
+    Scope.generation += 1
+
+
+@receiver(post_delete, sender=Person, dispatch_uid="assessments.person_paths_after_delete")
+def _reports_move_up_after_delete(sender, instance, **kwargs):
+    # The manager link is set to NULL (SET_NULL): the direct reports become tops of their own trees.
+    if instance.path:
+        _move_subtree(instance.path, "/")

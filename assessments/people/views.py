@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from assessments.people.access import get_person_for_user, person_of, scope_of, visible_chain
+from assessments.people.access import get_person_for_user, person_of, visible_chain
 from assessments.people.models import Person, by_name
 from assessments.people.next_steps import framework_url, indefinite_article, level_url, next_steps
 
@@ -10,12 +10,11 @@ from assessments.people.next_steps import framework_url, indefinite_article, lev
 def person(request, pk):
     subject = get_person_for_user(request.user, pk)
     viewer = person_of(request.user)
-    tree = scope_of(request.user).tree
-    chain_ids = tree.above(subject.pk)
+    chain_ids = subject.chain_ids
     chain = Person.objects.select_related("user").in_bulk(chain_ids)
-    may_open = visible_chain(request.user, chain_ids)
+    may_open = visible_chain(request.user, list(chain.values()))
     # Everyone below the subject is below the viewer too (or the viewer is HR), so all reports may show.
-    reports = by_name(Person.objects.with_related().filter(pk__in=tree.reports_of.get(subject.pk, ())))
+    reports = by_name(Person.objects.with_related().filter(manager=subject))
     return render(
         request,
         "assessments/people/person.html",

@@ -56,12 +56,11 @@ def require_can_record_agreed(user, assessment: Assessment):
 
 def managers_for(user, me: Person) -> list[Person]:
     """The managers whose teams the viewer may open: anyone with reports for HR; else themself and those below."""
-    scope = scope_of(user)
-    managers = {pk for pk, reports in scope.tree.reports_of.items() if reports}
+    managers = Person.objects.filter(reports__isnull=False)
     if not user.is_hr_admin:
-        managers = {pk for pk in managers if scope.sees(pk)}
+        managers = managers.filter(path__startswith=scope_of(user).path)
     return sorted(
-        Person.objects.select_related("user").filter(pk__in=managers),
+        managers.distinct().select_related("user"),
         key=lambda person: (person.pk != me.pk, person.name.lower()),
     )
 
@@ -102,11 +101,12 @@ def can_see_calibration(user) -> bool:
     return user.is_hr_admin or Person.objects.filter(manager__manager__user=user).exists()
 
 
-def get_calibration_scope_for_user(user) -> tuple[Person, list[int] | None]:
-    """(the viewer, subject ids in scope): None (everyone) for HR; a head's whole subtree; 404 for anyone else."""
+def get_calibration_scope_for_user(user):
+    """(the viewer, the people in scope as a query of ids): None (everyone) for HR; a head's whole subtree;
+    404 for anyone else."""
     if not can_see_calibration(user):
         raise Http404("Calibration is for HR and for managers of managers.")
     me = person_of(user)
     if user.is_hr_admin:
         return me, None
-    return me, sorted(scope_of(user).below)
+    return me, Person.objects.in_subtree_of(me).values("pk")

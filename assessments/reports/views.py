@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments.people.access import get_person_for_user, scope_of
+from assessments.people.access import get_person_for_user
 from assessments.people.models import Person
 from assessments.reports.access import (
     can_record_agreed,
@@ -322,7 +322,7 @@ def _team(request):
     me, manager, managers = get_team_for_user(request.user, request.GET.get("manager"))
     people = []
     if manager is not None:
-        subtree = Person.objects.with_related().active().in_subtree_of(manager, scope_of(request.user).tree)
+        subtree = Person.objects.with_related().active().in_subtree_of(manager)
         people = list(subtree.order_by("user__full_name", "pk"))
     tracks = sorted(
         {(person.level.track.key, person.level.track.name) for person in people if person.level_id},

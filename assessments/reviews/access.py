@@ -172,6 +172,7 @@ def get_subject_for_start(user, me: Person, pk) -> Person:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404("No such person.") from None
-    if not scope_of(user).manages(pk):
+    subject = Person.objects.with_related().filter(pk=pk).first()
+    if subject is None or not scope_of(user).manages(subject):
         raise Http404("No such person.")
-    return Person.objects.with_related().get(pk=pk)
+    return subject

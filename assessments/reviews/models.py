@@ -105,7 +105,7 @@ class AssessmentQuerySet(models.QuerySet):
         return self.filter(
             mine
             | models.Q(subject_id=person_id, kind=Assessment.Kind.MANAGER, status=Assessment.Status.SHARED)
-            | models.Q(subject_id__in=Scope.of(user).below, status__in=Assessment.SUBMITTED_STATUSES)
+            | (Scope.of(user).below_q("subject__") & models.Q(status__in=Assessment.SUBMITTED_STATUSES))
         )
 
     def submitted(self):
