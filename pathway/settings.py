@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +112,15 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Files the app makes (cached promotion PDFs). Web and worker processes must share it: on several machines,
+# a shared volume or an object store (STORAGES["default"]).
+MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
+
+# Work off the request path (emails, promotion PDFs) runs on django-tasks with its database backend: durable,
+# retried, visible to HR in the admin, run by `manage.py db_worker` (one or many, on SQLite or PostgreSQL).
+# Tests run tasks immediately (tests/conftest.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # History is an audit trail: read in the admin, never reverted from it (the admins also refuse the POST).
 SIMPLE_HISTORY_REVERT_DISABLED = True

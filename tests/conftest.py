@@ -10,6 +10,14 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings, tmp_path):
+    """Tasks (emails, PDFs) run inside the call that enqueues them, as if a worker picked them up at once; the
+    files they make go to a folder of the test's own. Tests of the queue itself switch to `database_tasks`."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.fixture
 def password():
     return PASSWORD
