@@ -127,8 +127,8 @@ def main():
             framework = Framework.objects.get(key=key, status="published")
             base = f"/frameworks/{key}/v{framework.version}/"
             measure(f"framework page, {size}", get_ok(client, base))
-            measure(f"level page, {size}", get_ok(client, f"{base}levels/t1-l2/"))
-            measure(f"compare levels, {size}", get_ok(client, f"{base}compare/?from=t1-l2&to=t2-l3"))
+            measure(f"level page, {size}", get_ok(client, f"{base}levels/track-1/t1-l2/"))
+            measure(f"compare levels, {size}", get_ok(client, f"{base}compare/?from=track-1/t1-l2&to=track-2/t2-l3"))
             print()
         bench_team_pages()
     finally:

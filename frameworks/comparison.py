@@ -2,9 +2,10 @@
 
 Pure functions over objects that are already loaded: they never query. Pass levels whose
 `expectations` are prefetched with their `capability` (and its `area`) and `scale_level`, and
-frameworks whose scale, areas, capabilities, tracks, levels and expectations are prefetched
-(`frameworks.views.get_framework_for_user` does both). Capabilities and levels are matched by
-their `key`, so both functions also work across versions; mastery is compared by scale rank.
+frameworks whose scale, areas, capabilities, tracks, levels (with their track) and expectations are
+prefetched (`frameworks.views.get_framework_for_user` does both). Capabilities are matched by their
+`key` and levels by their track's key and their own (`Level.ref`: a level key is unique only on its
+track), so both functions also work across versions; mastery is compared by scale rank.
 """
 
 from __future__ import annotations
@@ -232,7 +233,8 @@ class Moved:
 
 @dataclass(frozen=True)
 class LevelMove:
-    """A level whose track or grade changed."""
+    """A level whose grade changed. (A level is followed by its track and key: on another track it is another
+    level, so a level that changes track is reported as removed from one track and added to the other.)"""
 
     level: object
     what: str
@@ -376,20 +378,16 @@ def diff_versions(old, new) -> VersionDiff:
         if old_area.key != new_area.key:
             diff.capabilities_moved.append(Moved(cap, old_area.name, new_area.name))
 
-    old_levels, new_levels = _by_key(old.levels.all()), _by_key(new.levels.all())
-    old_tracks = {track.pk: track for track in old.tracks.all()}
-    new_tracks = {track.pk: track for track in new.tracks.all()}
-    diff.levels_added = [level for key, level in new_levels.items() if key not in old_levels]
-    diff.levels_removed = [level for key, level in old_levels.items() if key not in new_levels]
-    for key, level in new_levels.items():
-        before = old_levels.get(key)
+    old_levels = {level.ref: level for level in old.levels.all()}
+    new_levels = {level.ref: level for level in new.levels.all()}
+    diff.levels_added = [level for ref, level in new_levels.items() if ref not in old_levels]
+    diff.levels_removed = [level for ref, level in old_levels.items() if ref not in new_levels]
+    for ref, level in new_levels.items():
+        before = old_levels.get(ref)
         if before is None:
             continue
         if before.name != level.name:
-            diff.levels_renamed.append(Renamed(key, before.name, level.name))
-        old_track, new_track = old_tracks[before.track_id], new_tracks[level.track_id]
-        if old_track.key != new_track.key:
-            diff.levels_moved.append(LevelMove(level, f"moved from the {old_track.name} track to {new_track.name}"))
+            diff.levels_renamed.append(Renamed(ref, before.name, level.name))
         if before.grade != level.grade:
             diff.levels_moved.append(LevelMove(level, f"grade changed from {before.grade} to {level.grade}"))
 

@@ -428,7 +428,7 @@ class _Checker:
 
     def tracks(self, data, scale_keys, capability_keys):
         entries = self.items(data, "", "tracks", required=True, what="track")
-        tracks, track_keys, level_keys = [], {}, {}
+        tracks, track_keys = [], {}
         for index, entry in enumerate(entries or []):
             path = f"tracks[{index}]"
             if (
@@ -441,7 +441,8 @@ class _Checker:
             kind = entry.get("kind", "ic")
             if kind not in KINDS:
                 self.error(f"{path}.kind", f"must be 'ic' or 'management', not {_describe(kind)}")
-            levels, previous_grade = [], None
+            # Level keys are unique within their track: two tracks may each have a level keyed "lead".
+            levels, level_keys, previous_grade = [], {}, None
             for position, item in enumerate(self.items(entry, path, "levels", required=False, what="level") or []):
                 level = self.level(item, f"{path}.levels[{position}]", level_keys, scale_keys, capability_keys)
                 if level is None:
@@ -676,10 +677,13 @@ def _write_contents(framework, spec):
         for track in spec["tracks"]
         for position, level in enumerate(track["levels"])
     )
-    level_ids = dict(Level.objects.filter(framework=framework).values_list("key", "pk"))
+    level_ids = {
+        (track_key, key): pk
+        for track_key, key, pk in Level.objects.filter(framework=framework).values_list("track__key", "key", "pk")
+    }
     Expectation.objects.bulk_create(
         Expectation(
-            level_id=level_ids[level["key"]],
+            level_id=level_ids[track["key"], level["key"]],
             capability_id=capability_ids[capability],
             scale_level_id=scale_ids[expectation["level"]],
             description=expectation["description"],

@@ -380,7 +380,7 @@ class Level(FrameworkPart):
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="levels")
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="levels")
-    key = models.SlugField(max_length=60, help_text="Unique within the framework, and stable across versions.")
+    key = models.SlugField(max_length=60, help_text="Unique within its track, and stable across versions.")
     name = models.CharField(max_length=200)
     grade = models.PositiveSmallIntegerField(
         help_text="Never decreases along a track; levels on different tracks with the same grade are peers."
@@ -394,7 +394,8 @@ class Level(FrameworkPart):
     class Meta:
         ordering = ["framework", "track__position", "position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["framework", "key"], name="level_key_unique_in_framework"),
+            # Keys are unique within their parent: two tracks may each have a level keyed "lead".
+            models.UniqueConstraint(fields=["track", "key"], name="level_key_unique_in_track"),
         ]
         indexes = [models.Index(fields=["track", "position"], name="level_track_position_idx")]
 
@@ -402,7 +403,24 @@ class Level(FrameworkPart):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("frameworks:level", args=[self.framework.key, self.framework.version, self.key])
+        return reverse("frameworks:level", args=[self.framework.key, self.framework.version, self.track.key, self.key])
+
+    @property
+    def ref(self) -> str:
+        """The level's name within its framework, "track-key/level-key": a level key is unique only on its track.
+
+        It is also how a level is followed from one version to the next. Load the track with the level.
+        """
+        return f"{self.track.key}/{self.key}"
+
+    @staticmethod
+    def matching_ref(levels, ref: str) -> list["Level"]:
+        """The levels (of one version, tracks loaded) that `ref` names: "track-key/level-key", or a bare level
+        key, which names every level with that key (more than one when several tracks use it)."""
+        ref = ref.strip()
+        if "/" in ref:
+            return [level for level in levels if level.ref == ref]
+        return [level for level in levels if level.key == ref]
 
     def clean(self):
         if self.track_id and self.framework_id and self.track.framework_id != self.framework_id:

@@ -49,9 +49,12 @@ def get_framework_for_user(user, key, version=None, *, catalogue=True) -> Framew
     return framework
 
 
-def _reader_level_key(user, framework) -> str | None:
-    """The key of the reader's level if it is in this framework (in this or any other version)."""
-    return Level.objects.filter(people__user=user, framework__key=framework.key).values_list("key", flat=True).first()
+def _reader_level_ref(user, framework) -> str | None:
+    """The reader's level as "track-key/level-key" if it is in this framework (in this or any other version)."""
+    found = (
+        Level.objects.filter(people__user=user, framework__key=framework.key).values_list("track__key", "key").first()
+    )
+    return "/".join(found) if found else None
 
 
 def _admin_change_url(framework) -> str | None:
@@ -190,7 +193,7 @@ class Pathway:
         self.band_column = len(self.tracks) + 2
 
 
-def build_pathway(framework, reader_level_key=None) -> Pathway:
+def build_pathway(framework, reader_level_ref=None) -> Pathway:
     """Lay the levels out on a grid: tracks as columns, grades as rows, most senior at the top.
 
     A grade takes as many rows as the most levels any one track has at that grade, so two rungs
@@ -222,7 +225,7 @@ def build_pathway(framework, reader_level_key=None) -> Pathway:
             for offset, level in enumerate(reversed(at_grade)):  # the more senior rung on top
                 last = offset == len(at_grade) - 1
                 span = slot.span - offset if last else 1
-                is_here = level.key == reader_level_key
+                is_here = level.ref == reader_level_ref
                 if is_here:
                     here = level
                 cards.append(PathwayLevel(level, slot.row + offset, span, is_here))
@@ -299,8 +302,10 @@ def build_matrix(framework) -> Matrix:
     return Matrix(groups, levels, areas)
 
 
-def _find_level(framework, level_key) -> Level | None:
-    return next((level for level in framework.levels.all() if level.key == level_key), None)
+def _find_level(framework, track_key, level_key) -> Level | None:
+    return next(
+        (level for level in framework.levels.all() if level.track.key == track_key and level.key == level_key), None
+    )
 
 
 def _scale_length(framework) -> int:
@@ -348,7 +353,7 @@ def framework_detail(request, key, version):
     framework = get_framework_for_user(request.user, key, version)
     context = {
         "framework": framework,
-        "pathway": build_pathway(framework, _reader_level_key(request.user, framework)),
+        "pathway": build_pathway(framework, _reader_level_ref(request.user, framework)),
         "matrix": build_matrix(framework),
         "scale": list(framework.scale_levels.all()),
         "scale_length": _scale_length(framework),
@@ -362,7 +367,10 @@ def _current_has_level(framework, level) -> bool:
     if framework.status != Framework.Status.ARCHIVED:
         return False
     return Level.objects.filter(
-        framework__key=framework.key, framework__status=Framework.Status.PUBLISHED, key=level.key
+        framework__key=framework.key,
+        framework__status=Framework.Status.PUBLISHED,
+        track__key=level.track.key,
+        key=level.key,
     ).exists()
 
 
@@ -373,9 +381,9 @@ class LevelExpectation:
     change: object | None  # CapabilityChange against the level before, when there is one
 
 
-def level_detail(request, key, version, level_key):
+def level_detail(request, key, version, track_key, level_key):
     framework = get_framework_for_user(request.user, key, version)
-    level = _find_level(framework, level_key)
+    level = _find_level(framework, track_key, level_key)
     if level is None:
         raise Http404("No such level.")
     ladders = _levels_by_track(framework)
@@ -414,12 +422,22 @@ def level_detail(request, key, version, level_key):
         "areas": areas,
         "not_asked": not_asked,
         "dropped": dropped,
-        "is_here": _reader_level_key(request.user, framework) == level.key,
+        "is_here": _reader_level_ref(request.user, framework) == level.ref,
         "current_has_level": _current_has_level(framework, level),
         "scale_length": _scale_length(framework),
         **_versions_context(request.user, framework),
     }
     return render(request, "frameworks/level.html", context)
+
+
+def level_by_key(request, key, version, level_key):
+    """An old link naming a level by its key alone: on to the level's page when only one track has that key."""
+    framework = get_framework_for_user(request.user, key, version, catalogue=False)
+    found = list(framework.levels.select_related("track").filter(key=level_key)[:2])
+    if len(found) != 1:
+        raise Http404("No such level.")
+    found[0].framework = framework
+    return redirect(found[0])
 
 
 def short_change(row) -> str:
@@ -439,22 +457,32 @@ def short_change(row) -> str:
 def compare(request, key, version):
     framework = get_framework_for_user(request.user, key, version)
     ladders = _levels_by_track(framework)
-    levels = {level.key: level for level in framework.levels.all()}
-    reader_key = _reader_level_key(request.user, framework)
-    default_from = levels.get(reader_key) or next(iter(levels.values()), None)
+    levels = list(framework.levels.all())
+    reader_ref = _reader_level_ref(request.user, framework)
+    default_from = next((level for level in levels if level.ref == reader_ref), None) or next(iter(levels), None)
     problems = []
 
     def chosen(param, default):
+        # "track-key/level-key"; a bare level key (links made before level keys were per track) when unambiguous.
         value = request.GET.get(param, "").strip()
         if not value:
             return default, ""
-        level = levels.get(value)
-        if level is None:
+        found = Level.matching_ref(levels, value)
+        if len(found) == 1:
+            return found[0], value
+        which = "first" if param == "from" else "second"
+        if found:
+            tracks = " and ".join(level.track.name for level in found)
+            problems.append(
+                f"“{value}” is a level on more than one track ({tracks}) of {framework.name}. "
+                f"Choose the {which} level from the list."
+            )
+        else:
             problems.append(
                 f"There is no level “{value}” in version {framework.version} of {framework.name}. "
-                f"Choose the {'first' if param == 'from' else 'second'} level from the list."
+                f"Choose the {which} level from the list."
             )
-        return level, value
+        return None, value
 
     from_level, from_value = chosen("from", default_from)
     default_to = _next_level(framework, from_level, ladders) if from_level else None
@@ -473,8 +501,8 @@ def compare(request, key, version):
         "groups": [(track, ladders[track.pk]) for track in framework.tracks.all() if ladders.get(track.pk)],
         "from_level": from_level,
         "to_level": to_level,
-        "from_value": from_level.key if from_level else from_value,
-        "to_value": to_level.key if to_level else to_value,
+        "from_value": from_level.ref if from_level else from_value,
+        "to_value": to_level.ref if to_level else to_value,
         "comparison": comparison,
         "rows_by_group": [
             (kind, heading, [(row, short_change(row)) for row in rows]) for kind, heading, rows in comparison.groups()
@@ -484,7 +512,7 @@ def compare(request, key, version):
         # The next step: assess yourself against the level you are reading about (only a published one).
         "assess_level": (
             to_level
-            if comparison and framework.status == Framework.Status.PUBLISHED and to_level.key != reader_key
+            if comparison and framework.status == Framework.Status.PUBLISHED and to_level.ref != reader_ref
             else None
         ),
         "problems": problems,

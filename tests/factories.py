@@ -3,6 +3,7 @@
 from django.contrib.auth.models import Group
 
 from accounts.models import HR_ADMINS_GROUP, User
+from frameworks.fileformat import import_framework, parse_framework_file
 from frameworks.models import Capability, CapabilityArea, Expectation, Framework, Level, ScaleLevel, Track
 
 PASSWORD = "correct horse battery staple"
@@ -106,4 +107,74 @@ def make_framework(
     Expectation.objects.bulk_create(expectations)
     if publish:
         framework.publish()
+    return framework
+
+
+# Two tracks that each have a level keyed "lead": a level key is unique only on its track.
+TWO_LEADS = """\
+format: pathway-framework/1
+key: engineering
+name: Engineering
+scale:
+- key: learning
+  name: Learning
+- key: doing
+  name: Doing
+- key: teaching
+  name: Teaching
+areas:
+- key: craft
+  name: Craft
+  capabilities:
+  - key: code
+    name: Writing code
+  - key: design
+    name: System design
+- key: people
+  name: People
+  capabilities:
+  - key: mentoring
+    name: Mentoring
+tracks:
+- key: ic
+  name: Engineer
+  kind: ic
+  levels:
+  - key: engineer
+    name: Engineer
+    grade: 1
+    expectations:
+      code: doing
+      design: learning
+  - key: lead
+    name: Lead engineer
+    grade: 2
+    expectations:
+      code: teaching
+      design: teaching
+      mentoring: doing
+- key: mgmt
+  name: Engineering management
+  kind: management
+  levels:
+  - key: lead
+    name: Engineering team lead
+    grade: 2
+    expectations:
+      code: doing
+      design: doing
+      mentoring: teaching
+  - key: head
+    name: Head of engineering
+    grade: 3
+    expectations:
+      design: teaching
+      mentoring: teaching
+"""
+
+
+def make_two_leads_framework(*, version=1, publish=True):
+    """ "engineering": an IC track (engineer, lead) and a management track `mgmt` (lead, head), from TWO_LEADS."""
+    text = TWO_LEADS.replace("name: Engineering\n", f"name: Engineering\nversion: {version}\n", 1)
+    framework, _ = import_framework(parse_framework_file(text), publish=publish)
     return framework

@@ -112,9 +112,15 @@ MATRIX: dict[str, Entry] = {
     "frameworks:list": Entry(signed_in()),
     "frameworks:current": Entry(outcomes(REDIRECT, anonymous=SIGN_IN), kwargs=lambda cast: {"key": "product"}),
     "frameworks:detail": Entry(signed_in(), kwargs=lambda cast: {"key": "product", "version": 1}),
-    "frameworks:level": Entry(signed_in(), kwargs=lambda cast: {"key": "product", "version": 1, "level_key": "ic-2"}),
+    "frameworks:level": Entry(
+        signed_in(), kwargs=lambda cast: {"key": "product", "version": 1, "track_key": "ic", "level_key": "ic-2"}
+    ),
+    # An old link naming a level by its key alone goes on to the level's page.
+    "frameworks:level_by_key": Entry(
+        outcomes(REDIRECT, anonymous=SIGN_IN), kwargs=lambda cast: {"key": "product", "version": 1, "level_key": "ic-2"}
+    ),
     "frameworks:compare": Entry(
-        signed_in(), kwargs=lambda cast: {"key": "product", "version": 1}, query="?from=ic-2&to=ic-3"
+        signed_in(), kwargs=lambda cast: {"key": "product", "version": 1}, query="?from=ic/ic-2&to=ic/ic-3"
     ),
     "frameworks:diff": Entry(signed_in(), kwargs=lambda cast: {"key": "product"}),
     # Accounts

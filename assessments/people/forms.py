@@ -221,7 +221,10 @@ class PeopleImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
         required=False,
-        help_text="Columns: email, name, job title, level (framework-key/level-key), manager email.",
+        help_text=(
+            "Columns: email, name, job title, level (framework-key/level-key, or framework-key/track-key/level-key "
+            "when two tracks use the same level key), manager email."
+        ),
     )
     csv_text = forms.CharField(widget=forms.HiddenInput, required=False)
 

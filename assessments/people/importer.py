@@ -5,8 +5,10 @@ Columns (a header row is required; names are case-insensitive, spaces and unders
     email, name, job title, level, manager email
 
 `level` is written `framework-key/level-key` and must be a level of the published version of that
-framework. `email` and `name` are required; a column left out of the file is left alone for
-people who already exist, and a blank cell clears the value (no level yet, no manager).
+framework. A level key is unique only on its track, so when two tracks of a framework use the same
+key the level is written with its track, `framework-key/track-key/level-key` (always accepted).
+`email` and `name` are required; a column left out of the file is left alone for people who
+already exist, and a blank cell clears the value (no level yet, no manager).
 
 The whole file is checked before anything is written, and every problem is reported with its row
 number (the header is row 1). Nothing is written unless every row is good, and then all rows are
@@ -155,34 +157,45 @@ def parse_people_csv(text: str) -> list[PersonRow]:
     return rows
 
 
-def _published_levels() -> tuple[dict[tuple[str, str], Level], dict[str, Framework], set[str]]:
-    levels = Level.objects.filter(framework__status=Framework.Status.PUBLISHED).select_related("framework")
-    by_ref = {(level.framework.key, level.key): level for level in levels}
+def _published_levels() -> tuple[dict[str, list[Level]], dict[str, Framework], set[str]]:
+    levels = Level.objects.filter(framework__status=Framework.Status.PUBLISHED).select_related("framework", "track")
+    by_framework: dict[str, list[Level]] = {}
+    for level in levels:
+        by_framework.setdefault(level.framework.key, []).append(level)
     published = {framework.key: framework for framework in Framework.objects.published()}
     known_keys = set(Framework.objects.values_list("key", flat=True))
-    return by_ref, published, known_keys
+    return by_framework, published, known_keys
 
 
-def _resolve_level(row: PersonRow, by_ref, published, known_keys) -> tuple[Level | None, str | None]:
+def _resolve_level(row: PersonRow, by_framework, published, known_keys) -> tuple[Level | None, str | None]:
     """The Level a row names, or an error message."""
     if not row.level:
         return None, None
-    framework_key, slash, level_key = row.level.partition("/")
-    framework_key, level_key = framework_key.strip(), level_key.strip()
-    if not slash or not framework_key or not level_key:
-        return None, f"level {row.level!r} must be written framework-key/level-key, e.g. product-tracks/senior-pm."
+    framework_key, *rest = [part.strip() for part in row.level.split("/")]
+    if not framework_key or len(rest) not in (1, 2) or not all(rest):
+        return None, (
+            f"level {row.level!r} must be written framework-key/level-key or framework-key/track-key/level-key, "
+            "e.g. product-tracks/senior-pm or product-tracks/ic/senior-pm."
+        )
     if framework_key not in published:
         if framework_key in known_keys:
             return None, f"framework {framework_key!r} has no published version yet, so its levels cannot be used."
         return None, f"unknown level {row.level!r}: there is no framework with the key {framework_key!r}."
-    level = by_ref.get((framework_key, level_key))
-    if level is None:
-        framework = published[framework_key]
+    framework, level_key = published[framework_key], rest[-1]
+    found = Level.matching_ref(by_framework.get(framework_key, []), "/".join(rest))
+    if not found:
+        where = f" on the track {rest[0]!r}" if len(rest) == 2 else ""
         return None, (
             f"unknown level {row.level!r}: the published version of {framework.name} "
-            f"(version {framework.version}) has no level with the key {level_key!r}."
+            f"(version {framework.version}) has no level with the key {level_key!r}{where}."
         )
-    return level, None
+    if len(found) > 1:
+        tracks = " and ".join(f"{level.track.name} ({level.track.key})" for level in found)
+        return None, (
+            f"level {row.level!r} is ambiguous: {framework.name} has a level {level_key!r} on more than one track "
+            f"({tracks}); write it with its track, e.g. {framework_key}/{found[0].track.key}/{level_key}."
+        )
+    return found[0], None
 
 
 def _find_loop(start: str, manager_of: dict[str, str | None]) -> list[str] | None:
@@ -220,11 +233,11 @@ def import_people(text: str, dry_run: bool = False) -> ImportReport:
 
     emails = {row.email for row in rows if row.email}
     existing = _existing_users(emails | {row.manager_email for row in rows if row.manager_email})
-    by_ref, published, known_keys = _published_levels()
+    by_framework, published, known_keys = _published_levels()
     first_row_of: dict[str, int] = {}
     plans: list[_Plan] = []
     for row in rows:
-        level, level_problem = _resolve_level(row, by_ref, published, known_keys)
+        level, level_problem = _resolve_level(row, by_framework, published, known_keys)
         problems = [
             *_email_problems(row, first_row_of),
             *_name_and_title_problems(row),

@@ -23,14 +23,16 @@ def _reverse_or_none(name, args):
 
 
 def level_url(level) -> str | None:
-    return _reverse_or_none("frameworks:level", [level.framework.key, level.framework.version, level.key])
+    framework = level.framework
+    return _reverse_or_none("frameworks:level", [framework.key, framework.version, level.track.key, level.key])
 
 
 def compare_url(from_level, to_level) -> str | None:
     base = _reverse_or_none("frameworks:compare", [from_level.framework.key, from_level.framework.version])
     if base is None:
         return None
-    return f"{base}?{urlencode({'from': from_level.key, 'to': to_level.key})}"
+    # Levels are named "track-key/level-key"; a slash is fine in a query string and reads better unescaped.
+    return f"{base}?{urlencode({'from': from_level.ref, 'to': to_level.ref}, safe='/')}"
 
 
 def framework_url(framework) -> str | None:

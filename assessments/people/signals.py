@@ -19,16 +19,17 @@ def create_person_for_user(sender, instance, created, raw=False, **kwargs):
 
 @receiver(framework_published, sender=Framework, dispatch_uid="assessments.move_people_to_published_version")
 def move_people_to_published_version(sender, framework, previous=None, **kwargs):
-    """Move everyone on a level of the version just archived to the level with the same key in the new one.
+    """Move everyone on a level of the version just archived to the level with the same track key and level
+    key in the new one (a level key is unique only on its track: `ic/lead` and `management/lead` differ).
 
-    People whose level key no longer exists keep their old (archived) level until HR places them.
+    People whose level no longer exists keep their old (archived) level until HR places them.
     """
     if previous is None:
         return
-    new_levels = {level.key: level for level in framework.levels.all()}
+    new_levels = {level.ref: level for level in framework.levels.select_related("track")}
     moved, stranded = [], []
-    for person in Person.objects.filter(level__framework=previous).select_related("level", "user"):
-        new_level = new_levels.get(person.level.key)
+    for person in Person.objects.filter(level__framework=previous).select_related("level__track", "user"):
+        new_level = new_levels.get(person.level.ref)
         if new_level is None:
             stranded.append(person)
             continue
@@ -39,10 +40,10 @@ def move_people_to_published_version(sender, framework, previous=None, **kwargs)
         bulk_update_with_history(moved, Person, ["level"], batch_size=500, default_change_reason=reason)
     for person in stranded:
         logger.warning(
-            "%s (%s) keeps level %r of %s version %s: version %s has no level with that key.",
+            "%s (%s) keeps level %r of %s version %s: version %s has no level with that track and key.",
             person.name,
             person.user.email,
-            person.level.key,
+            person.level.ref,
             previous.key,
             previous.version,
             framework.version,

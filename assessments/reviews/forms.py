@@ -22,13 +22,13 @@ def published_levels():
 def next_level(level: Level | None) -> Level | None:
     """The level after `level` on its track in the published version of its framework (or `level` at the top).
 
-    A person's level may belong to a version that has since been replaced; the same key in the published
-    version stands in for it.
+    A person's level may belong to a version that has since been replaced; the level with the same track key
+    and level key in the published version stands in for it.
     """
     if level is None:
         return None
     levels = published_levels().filter(framework__key=level.framework.key)
-    current = levels.filter(key=level.key).first()
+    current = levels.filter(track__key=level.track.key, key=level.key).first()
     if current is None:
         return None
     following = levels.filter(track_id=current.track_id).filter(

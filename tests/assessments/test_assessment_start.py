@@ -32,6 +32,23 @@ def test_one_click_start_uses_the_next_level_and_the_only_open_cycle(client, pm,
     assert not any(rating.is_rated for rating in assessment.ratings.all())
 
 
+def test_the_next_level_follows_a_kept_old_level_on_its_own_track(db):
+    from assessments.reviews.forms import next_level
+    from tests.factories import make_two_leads_framework
+
+    engineering = make_two_leads_framework()
+    old_team_lead = engineering.levels.get(track__key="mgmt", key="lead")
+    old_ic_lead = engineering.levels.get(track__key="ic", key="lead")
+    new = engineering.new_version()
+    new.publish()
+    # Someone kept on version 1's management lead goes on to the head of engineering in version 2, not to the
+    # IC track's lead; the IC lead is the top of its track, so it is its own next level.
+    following = next_level(old_team_lead)
+    assert (following.framework_id, following.track.key, following.key) == (new.pk, "mgmt", "head")
+    top = next_level(old_ic_lead)
+    assert (top.framework_id, top.track.key, top.key) == (new.pk, "ic", "lead")
+
+
 def test_starting_again_reopens_the_same_draft(client, pm, framework):
     client.force_login(pm)
     first = client.post(START)

@@ -24,8 +24,8 @@ def test_next_step_card_counts_what_rises_and_links_to_compare_and_level(client,
     html = client.get(reverse("home")).content.decode()
     assert "Next step on the Individual contributor track" in html
     assert "From IC level 2 to IC level 3: 4 capabilities rise." in html
-    assert 'href="/frameworks/product/v1/compare/?from=ic-2&amp;to=ic-3">Compare levels</a>' in html
-    assert 'href="/frameworks/product/v1/levels/ic-3/">Read the level</a>' in html
+    assert 'href="/frameworks/product/v1/compare/?from=ic/ic-2&amp;to=ic/ic-3">Compare levels</a>' in html
+    assert 'href="/frameworks/product/v1/levels/ic/ic-3/">Read the level</a>' in html
     assert "Start self-assessment" in html
 
 
@@ -33,8 +33,8 @@ def test_levels_at_the_next_grade_on_other_tracks_are_offered(client, pm):
     client.force_login(pm)
     html = client.get(reverse("home")).content.decode()
     assert "Or move to the Management track:" in html
-    assert 'href="/frameworks/product/v1/levels/mgr-1/">Manager level 1</a>' in html
-    assert 'href="/frameworks/product/v1/compare/?from=ic-2&amp;to=mgr-1"' in html
+    assert 'href="/frameworks/product/v1/levels/management/mgr-1/">Manager level 1</a>' in html
+    assert 'href="/frameworks/product/v1/compare/?from=ic/ic-2&amp;to=management/mgr-1"' in html
 
 
 def test_top_of_the_track_says_so(client, framework, pm):

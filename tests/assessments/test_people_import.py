@@ -144,9 +144,64 @@ def test_unknown_level_is_refused_naming_the_row_and_nothing_changes(framework):
         "Row 3 (ben@example.com): unknown level 'product/ic-9': the published version of Product management "
         "(version 1) has no level with the key 'ic-9'.",
         "Row 4 (cat@example.com): unknown level 'nosuch/ic-2': there is no framework with the key 'nosuch'.",
-        "Row 5 (dan@example.com): level 'ic-2' must be written framework-key/level-key, e.g. product-tracks/senior-pm.",
+        "Row 5 (dan@example.com): level 'ic-2' must be written framework-key/level-key or "
+        "framework-key/track-key/level-key, e.g. product-tracks/senior-pm or product-tracks/ic/senior-pm.",
     ]
     assert people_snapshot() == before
+
+
+def test_a_level_may_be_written_with_its_track(db):
+    from tests.factories import make_two_leads_framework
+
+    make_two_leads_framework()
+    report = import_people(
+        csv_of(
+            "ivy@example.com,Ivy,Lead engineer,engineering/ic/lead,",
+            "tess@example.com,Tess,Team lead,engineering/mgmt/lead,",
+            "eli@example.com,Eli,Engineer,engineering/engineer,tess@example.com",
+            "hal@example.com,Hal,Head,engineering/mgmt/head,",
+        )
+    )
+    assert report.ok, report.errors
+    placed = {
+        email: f"{track}/{key}"
+        for email, track, key in Person.objects.values_list("user__email", "level__track__key", "level__key")
+    }
+    assert placed == {
+        "ivy@example.com": "ic/lead",
+        "tess@example.com": "mgmt/lead",
+        "eli@example.com": "ic/engineer",
+        "hal@example.com": "mgmt/head",
+    }
+    # Running it again changes nothing: the level written with its track is the level already set.
+    again = import_people(csv_of("ivy@example.com,Ivy,Lead engineer,engineering/ic/lead,"))
+    assert again.unchanged == ["ivy@example.com"]
+
+
+def test_a_level_key_on_two_tracks_must_be_written_with_its_track(db):
+    from tests.factories import make_two_leads_framework
+
+    make_two_leads_framework()
+    report = import_people(
+        csv_of(
+            "ivy@example.com,Ivy,Lead engineer,engineering/lead,",
+            "tess@example.com,Tess,Team lead,engineering/people/lead,",
+            "eli@example.com,Eli,Engineer,engineering/ic/head,",
+            "hal@example.com,Hal,Head,engineering/ic/mgmt/head,",
+        )
+    )
+    assert report.errors == [
+        "Row 2 (ivy@example.com): level 'engineering/lead' is ambiguous: Engineering has a level 'lead' on more "
+        "than one track (Engineer (ic) and Engineering management (mgmt)); write it with its track, "
+        "e.g. engineering/ic/lead.",
+        "Row 3 (tess@example.com): unknown level 'engineering/people/lead': the published version of Engineering "
+        "(version 1) has no level with the key 'lead' on the track 'people'.",
+        "Row 4 (eli@example.com): unknown level 'engineering/ic/head': the published version of Engineering "
+        "(version 1) has no level with the key 'head' on the track 'ic'.",
+        "Row 5 (hal@example.com): level 'engineering/ic/mgmt/head' must be written framework-key/level-key or "
+        "framework-key/track-key/level-key, e.g. product-tracks/senior-pm or product-tracks/ic/senior-pm.",
+    ]
+    assert not Person.objects.exists()
 
 
 def test_level_of_a_draft_is_refused(db):

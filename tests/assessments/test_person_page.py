@@ -24,7 +24,7 @@ def test_person_sees_their_own_page(client, pm, head):
     html = response.content.decode()
     assert "<h1>Priya Product</h1>" in html
     assert "Your profile" in html
-    assert 'href="/frameworks/product/v1/levels/ic-2/">IC level 2</a>' in html
+    assert 'href="/frameworks/product/v1/levels/ic/ic-2/">IC level 2</a>' in html
     # Priya's managers are named, but their pages are not hers to open.
     assert "Maya Manager" in html and "Hugo Head" in html
     assert url(pm.person.manager.user) not in html and url(head) not in html

@@ -22,7 +22,7 @@ def test_people_whose_level_is_gone_keep_their_old_level_and_it_is_logged(framew
         draft.publish()
     pm.person.refresh_from_db()
     assert pm.person.level == old_level
-    assert "Priya Product (priya@example.com) keeps level 'ic-2' of product version 1" in caplog.text
+    assert "Priya Product (priya@example.com) keeps level 'ic/ic-2' of product version 1" in caplog.text
 
 
 def test_first_publication_moves_nobody(db):
@@ -43,3 +43,17 @@ def test_people_on_other_frameworks_are_not_touched(framework, pm, stranger):
     framework.new_version().publish()
     person.refresh_from_db()
     assert person.level.framework == other
+
+
+def test_publishing_moves_people_on_two_levels_keyed_lead_each_to_the_lead_of_their_own_track(db):
+    from tests.factories import make_two_leads_framework, make_user
+
+    engineering = make_two_leads_framework()
+    ic_lead = make_user("ivy@example.com", "Ivy", level=engineering.levels.get(track__key="ic", key="lead"))
+    team_lead = make_user("tess@example.com", "Tess", level=engineering.levels.get(track__key="mgmt", key="lead"))
+    new = engineering.new_version()
+    new.publish()
+    for user, track_key in ((ic_lead, "ic"), (team_lead, "mgmt")):
+        level = Person.objects.select_related("level__track").get(user=user).level
+        assert (level.framework_id, level.track.key, level.key) == (new.pk, track_key, "lead")
+    assert Person.objects.get(user=ic_lead).level != Person.objects.get(user=team_lead).level

@@ -45,12 +45,12 @@ def test_pm_reads_framework_level_and_compares(page, pm, password, axe, screensh
     expect(page.get_by_role("button", name="Start a self-assessment against IC level 3")).to_be_visible()
     axe(page)
     screenshot(page, "framework-compare-next")
-    page.get_by_label("To").select_option("mgr-2")
+    page.get_by_label("To").select_option("management/mgr-2")
     page.get_by_role("button", name="Compare").click()
     expect(page.locator(".compare-summary")).to_contain_text("From IC level 2 to Manager level 2")
     page.get_by_role("link", name="Swap levels").click()
     expect(page.locator(".compare-summary")).to_contain_text("From Manager level 2 to IC level 2")
-    expect(page).to_have_url(re.compile(r"from=mgr-2&to=ic-2"))
+    expect(page).to_have_url(re.compile(r"from=management/mgr-2&to=ic/ic-2"))
     # Back to her own level: there is nothing to assess herself against here.
     expect(page.get_by_role("button", name=re.compile("Start a self-assessment"))).to_have_count(0)
     axe(page)
@@ -117,19 +117,20 @@ def default_frameworks(transactional_db):
 
 
 @pytest.mark.parametrize(
-    "key, level_key, compare",
+    "key, level_ref, compare",
     [
-        ("gov-product-management", "pm", ("pm", "spm")),
-        ("product-tracks", "senior-pm", ("senior-pm", "group-pm")),
+        ("gov-product-management", "product/pm", ("product/pm", "product/spm")),
+        ("product-tracks", "ic/senior-pm", ("ic/senior-pm", "management/group-pm")),
     ],
 )
 def test_default_frameworks_read_well(
-    page, default_frameworks, password, axe, screenshot, sign_in, key, level_key, compare
+    page, default_frameworks, password, axe, screenshot, sign_in, key, level_ref, compare
 ):
     framework = default_frameworks.get(key)
     if framework is None:
         pytest.skip(f"{key} is not among the default frameworks")
-    make_user("reader@example.com", "Reader Person", level=framework.levels.get(key=level_key))
+    track_key, level_key = level_ref.split("/")
+    make_user("reader@example.com", "Reader Person", level=framework.levels.get(track__key=track_key, key=level_key))
     sign_in(page, "reader@example.com", password)
 
     page.goto(f"/frameworks/{key}/")
@@ -138,7 +139,7 @@ def test_default_frameworks_read_well(
     axe(page)
     screenshot(page, f"framework-{key}")
 
-    page.goto(f"/frameworks/{key}/v{framework.version}/levels/{level_key}/")
+    page.goto(f"/frameworks/{key}/v{framework.version}/levels/{level_ref}/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     axe(page)
     screenshot(page, f"framework-{key}-level")

@@ -54,9 +54,9 @@ def test_hr_admin_raises_an_expectation_in_a_new_version(page, hr_admin, framewo
     axe(page)
     screenshot(page, "hr-grid-published")
 
-    page.goto("/frameworks/product/v2/levels/ic-2/")
+    page.goto("/frameworks/product/v2/levels/ic/ic-2/")
     expect(mastery_word(page, "Capability 1.1")).to_have_text("Expert")
-    page.goto("/frameworks/product/v1/levels/ic-2/")
+    page.goto("/frameworks/product/v1/levels/ic/ic-2/")
     expect(mastery_word(page, "Capability 1.1")).to_have_text("Working")
 
 

@@ -79,7 +79,9 @@ def test_pm_home_shows_level_manager_and_next_step(page, demo, axe, screenshot, 
     screenshot(page, "home-pm")
 
     page.get_by_role("link", name="Compare levels").click()
-    expect(page).to_have_url(re.compile(r"/frameworks/product-tracks/v1/compare/\?from=senior-pm&to=principal-pm$"))
+    expect(page).to_have_url(
+        re.compile(r"/frameworks/product-tracks/v1/compare/\?from=ic/senior-pm&to=ic/principal-pm$")
+    )
 
 
 def test_pm_home_shows_the_latest_shared_outcome(page, demo, axe, screenshot, sign_in):

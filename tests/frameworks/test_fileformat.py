@@ -1,5 +1,6 @@
 """Reading, importing and exporting pathway-framework/1 files."""
 
+import copy
 import json
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from frameworks.fileformat import (
     parse_framework_file,
 )
 from frameworks.models import Capability, CapabilityArea, Expectation, Framework, Level, ScaleLevel, Track
-from tests.factories import make_framework
+from tests.factories import TWO_LEADS, make_framework
 
 DATA = Path(__file__).resolve().parents[2] / "frameworks" / "data"
 DEFAULT_FILES = sorted(DATA.glob("*.yaml"))
@@ -377,3 +378,76 @@ def test_the_example_in_the_documentation_imports():
     framework, outcome = import_framework(parse_framework_file(example, "example.yaml"))
     assert outcome == "created"
     assert framework.levels.get().expectations.count() == 2
+
+
+# Level keys are unique within their track ----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_two_tracks_may_each_have_a_level_keyed_lead_and_it_round_trips():
+    framework, outcome = import_framework(parse_framework_file(TWO_LEADS), publish=True)
+    assert outcome == "created"
+    leads = {level.track.key: level for level in framework.levels.filter(key="lead").select_related("track")}
+    assert {track: level.name for track, level in leads.items()} == {
+        "ic": "Lead engineer",
+        "mgmt": "Engineering team lead",
+    }
+    # Each lead keeps its own expectations: they are written to the level of the right track.
+    asked = {
+        track: dict(level.expectations.values_list("capability__key", "scale_level__key"))
+        for track, level in leads.items()
+    }
+    assert asked == {
+        "ic": {"code": "teaching", "design": "teaching", "mentoring": "doing"},
+        "mgmt": {"code": "doing", "design": "doing", "mentoring": "teaching"},
+    }
+
+    exported = export_framework(framework)
+    assert exported.count("  - key: lead\n") == 2
+    copy, outcome = import_framework(parse_framework_file(exported.replace("version: 1\n", "version: 2\n", 1)))
+    assert outcome == "created"
+    assert export_framework(copy) == exported.replace("version: 1\n", "version: 2\n", 1)
+    original, imported = framework_to_spec(framework), framework_to_spec(copy)
+    assert imported.pop("version") == 2 and original.pop("version") == 1
+    assert imported == original
+    # Importing the same file again leaves the published version alone: it matches what is stored.
+    assert import_framework(parse_framework_file(exported))[1] == "unchanged"
+
+
+@pytest.mark.django_db
+def test_a_real_framework_family_with_a_one_level_track_keyed_like_another_tracks_level_imports_whole():
+    # The government product family, with Head of Product also offered as a people-leadership role: a track
+    # of one level whose key, `hop`, is the key of the product track's top level.
+    path = DATA / "gov-product-management.yaml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    product = document["tracks"][0]
+    head = next(level for level in product["levels"] if level["key"] == "hop")
+    document["tracks"].append(
+        {
+            "key": "people-leadership",
+            "name": "People leadership",
+            "kind": "management",
+            "levels": [
+                {**copy.deepcopy(head), "name": "Head of Product (people leader)", "summary": "Leads the product team."}
+            ],
+        }
+    )
+    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+
+    framework, outcome = import_framework(parse_framework_file(text, path.name), publish=True)
+    assert outcome == "created"
+    levels = list(framework.levels.select_related("track").order_by("track__position", "position"))
+    assert [level.ref for level in levels] == [
+        "product/apm",
+        "product/pm",
+        "product/spm",
+        "product/lpm",
+        "product/hop",
+        "people-leadership/hop",
+    ]
+    expected = len(head["expectations"])
+    assert [level.expectations.count() for level in levels if level.key == "hop"] == [expected, expected]
+    assert Expectation.objects.filter(level__framework=framework).count() == sum(
+        len(level.get("expectations", {})) for track in document["tracks"] for level in track["levels"]
+    )
+    assert framework_to_spec(framework) == parse_framework_file(text, path.name)

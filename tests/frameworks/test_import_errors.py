@@ -6,6 +6,7 @@ import pytest
 
 from frameworks.fileformat import MAX_FILE_BYTES, FrameworkFileError, import_framework, parse_framework_file
 from frameworks.models import Capability, CapabilityArea, Expectation, Framework, Level, ScaleLevel, Track
+from tests.factories import TWO_LEADS
 
 VALID = """\
 format: pathway-framework/1
@@ -389,3 +390,11 @@ def test_publishing_a_file_without_levels_is_refused_and_nothing_written():
         import_framework(parse_framework_file(no_levels), publish=True)
     assert caught.value.errors == ["file: cannot be published: There are no levels on any track."]
     assert row_counts() == before
+
+
+@pytest.mark.django_db
+def test_a_level_key_repeated_on_one_track_is_refused_with_its_path_even_when_another_track_shares_it():
+    # `lead` on both tracks is fine; a second `lead` on the management track is not.
+    duplicate = TWO_LEADS.replace("  - key: head\n", "  - key: lead\n", 1)
+    errors = rejected(duplicate)
+    assert errors == ["tracks[1].levels[1].key: duplicate level key 'lead' (also at tracks[1].levels[0])"]

@@ -71,17 +71,18 @@ def make_large_framework(key="large", *, tracks=3, levels_per_track=6, areas=5, 
 
 @pytest.fixture(params=["small", "large"])
 def sized(request, db):
-    """(framework, a level key, another level key) for a small and a large framework, each with two versions."""
+    """(framework, a level's "track/key", another's) for a small and a large framework, each with two versions."""
     if request.param == "small":
         first = make_framework()
-        keys = ("ic-2", "mgr-1")
+        keys = ("ic/ic-2", "management/mgr-1")
     else:
         first = make_large_framework()
-        keys = ("t0-l2", "t1-l3")
+        keys = ("track-0/t0-l2", "track-1/t1-l3")
         assert Expectation.objects.filter(level__framework=first).count() > 600
     second = first.new_version()
     second.publish()
-    reader = make_user("reader@example.com", "Reader", level=second.levels.get(key=keys[0]))
+    track_key, level_key = keys[0].split("/")
+    reader = make_user("reader@example.com", "Reader", level=second.levels.get(track__key=track_key, key=level_key))
     return second, keys, reader
 
 
@@ -90,7 +91,7 @@ def pages(framework, keys):
         "list": reverse("frameworks:list"),
         "current": reverse("frameworks:current", args=[framework.key]),
         "detail": reverse("frameworks:detail", args=[framework.key, framework.version]),
-        "level": reverse("frameworks:level", args=[framework.key, framework.version, keys[1]]),
+        "level": reverse("frameworks:level", args=[framework.key, framework.version, *keys[1].split("/")]),
         "compare": reverse("frameworks:compare", args=[framework.key, framework.version])
         + f"?from={keys[0]}&to={keys[1]}",
         "diff": reverse("frameworks:diff", args=[framework.key]) + "?from=1&to=2",

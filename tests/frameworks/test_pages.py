@@ -13,8 +13,9 @@ def detail_url(framework):
     return reverse("frameworks:detail", args=[framework.key, framework.version])
 
 
-def level_url(framework, level_key):
-    return reverse("frameworks:level", args=[framework.key, framework.version, level_key])
+def level_url(framework, ref):
+    """The page of the level `ref` names, "track-key/level-key" (a level key is unique only on its track)."""
+    return reverse("frameworks:level", args=[framework.key, framework.version, *ref.split("/")])
 
 
 def compare_url(framework, **params):
@@ -60,7 +61,8 @@ def raise_expectation_in_new_version(framework, level_key="ic-2", capability_key
         ("frameworks:list", []),
         ("frameworks:current", ["product"]),
         ("frameworks:detail", ["product", 1]),
-        ("frameworks:level", ["product", 1, "ic-2"]),
+        ("frameworks:level", ["product", 1, "ic", "ic-2"]),
+        ("frameworks:level_by_key", ["product", 1, "ic-2"]),
         ("frameworks:compare", ["product", 1]),
         ("frameworks:diff", ["product"]),
     ],
@@ -148,8 +150,8 @@ def test_framework_page_shows_pathway_and_matrix_to_a_pm(client, pm, framework):
     page = text(response)
     assert "Version 1, published" in page
     # Every level is a link, on the diagram and in the matrix header.
-    for key in ("ic-1", "ic-2", "ic-3", "mgr-1", "mgr-2"):
-        assert html.count(f'href="{level_url(framework, key)}"') >= 2
+    for ref in ("ic/ic-1", "ic/ic-2", "ic/ic-3", "management/mgr-1", "management/mgr-2"):
+        assert html.count(f'href="{level_url(framework, ref)}"') >= 2
     assert re.search(r'<h3 class="pathway__track-name" id="track-ic">\s*Individual contributor\s*</h3>', html)
     assert re.search(r'<h3 class="pathway__track-name" id="track-management">\s*Management\s*</h3>', html)
     assert "Grade 4" in page and "Foundation" in page and "Leadership" in page
@@ -186,7 +188,7 @@ def test_pm_cannot_see_a_draft_version(client, pm, framework):
     draft = framework.new_version()
     client.force_login(pm)
     assert client.get(detail_url(draft)).status_code == 404
-    assert client.get(level_url(draft, "ic-2")).status_code == 404
+    assert client.get(level_url(draft, "ic/ic-2")).status_code == 404
     assert client.get(compare_url(draft)).status_code == 404
 
 
@@ -237,11 +239,11 @@ def test_published_page_points_hr_to_the_existing_draft_instead_of_a_new_version
 
 
 def test_level_page_of_a_draft_offers_hr_the_publish_button(hr_client, framework, draft):
-    html = hr_client.get(level_url(draft, "ic-2")).content.decode()
+    html = hr_client.get(level_url(draft, "ic/ic-2")).content.decode()
     assert f'<form method="post" action="{admin_url("publish", draft)}"' in html
 
 
-@pytest.mark.parametrize("page_url", [detail_url, lambda fw: level_url(fw, "ic-2"), compare_url])
+@pytest.mark.parametrize("page_url", [detail_url, lambda fw: level_url(fw, "ic/ic-2"), compare_url])
 def test_a_pm_never_sees_hr_actions(client, pm, framework, page_url):
     client.force_login(pm)
     response = client.get(page_url(framework))
@@ -290,16 +292,16 @@ def test_archived_version_stays_readable_with_the_old_mastery(client, pm, framew
     new = raise_expectation_in_new_version(framework)
     client.force_login(pm)
 
-    old_page = client.get(level_url(framework, "ic-2"))
+    old_page = client.get(level_url(framework, "ic/ic-2"))
     assert old_page.status_code == 200
     old_text = text(old_page)
     assert "This is an old version" in old_text
     assert "See the current version (version 2)" in old_text
-    assert level_url(new, "ic-2") in old_page.content.decode()
+    assert level_url(new, "ic/ic-2") in old_page.content.decode()
     old_row = re.search(r"Capability 1\.1 What capability 1\.1 is about\.(.*?)At this level", old_text).group(1)
     assert "Working" in old_row and "Expert" not in old_row
 
-    new_text = text(client.get(level_url(new, "ic-2")))
+    new_text = text(client.get(level_url(new, "ic/ic-2")))
     new_row = re.search(r"Capability 1\.1 What capability 1\.1 is about\.(.*?)At this level", new_text).group(1)
     assert "Expert" in new_row
     assert "This is an old version" not in new_text
@@ -313,7 +315,7 @@ def test_archived_version_stays_readable_with_the_old_mastery(client, pm, framew
 
 def test_level_page_shows_expectations_and_what_changes(client, pm, framework):
     client.force_login(pm)
-    response = client.get(level_url(framework, "ic-2"))
+    response = client.get(level_url(framework, "ic/ic-2"))
     assert response.status_code == 200
     assert_one_h1(response, "IC level 2 – Product management, version 1")
     page = text(response)
@@ -322,7 +324,10 @@ def test_level_page_shows_expectations_and_what_changes(client, pm, framework):
     assert "Stage: Foundation" in page
     assert "Summary of IC level 2." in page
     assert "What changes from IC level 1: 3 capabilities rise, 1 is new." in page
-    assert compare_url(framework, **{"from": "ic-1", "to": "ic-2"}).replace("&", "&amp;") in response.content.decode()
+    assert (
+        compare_url(framework, **{"from": "ic/ic-1", "to": "ic/ic-2"}).replace("&", "&amp;")
+        in response.content.decode()
+    )
     assert "Next: IC level 3" in page
     assert "You are here" in page
     assert "Capability 1.1 at IC level 2." in page  # what it looks like at this level
@@ -333,7 +338,7 @@ def test_level_page_shows_expectations_and_what_changes(client, pm, framework):
 
 def test_first_level_says_so_and_lists_what_it_does_not_ask(client, pm, framework):
     client.force_login(pm)
-    page = text(client.get(level_url(framework, "ic-1")))
+    page = text(client.get(level_url(framework, "ic/ic-1")))
     assert "This is the first level on the Individual contributor track." in page
     assert "Not asked at this level Capability 2.2." in page
     assert "Rises from" not in page
@@ -341,7 +346,7 @@ def test_first_level_says_so_and_lists_what_it_does_not_ask(client, pm, framewor
 
 def test_first_management_level_compares_with_where_the_track_starts(client, pm, framework):
     client.force_login(pm)
-    page = text(client.get(level_url(framework, "mgr-1")))
+    page = text(client.get(level_url(framework, "management/mgr-1")))
     assert "first level on the Management track, which starts from IC level 2" in page
     assert "What changes from IC level 2: 4 capabilities rise." in page
     assert "Same grade on other tracks: IC level 3 (Individual contributor)" in page
@@ -349,7 +354,7 @@ def test_first_management_level_compares_with_where_the_track_starts(client, pm,
 
 def test_unknown_level_is_not_found(client, pm, framework):
     client.force_login(pm)
-    assert client.get(level_url(framework, "nope")).status_code == 404
+    assert client.get(level_url(framework, "ic/nope")).status_code == 404
 
 
 # Compare levels --------------------------------------------------------------------------------
@@ -363,10 +368,10 @@ def test_compare_defaults_to_the_readers_level_and_the_next(client, pm, framewor
     page = text(response)
     assert "From IC level 2 to IC level 3: 4 capabilities rise." in page
     html = response.content.decode()
-    assert '<option value="ic-2" selected>' in html
-    assert '<option value="ic-3" selected>' in html
+    assert '<option value="ic/ic-2" selected>' in html
+    assert '<option value="ic/ic-3" selected>' in html
     assert '<optgroup label="Management">' in html
-    assert "?from=ic-3&amp;to=ic-2" in html  # the swap link
+    assert "?from=ic/ic-3&amp;to=ic/ic-2" in html  # the swap link
 
 
 def test_compare_without_a_level_starts_at_the_first_level(client, hr_admin, framework):
@@ -566,11 +571,11 @@ def test_old_level_links_to_the_current_framework_when_the_level_is_gone(client,
     draft.levels.get(key="mgr-2").delete()
     draft.publish()
     client.force_login(pm)
-    response = client.get(level_url(framework, "mgr-2"))
+    response = client.get(level_url(framework, "management/mgr-2"))
     assert response.status_code == 200
     html = response.content.decode()
     assert f'href="{detail_url(draft)}">See the current version (version 2)' in html
-    assert level_url(draft, "mgr-2") not in html
+    assert level_url(draft, "management/mgr-2") not in html
 
 
 def test_framework_page_lists_the_other_versions_a_reader_may_see(client, pm, hr_admin, framework):

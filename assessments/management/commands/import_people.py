@@ -8,8 +8,8 @@ from assessments.people.importer import import_people
 class Command(BaseCommand):
     help = (
         "Create and update people from a CSV file (columns: email, name, job title, level as "
-        "framework-key/level-key, manager email). The whole file is checked first; nothing is written "
-        "unless every row is good."
+        "framework-key/level-key or framework-key/track-key/level-key, manager email). The whole file is "
+        "checked first; nothing is written unless every row is good."
     )
 
     def add_arguments(self, parser):
