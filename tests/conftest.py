@@ -1,5 +1,7 @@
 """The cast: Priya (a PM) reports to Maya (her manager); Sam is a stranger; Hana is an HR admin."""
 
+from unittest import mock
+
 import pytest
 
 from tests.factories import PASSWORD, make_framework, make_user
@@ -16,6 +18,35 @@ def _tasks_run_immediately(settings, tmp_path):
     files they make go to a folder of the test's own. Tests of the queue itself switch to `database_tasks`."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def database_tasks(settings, db):
+    """Tasks go to the database queue, as in production; call the fixture's value to run a worker over every task
+    that is due, until none is left (what `manage.py db_worker --batch` does). Returns how many it ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    def run_worker() -> int:
+        before = DBTaskResult.objects.finished().count()
+        worker = Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        )
+        # The worker closes stale connections between tasks; inside a test's transaction that would end the test.
+        with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+            worker.run()
+        return DBTaskResult.objects.finished().count() - before
+
+    return run_worker
 
 
 @pytest.fixture

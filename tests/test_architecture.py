@@ -22,9 +22,9 @@ ROOMS = [
     "assessments.reports",
     "assessments",  # the top: home, demo, and the app modules that gather the rooms for Django
 ]
-# pathway holds the project's settings, URLs and small shared helpers (env, admin history): it sits outside
-# the ladder, and only its leaf helpers may be imported from the rooms.
-PATHWAY_HELPERS = {"pathway.env", "pathway.admin_history"}
+# pathway holds the project's settings, URLs and small shared helpers (env, admin history, mail): it sits
+# outside the ladder, and only its leaf helpers may be imported from the rooms.
+PATHWAY_HELPERS = {"pathway.env", "pathway.admin_history", "pathway.mail"}
 
 
 def source_files():

@@ -1,10 +1,11 @@
 """HR's admin for review cycles and assessments.
 
 Cycles are made and opened here; opening one (creating it open, switching it to open, or the
-"Open cycle and notify people" action) emails everyone with a level. Assessments are read-only
-here: they are written in the app, and HR sees who changed which rating when, of the assessments
-the app would show them (`Assessment.objects.visible_to`): never someone else's draft, nor a manager
-assessment of themself not yet shared with them. History is an audit trail: it is read, never reverted.
+"Open cycle and notify people" action) queues an email to everyone with a level, and the cycle's
+page shows how many were sent. Assessments are read-only here: they are written in the app, and HR
+sees who changed which rating when, of the assessments the app would show them
+(`Assessment.objects.visible_to`): never someone else's draft, nor a manager assessment of themself
+not yet shared with them. History is an audit trail: it is read, never reverted.
 """
 
 from django.contrib import admin, messages
@@ -18,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from assessments.reviews import notifications
 from assessments.reviews.models import Assessment, Rating, ReviewCycle
 from pathway.admin_history import AuditHistoryMixin
+from pathway.mail import progress
 
 RATING_HISTORY_LIMIT = 200
 
@@ -51,7 +53,8 @@ class ReviewCycleAdmin(AuditHistoryMixin, SimpleHistoryAdmin):
     list_display = ["name", "starts_on", "ends_on", "status", "blind", "assessment_count"]
     list_filter = ["status", "blind"]
     search_fields = ["name"]
-    fields = ["name", "starts_on", "ends_on", "status", "blind"]
+    fields = ["name", "starts_on", "ends_on", "status", "blind", "emails"]
+    readonly_fields = ["emails"]
     actions = ["open_and_notify", "close_cycles"]
 
     def get_queryset(self, request):
@@ -67,23 +70,35 @@ class ReviewCycleAdmin(AuditHistoryMixin, SimpleHistoryAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    @admin.display(description="announcement emails")
+    def emails(self, cycle):
+        """How the emails announcing the cycle stand (they are sent in the background)."""
+        if cycle.pk is None:
+            return "Sent to everyone with a level when the cycle opens."
+        counts = progress(notifications.cycle_tag(cycle))
+        if not any(counts.values()):
+            return "None queued yet."
+        return f"{counts['sent']} sent, {counts['waiting']} waiting, {counts['failed']} failed"
+
+    def _announce(self, request, cycle):
+        people = notifications.cycle_opened(cycle)
+        self.message_user(
+            request,
+            f"{cycle.name} is open. Emailing {people} {'person' if people == 1 else 'people'}: "
+            "the cycle's page shows how many were sent.",
+        )
+
     def save_model(self, request, obj, form, change):
         was_open = change and ReviewCycle.objects.filter(pk=obj.pk, status=ReviewCycle.Status.OPEN).exists()
         super().save_model(request, obj, form, change)
         if obj.is_open and not was_open:
-            sent = notifications.cycle_opened(obj)
-            self.message_user(
-                request, f"{obj.name} is open. {sent} {'person was' if sent == 1 else 'people were'} emailed."
-            )
+            self._announce(request, obj)
 
     @admin.action(description="Open cycle and notify people")
     def open_and_notify(self, request, queryset):
         for cycle in queryset:
             if cycle.open():
-                sent = notifications.cycle_opened(cycle)
-                self.message_user(
-                    request, f"{cycle.name} is open. {sent} {'person was' if sent == 1 else 'people were'} emailed."
-                )
+                self._announce(request, cycle)
             else:
                 self.message_user(request, f"{cycle.name} was already open; nobody was emailed.", messages.WARNING)
 

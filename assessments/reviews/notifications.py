@@ -1,20 +1,18 @@
 """Emails about assessments: plain text, each with an absolute link to the page it is about.
 
-Sent after the change they announce has been saved. A mail server that is down must not undo or
-hide a submitted assessment, so a failure to send is logged, not raised.
+Queued after the change they announce has been saved, and sent by a worker (`pathway.mail`): a mail
+server that is down neither slows nor undoes a submitted assessment, and its emails are retried until they
+go. Opening a cycle queues one task, which queues an email per person.
 """
 
-import logging
-
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection, send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django_tasks import task
 
 from assessments.people.models import Person
 from assessments.reviews.models import Assessment, ReviewCycle
-
-logger = logging.getLogger(__name__)
+from pathway.mail import PRIORITY_BULK_EMAIL, queue_email
 
 
 def absolute_url(path: str) -> str:
@@ -22,14 +20,11 @@ def absolute_url(path: str) -> str:
 
 
 def _send(template: str, subject: str, to: Person, context: dict) -> bool:
+    """Queue the email; False when the person cannot get one (a leaver, or no address)."""
     if not to.user.is_active or not to.user.email:
         return False
     body = render_to_string(f"assessments/reviews/email/{template}.txt", {**context, "to": to})
-    try:
-        send_mail(subject, body, None, [to.user.email])
-    except Exception:
-        logger.exception("Could not send the %s email to %s", template, to.user.email)
-        return False
+    queue_email(subject, body, [to.user.email])
     return True
 
 
@@ -82,27 +77,41 @@ def assessment_shared(assessment: Assessment) -> bool:
     )
 
 
+def _cycle_recipients():
+    """Everyone in scope of a cycle: every active person with a level and an email address."""
+    return Person.objects.active().filter(level__isnull=False).exclude(user__email="")
+
+
+def cycle_tag(cycle: ReviewCycle) -> str:
+    """What groups a cycle's announcement emails, for their progress (`pathway.mail.progress`)."""
+    return f"cycle-opened:{cycle.pk}"
+
+
 def cycle_opened(cycle: ReviewCycle) -> int:
-    """Tell everyone in scope (every active person with a level) that the cycle is open. Returns how many."""
-    people = Person.objects.active().filter(level__isnull=False).select_related("user", "manager__user")
+    """Queue the emails telling everyone in scope that the cycle is open; return how many people that is.
+
+    The request only queues one task (`announce_cycle`), so opening a cycle for 20,000 people answers at once;
+    that task queues one email per person, each retried on its own.
+    """
+    announce_cycle.using(priority=PRIORITY_BULK_EMAIL).enqueue(cycle.pk)
+    return _cycle_recipients().count()
+
+
+@task()
+def announce_cycle(cycle_pk: int) -> int:
+    """Queue one email per person in scope, announcing the open cycle. Returns how many were queued."""
+    cycle = ReviewCycle.objects.filter(pk=cycle_pk).first()
+    if cycle is None:
+        return 0
     link = absolute_url(reverse("assessments:start"))
     home = absolute_url(reverse("home"))
-    messages = [
-        EmailMessage(
-            f"The review cycle {cycle.name} is open",
-            render_to_string(
-                "assessments/reviews/email/cycle_opened.txt", {"cycle": cycle, "to": person, "link": link, "home": home}
-            ),
-            None,
-            [person.user.email],
+    subject = f"The review cycle {cycle.name} is open"
+    queued = 0
+    people = _cycle_recipients().select_related("user", "manager__user").order_by("pk")
+    for person in people.iterator(chunk_size=500):
+        body = render_to_string(
+            "assessments/reviews/email/cycle_opened.txt", {"cycle": cycle, "to": person, "link": link, "home": home}
         )
-        for person in people
-        if person.user.email
-    ]
-    if not messages:
-        return 0
-    try:
-        return get_connection().send_messages(messages) or 0
-    except Exception:
-        logger.exception("Could not send the emails announcing the review cycle %s", cycle.name)
-        return 0
+        queue_email(subject, body, [person.user.email], tag=cycle_tag(cycle), priority=PRIORITY_BULK_EMAIL)
+        queued += 1
+    return queued

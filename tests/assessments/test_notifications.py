@@ -1,15 +1,16 @@
-"""Emails: who gets them, and that each links to the right page with an absolute address."""
-
-from unittest import mock
+"""Emails: who gets them, and that each links to the right page with an absolute address. They are queued
+(tests run the queue at once; `database_tasks` keeps them queued until a worker runs)."""
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from assessments.reviews import notifications
 from assessments.reviews.models import ReviewCycle
 from tests.assessments.assessment_helpers import level, make_cycle, page_post_data, page_url, rate_all, start, submitted
 from tests.factories import make_user
+from tests.mail_server import break_mail_server
 
 SITE = "https://pathway.example.org"
 
@@ -75,14 +76,27 @@ def test_shared_email_links_to_the_manager_assessment(client, pm, manager, frame
     assert f"{SITE}/assessments/{assessment.pk}/" in email.body
 
 
-def test_a_mail_server_failure_does_not_undo_the_submission(client, pm, manager, framework):
+def test_a_mail_server_failure_does_not_undo_the_submission(client, pm, manager, framework, settings):
+    break_mail_server(settings, failures=-1)
     assessment = rate_all(start(pm, pm, level(framework, "ic-3")))
     client.force_login(pm)
-    with mock.patch("assessments.reviews.notifications.send_mail", side_effect=OSError("mail server down")):
-        response = client.post(page_url(assessment), page_post_data(assessment, action="submit"))
+    response = client.post(page_url(assessment), page_post_data(assessment, action="submit"))
     assert response.status_code == 302
     assessment.refresh_from_db()
     assert assessment.status == "submitted"
+    assert not mail.outbox
+
+
+def test_submitting_queues_the_email_and_answers_without_sending_it(client, pm, manager, framework, database_tasks):
+    assessment = rate_all(start(pm, pm, level(framework, "ic-3")))
+    client.force_login(pm)
+    response = client.post(page_url(assessment), page_post_data(assessment, action="submit"))
+    assert response.status_code == 302
+    assert not mail.outbox
+    queued = DBTaskResult.objects.get()
+    assert (queued.status, queued.args_kwargs["kwargs"]["to"]) == ("READY", ["maya@example.com"])
+    assert database_tasks() == 1
+    assert [m.to for m in mail.outbox] == [["maya@example.com"]]
 
 
 # Review cycles opening ----------------------------------------------------------------------------
@@ -134,7 +148,9 @@ def test_open_cycle_admin_action_opens_and_notifies(client, hr_admin, pm):
     cycle.refresh_from_db()
     assert cycle.status == "open"
     assert sorted(m.to[0] for m in mail.outbox) == ["maya@example.com", "priya@example.com"]
-    assert "2026 H2 is open. 2 people were emailed." in response.content.decode()
+    assert "2026 H2 is open. Emailing 2 people: the cycle&#x27;s page shows how many were sent." in (
+        response.content.decode()
+    )
     client.post(
         reverse("admin:assessments_reviewcycle_changelist"),
         {"action": "open_and_notify", "_selected_action": [cycle.pk]},
@@ -147,3 +163,37 @@ def test_cycle_opened_skips_leavers(pm, manager):
     manager.save()
     assert notifications.cycle_opened(make_cycle()) == 1
     assert [m.to for m in mail.outbox] == [["priya@example.com"]]
+
+
+def test_opening_a_cycle_answers_at_once_and_the_worker_sends_one_email_each(
+    client, hr_admin, pm, manager, stranger, database_tasks
+):
+    client.force_login(hr_admin)
+    response = client.post(reverse("admin:assessments_reviewcycle_add"), _cycle_form(), follow=True)
+    assert "2026 H2 is open. Emailing 3 people" in response.content.decode()
+    assert not mail.outbox  # nothing sent inside the request: one task queued, which queues the emails
+    assert DBTaskResult.objects.get().task_name == "announce_cycle"
+    cycle = ReviewCycle.objects.get()
+    change = reverse("admin:assessments_reviewcycle_change", args=[cycle.pk])
+    assert "None queued yet." in client.get(change).content.decode()
+
+    assert database_tasks() == 4  # the announcement, then one task per person
+    assert sorted(m.to[0] for m in mail.outbox) == ["maya@example.com", "priya@example.com", "sam@example.com"]
+    emails = DBTaskResult.objects.filter(task_path="pathway.mail.send_email")
+    assert sorted(e.args_kwargs["kwargs"]["to"][0] for e in emails) == sorted(m.to[0] for m in mail.outbox)
+    assert "3 sent, 0 waiting, 0 failed" in client.get(change).content.decode()
+
+
+def test_a_cycle_announcement_shows_who_is_still_waiting_and_who_failed(
+    client, hr_admin, pm, manager, database_tasks, settings
+):
+    cycle = make_cycle(status=ReviewCycle.Status.CLOSED)
+    client.force_login(hr_admin)
+    client.post(
+        reverse("admin:assessments_reviewcycle_changelist"),
+        {"action": "open_and_notify", "_selected_action": [cycle.pk]},
+    )
+    break_mail_server(settings, failures=1)
+    database_tasks()
+    change = reverse("admin:assessments_reviewcycle_change", args=[cycle.pk])
+    assert "1 sent, 1 waiting, 0 failed" in client.get(change).content.decode()  # one retries in a minute
