@@ -114,6 +114,7 @@ class ReviewCycleAdmin(AuditHistoryMixin, SimpleHistoryAdmin):
 
 class RatingInline(admin.TabularInline):
     model = Rating
+    ordering = ["capability__area__position", "capability__position"]
     fields = ["capability", "answer", "evidence_excerpt", "revision", "updated_at", "history_link"]
     readonly_fields = fields
     extra = 0
@@ -206,6 +207,7 @@ class RatingAdmin(VisibleOnlyHistoryMixin, SimpleHistoryAdmin):
     """Each rating's own history page (linked from the assessment); ratings are changed in the app."""
 
     list_display = ["__str__", "assessment", "revision", "updated_at"]
+    ordering = ["-updated_at", "-pk"]
     list_select_related = ["capability", "scale_level", "assessment__subject__user", "assessment__level"]
     search_fields = ["assessment__subject__user__full_name", "capability__name"]
     readonly_fields = [

@@ -447,7 +447,8 @@ class Rating(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["assessment", "capability__area__position", "capability__position"]
+        # No default ordering: sorting every ratings fetch by assessment (and the capability's area) made the
+        # database sort the whole table on big pages. Pages order by the framework's expectations instead.
         constraints = [
             models.UniqueConstraint(fields=["assessment", "capability"], name="rating_one_per_assessment_capability"),
             models.CheckConstraint(
