@@ -10,7 +10,7 @@ from assessments.reports.comparison import Comparison, build_comparison, visible
 from assessments.reports.readiness import Readiness
 from assessments.reports.team import next_levels, readiness_by_subject
 from assessments.reports.views import report_url
-from assessments.reviews.access import hidden_by_blind_cycle
+from assessments.reviews.access import hidden_by_blind_cycle, returned_self_assessments
 from assessments.reviews.forms import NO_CYCLE
 from assessments.reviews.models import Assessment
 from assessments.reviews.views import home_assessments
@@ -107,6 +107,7 @@ class TeamStatus:
     target_is_next: bool  # no assessment to go by: the target is the next level on their track
     self_assessment: Assessment | None
     manager_assessment: Assessment | None
+    returned: Assessment | None  # a self-assessment sent back for changes: its status shows, not its answers
     verdict_from: Assessment | None
     readiness: Readiness | None
     compare_url: str | None
@@ -153,8 +154,9 @@ def _review_order(assessment: Assessment):
 def team_statuses(user, viewer: Person, people: list[Person]) -> dict[int, TeamStatus]:
     """person pk → their TeamStatus. A fixed number of queries whatever the size of the team.
 
-    Assessments are read only through `Assessment.objects.visible_to`: a report's draft (or a self-assessment
-    returned for changes) is absent, so the table cannot tell that it exists.
+    Assessments are read only through `Assessment.objects.visible_to`: a report's draft is absent, so the
+    table cannot tell that it exists. A self-assessment returned for changes shows as returned (who, when),
+    never its answers: the access policy's `returned_self_assessments`.
     """
     if not people:
         return {}
@@ -173,6 +175,7 @@ def team_statuses(user, viewer: Person, people: list[Person]) -> dict[int, TeamS
         if submitted:
             verdict_from[pk] = max(submitted, key=lambda a: (a.submitted_at or a.created_at, a.pk))
     readiness = readiness_by_subject(people, verdict_from)
+    returned = returned_self_assessments(user, [person.pk for person in people])
 
     statuses = {}
     for person in people:
@@ -198,6 +201,7 @@ def team_statuses(user, viewer: Person, people: list[Person]) -> dict[int, TeamS
             target_is_next=current is None,
             self_assessment=self_assessment,
             manager_assessment=manager_assessment,
+            returned=None if self_assessment else returned.get(person.pk),
             verdict_from=verdict_from.get(person.pk),
             readiness=readiness.get(person.pk),
             compare_url=compare_url,

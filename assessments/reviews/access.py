@@ -72,6 +72,28 @@ def _is_party(user, assessment: Assessment, counterpart: Assessment | None) -> b
     return is_manager_of(user, assessment.subject)
 
 
+def returned_self_assessments(user, subject_ids) -> dict[int, Assessment]:
+    """subject id → their newest self-assessment returned for changes, for the subjects `user` manages.
+
+    A returned self-assessment is the author's draft again, so its answers stay private; but the
+    person's managers know it went back (one of them sent it), so they see that status, who and when.
+    """
+    returned = (
+        Assessment.objects.filter(
+            scope_of(user).below_q("subject__"),
+            subject_id__in=subject_ids,
+            kind=Assessment.Kind.SELF,
+            status=Assessment.Status.RETURNED,
+        )
+        .select_related("returned_by__user", "subject__user", "level", "cycle")
+        .order_by("subject_id", "-returned_at", "-pk")
+    )
+    found: dict[int, Assessment] = {}
+    for assessment in returned:
+        found.setdefault(assessment.subject_id, assessment)
+    return found
+
+
 # Acting -----------------------------------------------------------------------------------------
 
 
