@@ -94,6 +94,10 @@ MATRIX: dict[str, Entry] = {
     "reports:promotion_pdf": Entry(
         in_scope(subject=NOT_FOUND), kwargs=lambda cast: {"person_pk": cast.subject.person.pk}
     ),
+    # The page that waits for the PDF (tests make it at once, so it says the PDF is ready).
+    "reports:promotion_pdf_status": Entry(
+        in_scope(subject=NOT_FOUND), kwargs=lambda cast: {"person_pk": cast.subject.person.pk}
+    ),
     "reports:history": Entry(in_scope(), kwargs=lambda cast: {"person_pk": cast.subject.person.pk}),
     "reports:history_csv": Entry(in_scope(), kwargs=lambda cast: {"person_pk": cast.subject.person.pk}),
     # Only the author of the manager assessment records the agreed outcome; other readers get a 403.

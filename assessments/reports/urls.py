@@ -11,6 +11,7 @@ urlpatterns = [
     path("assessments/<int:pk>/agreed/", views.record_agreed, name="agreed"),
     path("people/<int:person_pk>/promotion/", views.promotion_report, name="promotion"),
     path("people/<int:person_pk>/promotion.pdf", views.promotion_pdf, name="promotion_pdf"),
+    path("people/<int:person_pk>/promotion-pdf/", views.promotion_pdf_status, name="promotion_pdf_status"),
     path("people/<int:person_pk>/history/", views.history, name="history"),
     path("people/<int:person_pk>/history.csv", views.history_csv, name="history_csv"),
     path("team/", views.team_heatmap, name="team"),

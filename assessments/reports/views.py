@@ -1,19 +1,15 @@
 """Report pages: the comparison and its agreed outcome, the promotion report (HTML and PDF), a person's
-history, the team heatmap and calibration, each table with a CSV twin.
+history, the team heatmap and calibration, each table with a CSV twin. The PDF is made by a worker (`pdf.py`);
+its page says "Preparing the PDF…" until it is ready.
 
 Every view starts with a question to the report access policy (`reports/access.py`): strangers get a
 404; read-only viewers who try to change something get a 403. A subject sees their comparison and
 report only once the manager has shared their assessment, and then only what was shared.
 """
 
-import logging
-import mimetypes
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -40,14 +36,11 @@ from assessments.reports.comparison import (
 from assessments.reports.csv_export import csv_response, filename
 from assessments.reports.forms import AgreedOutcomeForm, CycleFilterForm, TeamFilterForm
 from assessments.reports.history import build_history, earlier_history
+from assessments.reports.pdf import State, request_pdf
 from assessments.reports.readiness import Rule
 from assessments.reports.team import CELL_STATES, build_calibration, build_team_heatmap
 from assessments.reviews.access import get_assessment_for_user
 from assessments.reviews.models import Assessment, ReviewCycle, StaleRevision
-
-# WeasyPrint logs every CSS rule it skips (Bootstrap's screen-only rules) and each layout step; keep real errors.
-logging.getLogger("weasyprint").setLevel(logging.ERROR)
-logging.getLogger("weasyprint.progress").setLevel(logging.ERROR)
 
 # Helpers ------------------------------------------------------------------------------------------
 
@@ -223,49 +216,43 @@ def promotion_report(request, person_pk):
     return render(request, "assessments/reports/promotion.html", context)
 
 
-def static_file_fetcher():
-    """A WeasyPrint URL fetcher that serves /static/ from disk and fetches nothing from the network."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
-
-    class StaticOnly(URLFetcher):
-        def fetch(self, url, headers=None):
-            path = urlsplit(url).path
-            if not path.startswith(static_prefix):
-                raise ValueError(f"PDFs only load Pathway's own static files, not {url}")
-            relative = path[len(static_prefix) :]
-            found = None
-            if staticfiles_storage.exists(relative):  # collected (production)
-                found = staticfiles_storage.path(relative)
-            else:
-                found = finders.find(relative)
-            if not found:
-                raise ValueError(f"No static file {relative}")
-            with open(found, "rb") as handle:
-                body = handle.read()
-            mime_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, body, {"Content-Type": mime_type})
-
-    return StaticOnly()
+def _promotion_pdf(request, person_pk, *, again=False):
+    """(subject, comparison, the PDF) after the report's access check; queues the PDF if it is not made yet."""
+    subject, found, assessments = get_comparison_for_user(request.user, person_pk, request.GET)
+    context = _promotion_context(request, subject, found, assessments, for_pdf=True)
+    # Rendered without the request, so nothing that differs per request (a token, a nonce) changes the PDF's key.
+    html = render_to_string("assessments/reports/promotion.html", context)
+    return subject, found, request_pdf(request.user, html, request.build_absolute_uri("/"), again=again)
 
 
 @require_GET
 def promotion_pdf(request, person_pk):
-    subject, found, assessments = get_comparison_for_user(request.user, person_pk, request.GET)
-    from weasyprint import HTML
-
-    context = _promotion_context(request, subject, found, assessments, for_pdf=True)
-    html = render_to_string("assessments/reports/promotion.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/"), url_fetcher=static_file_fetcher()).write_pdf()
+    """The PDF, when it is made; otherwise the page that waits for it. Asking again retries a failed render."""
+    subject, found, pdf = _promotion_pdf(request, person_pk, again=True)
+    if pdf.state != State.READY:
+        return redirect(report_url("promotion_pdf_status", subject, found.level, found.cycle))
     name = "-".join(
         slugify(part)
         for part in ("promotion report", subject.name, found.level.name, found.cycle.name if found.cycle else "")
         if part
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = HttpResponse(pdf.read(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
+
+
+@require_GET
+def promotion_pdf_status(request, person_pk):
+    """The page that says "Preparing the PDF…" and refreshes itself until the PDF is made, then downloads it."""
+    subject, found, pdf = _promotion_pdf(request, person_pk)
+    context = {
+        "subject": subject,
+        "comparison": found,
+        "state": pdf.state.value,
+        "pdf_url": report_url("promotion_pdf", subject, found.level, found.cycle),
+        "report_url": report_url("promotion", subject, found.level, found.cycle),
+    }
+    return render(request, "assessments/reports/promotion_pdf.html", context)
 
 
 # History ------------------------------------------------------------------------------------------
