@@ -1,20 +1,25 @@
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import render
 
-from assessments.people.access import person_of
+from assessments.home.team import (
+    TEAM_IN_FULL,
+    TEAM_PAGE_SIZE,
+    TeamGroup,
+    review_cycle_for_summary,
+    team_statuses,
+    team_summaries,
+)
+from assessments.people.access import can_see_person, get_team_manager, person_of
 from assessments.people.models import Person, ReportingTree, by_name
 from assessments.people.next_steps import indefinite_article, next_steps
 from assessments.reports.comparison import Comparison, build_comparison, visible_assessments
-from assessments.reports.readiness import Readiness
-from assessments.reports.team import next_levels, readiness_by_subject
 from assessments.reports.views import report_url
-from assessments.reviews.access import hidden_by_blind_cycle, returned_self_assessments
-from assessments.reviews.forms import NO_CYCLE
+from assessments.reviews.access import hidden_by_blind_cycle
 from assessments.reviews.models import Assessment
 from assessments.reviews.views import home_assessments
-from frameworks.models import Framework, Level
 
 
 @dataclass
@@ -86,158 +91,72 @@ def home(request):
     )
 
 
-@dataclass
-class TeamGroup:
-    """The direct reports of one manager inside the viewer's team."""
-
-    manager: Person
-    chain: list[Person]  # from that manager's own manager up to (not including) the viewer
-    reports: list[tuple[Person, "TeamStatus"]]
-
-
-@dataclass
-class TeamStatus:
-    """Where one report stands, from what the viewer may see: their current review and their latest verdict.
-
-    The current review is the level and cycle of their newest visible assessment (one in an open cycle first);
-    the verdict comes from their newest submitted manager assessment, as on the team heatmap.
-    """
-
-    target: Level | None
-    target_is_next: bool  # no assessment to go by: the target is the next level on their track
-    self_assessment: Assessment | None
-    manager_assessment: Assessment | None
-    returned: Assessment | None  # a self-assessment sent back for changes: its status shows, not its answers
-    verdict_from: Assessment | None
-    readiness: Readiness | None
-    compare_url: str | None
-    start_fields: dict  # what the Assess button posts besides the subject
-    viewer_pk: int
-
-    @property
-    def in_open_review(self) -> bool:
-        """The current review can still be answered: it is in an open cycle, or outside cycles."""
-        current = self.self_assessment or self.manager_assessment
-        return current is not None and (current.cycle is None or current.cycle.is_open)
-
-    @property
-    def own_assessment(self) -> Assessment | None:
-        """The viewer's own manager assessment to continue, or to open while its review is under way."""
-        manager = self.manager_assessment
-        if manager is None or manager.author_id != self.viewer_pk:
-            return None
-        return manager if manager.is_editable or self.in_open_review else None
-
-    @property
-    def may_start(self) -> bool:
-        """Offer "Assess": nobody's manager assessment is under way in the current review (as far as one can see)."""
-        return self.own_assessment is None and (self.manager_assessment is None or not self.in_open_review)
-
-    @property
-    def verdict_elsewhere(self) -> bool:
-        """The verdict comes from another review than the current one (say which)."""
-        current = self.self_assessment or self.manager_assessment
-        return (
-            self.verdict_from is not None
-            and current is not None
-            and (self.verdict_from.level_id, self.verdict_from.cycle_id) != (current.level_id, current.cycle_id)
-        )
-
-
-def _review_order(assessment: Assessment):
-    # An open cycle's review is the one under way; otherwise the newest, by the cycle's dates.
-    cycle = assessment.cycle
-    day = cycle.starts_on if cycle else assessment.created_at.date()
-    return (cycle is not None and cycle.is_open, day, assessment.created_at, assessment.pk)
-
-
-def team_statuses(user, viewer: Person, people: list[Person]) -> dict[int, TeamStatus]:
-    """person pk → their TeamStatus. A fixed number of queries whatever the size of the team.
-
-    Assessments are read only through `Assessment.objects.visible_to`: a report's draft is absent, so the
-    table cannot tell that it exists. A self-assessment returned for changes shows as returned (who, when),
-    never its answers: the access policy's `returned_self_assessments`.
-    """
-    if not people:
-        return {}
-    by_subject: dict[int, list[Assessment]] = {}
-    for assessment in (
-        Assessment.objects.visible_to(user).filter(subject_id__in=[person.pk for person in people]).with_related()
-    ):
-        by_subject.setdefault(assessment.subject_id, []).append(assessment)
-    track_ids = {person.level.track_id for person in people if person.level_id}
-    candidates = list(Level.objects.filter(track_id__in=track_ids).select_related("framework", "track"))
-    following = next_levels(candidates, track_ids)
-
-    verdict_from = {}
-    for pk, assessments in by_subject.items():
-        submitted = [a for a in assessments if a.kind == Assessment.Kind.MANAGER and a.is_submitted]
-        if submitted:
-            verdict_from[pk] = max(submitted, key=lambda a: (a.submitted_at or a.created_at, a.pk))
-    readiness = readiness_by_subject(people, verdict_from)
-    returned = returned_self_assessments(user, [person.pk for person in people])
-
-    statuses = {}
-    for person in people:
-        assessments = by_subject.get(person.pk, [])
-        current = max(assessments, key=_review_order, default=None)
-        in_review = (
-            [a for a in assessments if (a.level_id, a.cycle_id) == (current.level_id, current.cycle_id)]
-            if current
-            else []
-        )
-        self_assessment = next((a for a in in_review if a.kind == Assessment.Kind.SELF), None)
-        manager_assessment = next((a for a in in_review if a.kind == Assessment.Kind.MANAGER), None)
-        target = current.level if current else following.get(person.level_id)
-        start_fields = {}
-        if target is not None and target.framework.status == Framework.Status.PUBLISHED:
-            start_fields["level"] = target.pk
-        if current is not None and (current.cycle is None or current.cycle.is_open):
-            start_fields["cycle"] = current.cycle_id or NO_CYCLE
-        # Only an assessment gives something to compare: without one the comparison would be empty.
-        compare_url = report_url("compare", person, current.level, current.cycle) if current is not None else None
-        statuses[person.pk] = TeamStatus(
-            target=target,
-            target_is_next=current is None,
-            self_assessment=self_assessment,
-            manager_assessment=manager_assessment,
-            returned=None if self_assessment else returned.get(person.pk),
-            verdict_from=verdict_from.get(person.pk),
-            readiness=readiness.get(person.pk),
-            compare_url=compare_url,
-            start_fields=start_fields,
-            viewer_pk=viewer.pk,
-        )
-    return statuses
-
-
-def team(request):
-    """My team: direct reports, then everyone below them grouped under their own manager.
-
-    A person with no reports gets a 200 page saying so (not a 404): the page is theirs, it is
-    just empty, and the nav only offers it to people who manage someone.
-    """
-    me = person_of(request.user)
-    people = {person.pk: person for person in Person.objects.with_related().in_subtree_of(me)}
+def _full_team(user, viewer: Person, manager: Person) -> dict:
+    """Everyone below `manager`: their direct reports, then each manager's team under them (few people)."""
+    people = {person.pk: person for person in Person.objects.with_related().in_subtree_of(manager)}
     tree = ReportingTree((person.pk, person.manager_id) for person in people.values())
-    below = tree.below(me.pk)
-    statuses = team_statuses(request.user, me, list(people.values()))
+    below = tree.below(manager.pk)
+    statuses = team_statuses(user, viewer, list(people.values()))
 
     def rows(ids):
         return [(person, statuses[person.pk]) for person in by_name(people[pk] for pk in ids if pk in people)]
 
-    direct = rows(tree.reports_of.get(me.pk, ()))
     groups = []
     for pk in below:
         report_ids = tree.reports_of.get(pk)
         if pk not in people or not report_ids:
             continue
         chain_ids = tree.above(pk)
-        chain = [people[chain_pk] for chain_pk in chain_ids[: chain_ids.index(me.pk)] if chain_pk in people]
+        chain = [people[chain_pk] for chain_pk in chain_ids[: chain_ids.index(manager.pk)] if chain_pk in people]
         groups.append(TeamGroup(manager=people[pk], chain=chain, reports=rows(report_ids)))
-    indirect_count = sum(1 for pk in below if pk in people and people[pk].manager_id != me.pk)
-    return render(
-        request,
-        "assessments/home/team.html",
-        {"me": me, "direct": direct, "groups": groups, "indirect_count": indirect_count},
+    indirect_count = sum(1 for pk in below if pk in people and people[pk].manager_id != manager.pk)
+    return {"direct": rows(tree.reports_of.get(manager.pk, ())), "groups": groups, "indirect_count": indirect_count}
+
+
+def _summarised_team(user, viewer: Person, manager: Person, below_count: int) -> dict:
+    """Many people below `manager`: the direct reports in full, and one summary row per team below them."""
+    direct_people = by_name(Person.objects.with_related().filter(manager=manager))
+    statuses = team_statuses(user, viewer, direct_people)
+    with_teams = list(Person.objects.filter(manager=manager, reports__isnull=False).distinct().select_related("user"))
+    cycle = review_cycle_for_summary()
+    return {
+        "direct": [(person, statuses[person.pk]) for person in direct_people],
+        "summaries": team_summaries(by_name(with_teams), cycle),
+        "summary_cycle": cycle,
+        "indirect_count": below_count - len(direct_people),
+    }
+
+
+def _search(user, viewer: Person, manager: Person, query: str, page_number) -> dict:
+    """People below `manager` whose name or email holds `query`, a page at a time."""
+    found = (
+        Person.objects.with_related()
+        .in_subtree_of(manager)
+        .filter(Q(user__full_name__icontains=query) | Q(user__email__icontains=query))
+        .order_by("user__full_name", "pk")
     )
+    page = Paginator(found, TEAM_PAGE_SIZE).get_page(page_number)
+    statuses = team_statuses(user, viewer, list(page.object_list))
+    return {"results": [(person, statuses[person.pk]) for person in page.object_list], "page": page}
+
+
+def team(request):
+    """My team: direct reports, then everyone below them grouped under their own manager; for a big part of
+    the organisation, one row per team below (drill in with ?manager=) and a search (?q=).
+
+    A person with no reports gets a 200 page saying so (not a 404): the page is theirs, it is just empty,
+    and the nav only offers it to people who manage someone. A team outside the reader's scope is a 404.
+    """
+    me = person_of(request.user)
+    manager = get_team_manager(request.user, me, request.GET.get("manager"))
+    query = request.GET.get("q", "").strip()[:100]
+    below_count = Person.objects.in_subtree_of(manager).count()
+    context = {"me": me, "manager": manager, "is_mine": manager.pk == me.pk, "query": query}
+    context["chain"] = [person for person in manager.managers_up_chain() if can_see_person(request.user, person)]
+    if query:
+        context.update(_search(request.user, me, manager, query, request.GET.get("page")))
+    elif below_count <= TEAM_IN_FULL:
+        context.update(_full_team(request.user, me, manager))
+    else:
+        context.update(_summarised_team(request.user, me, manager, below_count))
+    return render(request, "assessments/home/team.html", context)

@@ -52,6 +52,14 @@ def is_manager_of(user, person: Person) -> bool:
     return _signed_in(user) and Scope.of(user).manages(person)
 
 
+def get_team_manager(user, me: Person, manager_param) -> Person:
+    """Whose team My team shows: the reader's own by default; a manager below them (or anyone, for HR)
+    when asked for by id. Anyone else is a 404."""
+    if manager_param in (None, "", str(me.pk)):
+        return me
+    return get_person_for_user(user, manager_param)
+
+
 def manages_anyone(user) -> bool:
     """Does anyone report to `user`? (Offers "My team".)"""
     return _signed_in(user) and Person.objects.filter(manager__user=user).exists()

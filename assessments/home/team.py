@@ -1,0 +1,187 @@
+"""My team's building blocks: where each report stands, and for big scopes one row per team.
+
+Nobody's page lists more than a screenful of people: up to TEAM_IN_FULL people below the manager shown,
+everyone is listed (direct reports, then each manager's team, collapsed); past that, the direct reports
+and one summary row per team below them, each a link to drill in, with a search for one person.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from assessments.people.models import Person
+from assessments.reports.readiness import Readiness
+from assessments.reports.team import next_levels, readiness_by_subject
+from assessments.reports.views import report_url
+from assessments.reviews.access import returned_self_assessments
+from assessments.reviews.forms import NO_CYCLE
+from assessments.reviews.models import Assessment, ReviewCycle
+from frameworks.models import Framework, Level
+
+TEAM_IN_FULL = 60
+TEAM_PAGE_SIZE = 25
+
+
+@dataclass
+class TeamGroup:
+    """The direct reports of one manager inside the viewer's team."""
+
+    manager: Person
+    chain: list[Person]  # from that manager's own manager up to (not including) the viewer
+    reports: list[tuple[Person, "TeamStatus"]]
+
+
+@dataclass
+class TeamStatus:
+    """Where one report stands, from what the viewer may see: their current review and their latest verdict.
+
+    The current review is the level and cycle of their newest visible assessment (one in an open cycle first);
+    the verdict comes from their newest submitted manager assessment, as on the team heatmap.
+    """
+
+    target: Level | None
+    target_is_next: bool  # no assessment to go by: the target is the next level on their track
+    self_assessment: Assessment | None
+    manager_assessment: Assessment | None
+    returned: Assessment | None  # a self-assessment sent back for changes: its status shows, not its answers
+    verdict_from: Assessment | None
+    readiness: Readiness | None
+    compare_url: str | None
+    start_fields: dict  # what the Assess button posts besides the subject
+    viewer_pk: int
+
+    @property
+    def in_open_review(self) -> bool:
+        """The current review can still be answered: it is in an open cycle, or outside cycles."""
+        current = self.self_assessment or self.manager_assessment
+        return current is not None and (current.cycle is None or current.cycle.is_open)
+
+    @property
+    def own_assessment(self) -> Assessment | None:
+        """The viewer's own manager assessment to continue, or to open while its review is under way."""
+        manager = self.manager_assessment
+        if manager is None or manager.author_id != self.viewer_pk:
+            return None
+        return manager if manager.is_editable or self.in_open_review else None
+
+    @property
+    def may_start(self) -> bool:
+        """Offer "Assess": nobody's manager assessment is under way in the current review (as far as one can see)."""
+        return self.own_assessment is None and (self.manager_assessment is None or not self.in_open_review)
+
+    @property
+    def verdict_elsewhere(self) -> bool:
+        """The verdict comes from another review than the current one (say which)."""
+        current = self.self_assessment or self.manager_assessment
+        return (
+            self.verdict_from is not None
+            and current is not None
+            and (self.verdict_from.level_id, self.verdict_from.cycle_id) != (current.level_id, current.cycle_id)
+        )
+
+
+def _review_order(assessment: Assessment):
+    # An open cycle's review is the one under way; otherwise the newest, by the cycle's dates.
+    cycle = assessment.cycle
+    day = cycle.starts_on if cycle else assessment.created_at.date()
+    return (cycle is not None and cycle.is_open, day, assessment.created_at, assessment.pk)
+
+
+def team_statuses(user, viewer: Person, people: list[Person]) -> dict[int, TeamStatus]:
+    """person pk → their TeamStatus. A fixed number of queries whatever the size of the team.
+
+    Assessments are read only through `Assessment.objects.visible_to`: a report's draft is absent, so the
+    table cannot tell that it exists. A self-assessment returned for changes shows as returned (who, when),
+    never its answers: the access policy's `returned_self_assessments`.
+    """
+    if not people:
+        return {}
+    by_subject: dict[int, list[Assessment]] = {}
+    for assessment in (
+        Assessment.objects.visible_to(user).filter(subject_id__in=[person.pk for person in people]).with_related()
+    ):
+        by_subject.setdefault(assessment.subject_id, []).append(assessment)
+    track_ids = {person.level.track_id for person in people if person.level_id}
+    candidates = list(Level.objects.filter(track_id__in=track_ids).select_related("framework", "track"))
+    following = next_levels(candidates, track_ids)
+
+    verdict_from = {}
+    for pk, assessments in by_subject.items():
+        submitted = [a for a in assessments if a.kind == Assessment.Kind.MANAGER and a.is_submitted]
+        if submitted:
+            verdict_from[pk] = max(submitted, key=lambda a: (a.submitted_at or a.created_at, a.pk))
+    readiness = readiness_by_subject(people, verdict_from)
+    returned = returned_self_assessments(user, [person.pk for person in people])
+
+    statuses = {}
+    for person in people:
+        assessments = by_subject.get(person.pk, [])
+        current = max(assessments, key=_review_order, default=None)
+        in_review = (
+            [a for a in assessments if (a.level_id, a.cycle_id) == (current.level_id, current.cycle_id)]
+            if current
+            else []
+        )
+        self_assessment = next((a for a in in_review if a.kind == Assessment.Kind.SELF), None)
+        manager_assessment = next((a for a in in_review if a.kind == Assessment.Kind.MANAGER), None)
+        target = current.level if current else following.get(person.level_id)
+        start_fields = {}
+        if target is not None and target.framework.status == Framework.Status.PUBLISHED:
+            start_fields["level"] = target.pk
+        if current is not None and (current.cycle is None or current.cycle.is_open):
+            start_fields["cycle"] = current.cycle_id or NO_CYCLE
+        # Only an assessment gives something to compare: without one the comparison would be empty.
+        compare_url = report_url("compare", person, current.level, current.cycle) if current is not None else None
+        statuses[person.pk] = TeamStatus(
+            target=target,
+            target_is_next=current is None,
+            self_assessment=self_assessment,
+            manager_assessment=manager_assessment,
+            returned=None if self_assessment else returned.get(person.pk),
+            verdict_from=verdict_from.get(person.pk),
+            readiness=readiness.get(person.pk),
+            compare_url=compare_url,
+            start_fields=start_fields,
+            viewer_pk=viewer.pk,
+        )
+    return statuses
+
+
+@dataclass
+class TeamSummary:
+    """One team below the viewer, summarised: its manager, its people, and how far the review has come."""
+
+    manager: Person
+    people: int
+    self_submitted: int
+    manager_submitted: int
+
+
+def review_cycle_for_summary() -> ReviewCycle | None:
+    """The cycle a summary counts: the open one (the newest, if several), else the newest."""
+    cycles = ReviewCycle.objects.order_by("-starts_on", "-pk")
+    return cycles.filter(status=ReviewCycle.Status.OPEN).first() or cycles.first()
+
+
+def team_summaries(managers: list[Person], cycle: ReviewCycle | None) -> list[TeamSummary]:
+    """One aggregate query per team (so a page costs as many queries as it has rows, never more)."""
+    done = Q(assessments_about__status__in=Assessment.SUBMITTED_STATUSES, assessments_about__cycle=cycle)
+    summaries = []
+    for manager in managers:
+        counts = (
+            Person.objects.active()
+            .filter(path__startswith=manager.path)
+            .aggregate(
+                people=Count("pk", distinct=True),
+                self_submitted=Count(
+                    "assessments_about", filter=done & Q(assessments_about__kind=Assessment.Kind.SELF), distinct=True
+                ),
+                manager_submitted=Count(
+                    "assessments_about",
+                    filter=done & Q(assessments_about__kind=Assessment.Kind.MANAGER),
+                    distinct=True,
+                ),
+            )
+        )
+        summaries.append(TeamSummary(manager=manager, **counts))
+    return summaries
