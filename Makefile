@@ -1,5 +1,7 @@
 # Pathway: `make run` serves the app with demo data; `make test` runs the whole suite.
 # Both work from a fresh clone: they create .venv and install what they need.
+# Emails and promotion PDFs are made off the request path by a worker (`manage.py db_worker`, django-tasks'
+# database queue): `make run` and `make serve` start one beside the web server and stop it with it.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -14,7 +16,7 @@ help:
 	@echo "make run    set up and serve Pathway with demo data on http://127.0.0.1:$(PORT)"
 	@echo "make test   set up and run lint, migration checks and the whole test suite, with branch coverage"
 	@echo "make test-fast   the same without the browser tier (under 3 minutes on 2 cores)"
-	@echo "make serve  serve with gunicorn against the configured database (production-like)"
+	@echo "make serve  serve with gunicorn against the configured database (production-like), with one worker"
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -36,12 +38,18 @@ run: install
 	$(PY) manage.py load_default_frameworks
 	$(PY) manage.py seed_demo
 	@echo ""
-	@echo "Pathway is starting on http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)"
+	@echo "Pathway is starting on http://127.0.0.1:$(PORT)/ with a worker for emails and PDFs (Ctrl+C stops both)"
+	$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 serve: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@# In production run the worker as its own service, as many as needed on any machine that shares the
+	@# database: `python manage.py db_worker --no-reload` (README, Deploying). Here one starts beside gunicorn.
+	$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn pathway.wsgi:application --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
 # Tests run with DEBUG=1 for the dev secret key; Django's test runner switches DEBUG off

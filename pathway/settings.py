@@ -113,8 +113,8 @@ STORAGES = {
     },
 }
 
-# Files the app makes (cached promotion PDFs). Web and worker processes must share it: on several machines,
-# a shared volume or an object store (STORAGES["default"]).
+# Files the app makes (the promotion PDFs). Web and worker processes must share it: on several machines, a
+# shared volume.
 MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
 
 # Work off the request path (emails, promotion PDFs) runs on django-tasks with its database backend: durable,
