@@ -10,7 +10,7 @@ import csv
 import io
 from decimal import Decimal
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.text import slugify
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -48,5 +48,26 @@ def filename(*parts) -> str:
 
 def csv_response(name: str, header: list[str], rows, *, bom: bool = True) -> HttpResponse:
     response = HttpResponse(to_csv(header, rows, bom=bom), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for csv.writer in a streamed response."""
+
+    def write(self, value):
+        return value
+
+
+def csv_stream(name: str, header: list[str], rows, *, bom: bool = True) -> StreamingHttpResponse:
+    """Like csv_response, for tables too big to hold: rows are written as they are produced."""
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+
+    def lines():
+        yield (BOM if bom else "") + writer.writerow([safe_cell(cell) for cell in header])
+        for row in rows:
+            yield writer.writerow([safe_cell(cell) for cell in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

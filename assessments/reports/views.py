@@ -10,6 +10,7 @@ report only once the manager has shared their assessment, and then only what was
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from assessments.people.access import get_person_for_user
 from assessments.people.models import Person
@@ -33,7 +35,7 @@ from assessments.reports.comparison import (
     visible_assessments,
     words_for,
 )
-from assessments.reports.csv_export import csv_response, filename
+from assessments.reports.csv_export import csv_response, csv_stream, filename
 from assessments.reports.forms import AgreedOutcomeForm, CycleFilterForm, TeamFilterForm
 from assessments.reports.history import build_history, earlier_history
 from assessments.reports.pdf import State, request_pdf
@@ -243,15 +245,26 @@ def promotion_pdf(request, person_pk):
 
 @require_GET
 def promotion_pdf_status(request, person_pk):
-    """The page that says "Preparing the PDF…" and refreshes itself until the PDF is made, then downloads it."""
+    """The page that says "Preparing the PDF…" until the PDF is made, then downloads it.
+
+    It polls itself with htmx (no inline script: a Content-Security-Policy is coming): a poll that finds nothing
+    new answers 204, one that finds the PDF ready reloads the page, whose ready state starts the download.
+    """
     subject, found, pdf = _promotion_pdf(request, person_pk)
+    if request.htmx and pdf.state == State.READY:
+        return HttpResponseClientRefresh()
+    if request.htmx and pdf.state == request.GET.get("shown"):
+        return HttpResponse(status=204)
     context = {
         "subject": subject,
         "comparison": found,
         "state": pdf.state.value,
+        "status_url": report_url("promotion_pdf_status", subject, found.level, found.cycle),
         "pdf_url": report_url("promotion_pdf", subject, found.level, found.cycle),
         "report_url": report_url("promotion", subject, found.level, found.cycle),
     }
+    if request.htmx:
+        return render(request, "assessments/reports/includes/pdf_status.html", context)
     return render(request, "assessments/reports/promotion_pdf.html", context)
 
 
@@ -304,21 +317,23 @@ def history_csv(request, person_pk):
 # Team heatmap -------------------------------------------------------------------------------------
 
 
+HEATMAP_PAGE_SIZE = 40
+CSV_CHUNK = 200
+
+
 def _team(request):
-    """Everything the heatmap and its CSV show, after the access check."""
+    """Everything the heatmap and its CSV show, after the access check: the filter form, the people in
+    scope as a query (never a list of the whole organisation), and the chosen cycle, track and sort."""
     me, manager, managers = get_team_for_user(request.user, request.GET.get("manager"))
-    people = []
+    people = Person.objects.none()
     if manager is not None:
-        subtree = Person.objects.with_related().active().in_subtree_of(manager)
-        people = list(subtree.order_by("user__full_name", "pk"))
+        people = Person.objects.with_related().active().in_subtree_of(manager).order_by("user__full_name", "pk")
     tracks = sorted(
-        {(person.level.track.key, person.level.track.name) for person in people if person.level_id},
+        set(people.filter(level__isnull=False).values_list("level__track__key", "level__track__name")),
         key=lambda track: track[1],
     )
     # Only cycles with submitted work this viewer may see: someone's draft must not show through the filter.
-    visible = Assessment.objects.visible_to(request.user).filter(
-        subject__in=people, status__in=Assessment.SUBMITTED_STATUSES
-    )
+    visible = Assessment.objects.visible_to(request.user).submitted().filter(subject__in=people.values("pk"))
     cycles = list(ReviewCycle.objects.filter(assessments__in=visible).distinct().order_by("-starts_on"))
     form = TeamFilterForm(
         request.GET or None,
@@ -329,19 +344,17 @@ def _team(request):
     )
     chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
     cycle = next((c for c in cycles if str(c.pk) == chosen.get("cycle")), None)
-    track = chosen.get("track") or ""
-    if track:
-        people = [person for person in people if person.level_id and person.level.track.key == track]
-    sort = chosen.get("sort") or "verdict"
-    tables = build_team_heatmap(request.user, people, cycle, sort) if people else []
+    if chosen.get("track"):
+        people = people.filter(level__track__key=chosen["track"])
     query = urlencode({key: value for key, value in request.GET.items() if key in form.fields})
     return {
         "me": me,
         "manager": manager,
-        "people_count": len(people),
-        "tables": tables,
+        "people": people,
         "form": form,
         "cycle": cycle,
+        "sort": chosen.get("sort") or "verdict",
+        "query": query,
         "states": CELL_STATES,
         "csv_url": reverse("reports:team_csv") + (f"?{query}" if query else ""),
         "cycle_query": f"cycle={cycle.pk}" if cycle else "cycle=latest",
@@ -350,32 +363,40 @@ def _team(request):
 
 @require_GET
 def team_heatmap(request):
+    """A page of the heatmap: HEATMAP_PAGE_SIZE people at a time, by name; sorted by verdict within the page."""
     context = _team(request)
+    page = Paginator(context["people"], HEATMAP_PAGE_SIZE).get_page(request.GET.get("page"))
+    people = list(page.object_list)
+    context.update(
+        page=page,
+        people_count=page.paginator.count,
+        tables=build_team_heatmap(request.user, people, context["cycle"], context["sort"]) if people else [],
+    )
     return render(request, "assessments/reports/team.html", context)
 
 
-@require_GET
-def team_csv(request):
-    context = _team(request)
-    header = [
-        "Framework",
-        "Person",
-        "Current level",
-        "Target level",
-        "Verdict",
-        "Reasons",
-        "Area",
-        "Capability",
-        "Expected at target",
-        "Agreed or manager rating",
-        "Against target",
-    ]
-    rows = []
-    for table in context["tables"]:
-        for row in table.rows:
-            for capability, cell in zip(table.capabilities, row.cells, strict=True):
-                rows.append(
-                    [
+TEAM_CSV_HEADER = [
+    "Framework",
+    "Person",
+    "Current level",
+    "Target level",
+    "Verdict",
+    "Reasons",
+    "Area",
+    "Capability",
+    "Expected at target",
+    "Agreed or manager rating",
+    "Against target",
+]
+
+
+def _team_csv_rows(user, people, cycle, sort):
+    """Every heatmap cell of everyone in scope, CSV_CHUNK people at a time, so memory stays flat."""
+    for page in Paginator(people, CSV_CHUNK):
+        for table in build_team_heatmap(user, list(page.object_list), cycle, sort):
+            for row in table.rows:
+                for capability, cell in zip(table.capabilities, row.cells, strict=True):
+                    yield [
                         f"{table.framework.name} (version {table.framework.version})",
                         row.person.name,
                         row.person.level.name if row.person.level else "",
@@ -388,9 +409,15 @@ def team_csv(request):
                         cell.rating.name if cell.rating else "",
                         cell.word,
                     ]
-                )
+
+
+@require_GET
+def team_csv(request):
+    """The whole scope (not just a page), streamed."""
+    context = _team(request)
     manager = context["manager"]
-    return csv_response(filename("team", manager.name if manager else "", context["cycle"]), header, rows)
+    rows = _team_csv_rows(request.user, context["people"], context["cycle"], context["sort"])
+    return csv_stream(filename("team", manager.name if manager else "", context["cycle"]), TEAM_CSV_HEADER, rows)
 
 
 # Calibration --------------------------------------------------------------------------------------
