@@ -79,6 +79,8 @@ pytest: install
 	$(BIN)/coverage run -m pytest $(PYTEST_ARGS)
 	$(BIN)/coverage report
 
+# Organisation-scale benchmarks (bench/README.md): SQLite, or the PostgreSQL of DATABASE_URL; fails when a
+# page is over its budget. BENCH_SIZES, BENCH_REPEATS and BENCH_ONLY narrow a run. Not part of `make test`.
 bench: export DEBUG = 1
 bench: install
 	$(PY) bench/run.py
