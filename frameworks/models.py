@@ -176,77 +176,15 @@ class Framework(models.Model):
 
     def new_version(self) -> "Framework":
         """Copy this version, every row of it, into a new draft with the next version number."""
+        from frameworks.tree import framework_fields, read_tree, write_tree  # the tree module builds on these models
+
         with transaction.atomic():
             if Framework.objects.filter(key=self.key, status=self.Status.DRAFT).exists():
                 raise ValidationError(f"{self.name} already has a draft version; edit or delete that one first.")
             next_version = (Framework.objects.filter(key=self.key).aggregate(top=Max("version"))["top"] or 0) + 1
-            draft = Framework.objects.create(
-                key=self.key,
-                version=next_version,
-                name=self.name,
-                description=self.description,
-                source=self.source,
-                readiness_target_share=self.readiness_target_share,
-                readiness_max_steps_below=self.readiness_max_steps_below,
-                readiness_requires_current_level=self.readiness_requires_current_level,
-            )
-            scale = {
-                old.pk: ScaleLevel.objects.create(
-                    framework=draft, key=old.key, name=old.name, description=old.description, rank=old.rank
-                )
-                for old in self.scale_levels.all()
-            }
-            areas = {
-                old.pk: CapabilityArea.objects.create(
-                    framework=draft, key=old.key, name=old.name, description=old.description, position=old.position
-                )
-                for old in self.areas.all()
-            }
-            capabilities = {
-                old.pk: Capability.objects.create(
-                    framework=draft,
-                    area=areas[old.area_id],
-                    key=old.key,
-                    name=old.name,
-                    short_name=old.short_name,
-                    description=old.description,
-                    position=old.position,
-                )
-                for old in self.capabilities.all()
-            }
-            tracks = {
-                old.pk: Track.objects.create(
-                    framework=draft,
-                    key=old.key,
-                    name=old.name,
-                    kind=old.kind,
-                    description=old.description,
-                    position=old.position,
-                )
-                for old in self.tracks.all()
-            }
-            levels = {
-                old.pk: Level.objects.create(
-                    framework=draft,
-                    track=tracks[old.track_id],
-                    key=old.key,
-                    name=old.name,
-                    grade=old.grade,
-                    stage=old.stage,
-                    summary=old.summary,
-                    position=old.position,
-                )
-                for old in self.levels.all()
-            }
-            Expectation.objects.bulk_create(
-                Expectation(
-                    level=levels[old.level_id],
-                    capability=capabilities[old.capability_id],
-                    scale_level=scale[old.scale_level_id],
-                    description=old.description,
-                )
-                for old in Expectation.objects.filter(level__framework=self)
-            )
+            tree = read_tree(self, numbered=True)
+            draft = Framework.objects.create(key=self.key, version=next_version, **framework_fields(tree))
+            write_tree(draft, tree)
         return draft
 
     def other_versions(self):

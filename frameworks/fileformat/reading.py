@@ -1,0 +1,116 @@
+"""Reading a framework file: bytes to YAML or JSON data, refusing what cannot be trusted, then checked whole."""
+
+import json
+
+import yaml
+
+from frameworks.fileformat.checking import Checker
+from frameworks.fileformat.spec import FrameworkFileError
+
+MAX_FILE_BYTES = 1_000_000
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that reports duplicate mapping keys (PyYAML keeps the last one silently) and refuses aliases."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.duplicates = []
+
+    def compose_node(self, parent, index):
+        # An alias makes one node appear many times: a small file could expand into an enormous one.
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in framework files; write the value out", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen = {}
+            for key_node, _value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                line = key_node.start_mark.line + 1
+                if key_node.value in seen:
+                    self.duplicates.append(
+                        f"line {line}: duplicate key '{key_node.value}' (first given on line {seen[key_node.value]})"
+                    )
+                else:
+                    seen[key_node.value] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+_UNREADABLE = object()
+
+
+def _load_yaml(text):
+    loader = _StrictLoader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "file"
+        problem = exc.problem or exc.context or "cannot be read"
+        return _UNREADABLE, [f"{where}: YAML syntax error: {problem}"]
+    except yaml.YAMLError as exc:
+        return _UNREADABLE, [f"file: is not valid YAML ({exc})"]
+    except RecursionError:
+        return _UNREADABLE, ["file: is nested too deeply to be a framework file"]
+    finally:
+        loader.dispose()
+    return data, list(loader.duplicates)
+
+
+def _load_json(text):
+    duplicates = []
+
+    def pairs(items):
+        obj = {}
+        for key, value in items:
+            if key in obj:
+                duplicates.append(f"file: duplicate key '{key}' in a JSON object")
+            obj[key] = value
+        return obj
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs)
+    except json.JSONDecodeError as exc:
+        return _UNREADABLE, [f"line {exc.lineno}, column {exc.colno}: JSON syntax error: {exc.msg}"]
+    except RecursionError:
+        return _UNREADABLE, ["file: is nested too deeply to be a framework file"]
+    return data, duplicates
+
+
+def _looks_like_json(text, filename):
+    name = filename.lower()
+    if name.endswith(".json"):
+        return True
+    if name.endswith((".yaml", ".yml")):
+        return False
+    return text.lstrip().startswith("{")
+
+
+def parse_framework_file(content: bytes | str, filename: str = "") -> dict:
+    """Read and check a framework file; return its normalised spec or raise FrameworkFileError with every problem."""
+    raw = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+    if len(raw) > MAX_FILE_BYTES:
+        raise FrameworkFileError(
+            f"file: is {len(raw):,} bytes; the largest framework file accepted is {MAX_FILE_BYTES:,} bytes"
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FrameworkFileError(f"file: is not UTF-8 text (the byte at position {exc.start} is not)") from None
+    if not text.strip():
+        raise FrameworkFileError("file: is empty")
+    data, errors = _load_json(text) if _looks_like_json(text, filename) else _load_yaml(text)
+    if data is _UNREADABLE:
+        raise FrameworkFileError(errors)
+    checker = Checker()
+    spec = checker.framework(data)
+    errors += checker.errors
+    if errors:
+        raise FrameworkFileError(errors)
+    return spec
