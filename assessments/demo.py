@@ -518,10 +518,15 @@ def seed_demo_assessments() -> str:
         return "Demo assessments skipped: the demo organisation is not complete."
     done, scale_for = [], {}
     with transaction.atomic():
+        # At most one cycle is open at a time: H1 is made closed and opened only while it is filled in, and
+        # neither is opened while another cycle (one HR opened) is.
+        closed = ReviewCycle.Status.CLOSED
         h1, _ = ReviewCycle.objects.get_or_create(
-            name=H1, defaults={"starts_on": datetime.date(2026, 1, 5), "ends_on": datetime.date(2026, 6, 30)}
+            name=H1,
+            defaults={"starts_on": datetime.date(2026, 1, 5), "ends_on": datetime.date(2026, 6, 30), "status": closed},
         )
-        if not h1.assessments.exists():
+        another_open = ReviewCycle.objects.filter(status=ReviewCycle.Status.OPEN).exclude(pk=h1.pk).exists()
+        if not h1.assessments.exists() and not another_open:
             # Assessments are only started in an open cycle: open it, fill it in, close it again.
             ReviewCycle.objects.filter(pk=h1.pk).update(status=ReviewCycle.Status.OPEN)
             h1.status = ReviewCycle.Status.OPEN
@@ -530,8 +535,14 @@ def seed_demo_assessments() -> str:
                     _seed(plan, people, h1, scale_for)
             ReviewCycle.objects.filter(pk=h1.pk).update(status=ReviewCycle.Status.CLOSED)
             done.append(f"{H1} (closed)")
+        another_open = ReviewCycle.objects.filter(status=ReviewCycle.Status.OPEN).exclude(name=H2).exists()
         h2, _ = ReviewCycle.objects.get_or_create(
-            name=H2, defaults={"starts_on": datetime.date(2026, 7, 6), "ends_on": datetime.date(2026, 12, 18)}
+            name=H2,
+            defaults={
+                "starts_on": datetime.date(2026, 7, 6),
+                "ends_on": datetime.date(2026, 12, 18),
+                "status": closed if another_open else ReviewCycle.Status.OPEN,
+            },
         )
         if not h2.assessments.exists() and h2.is_open:
             for plan in PLANS:

@@ -18,7 +18,12 @@ from assessments.reports.comparison import (
     choose_level,
     visible_assessments,
 )
-from assessments.reviews.access import require_author, require_manager_assessment
+from assessments.reviews.access import (
+    in_closed_cycle,
+    require_author,
+    require_manager_assessment,
+    require_open_cycle,
+)
 from assessments.reviews.models import Assessment
 
 # Comparison, promotion report, history --------------------------------------------------------------
@@ -41,12 +46,18 @@ def get_comparison_for_user(user, person_pk, params) -> tuple[Person, Comparison
 
 
 def can_record_agreed(user, comparison: Comparison) -> bool:
-    """The manager who wrote the assessment records the agreed outcome, once both sides are submitted."""
-    return comparison.can_record_agreed and comparison.manager_assessment.author.user_id == user.pk
+    """The manager who wrote the assessment records the agreed outcome, once both sides are submitted, while
+    its cycle is open (or outside cycles)."""
+    return (
+        comparison.can_record_agreed
+        and comparison.manager_assessment.author.user_id == user.pk
+        and not in_closed_cycle(comparison.manager_assessment)
+    )
 
 
 def require_can_record_agreed(user, assessment: Assessment):
-    """403 unless `user` wrote this manager assessment (and still manages the person)."""
+    """403 unless `user` wrote this manager assessment (and still manages the person), and its cycle is open."""
+    require_open_cycle(assessment)
     require_author(user, assessment)
     require_manager_assessment(assessment, "where the agreed outcome is recorded, so only it")
 

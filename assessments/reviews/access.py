@@ -4,7 +4,8 @@ place these rules live; views ask it and never re-derive a rule.
 Outside your scope, a 404: strangers, and everyone but the author for a draft, never learn that an
 assessment exists. Inside it, an action you may not take is a 403 whose sentence says why (the
 `require_*` helpers raise it). A manager who no longer manages the person still reads what they
-wrote, but may no longer change or share it.
+wrote, but may no longer change or share it. A closed review cycle is read-only for everyone: nothing
+in it is saved, submitted, returned, shared or agreed until HR reopens the cycle (`require_open_cycle`).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -12,7 +13,7 @@ from django.http import Http404
 
 from assessments.people.access import is_manager_of, scope_of
 from assessments.people.models import Person
-from assessments.reviews.models import Assessment
+from assessments.reviews.models import Assessment, closed_cycle_message
 
 
 def get_assessment_for_user(user, pk) -> tuple[Assessment, bool]:
@@ -114,9 +115,20 @@ def no_longer_manages(user, assessment: Assessment) -> bool:
     )
 
 
+def in_closed_cycle(assessment: Assessment) -> bool:
+    """Part of a review cycle that is closed: read-only for everyone."""
+    return assessment.cycle is not None and not assessment.cycle.is_open
+
+
 def can_edit(user, assessment: Assessment) -> bool:
-    """Change answers, save, submit: the author, while it is a draft (or returned), and still their report."""
-    return assessment.is_editable and is_author(user, assessment) and not no_longer_manages(user, assessment)
+    """Change answers, save, submit: the author, while it is a draft (or returned), in an open cycle (or outside
+    cycles), and still their report."""
+    return (
+        assessment.is_editable
+        and not in_closed_cycle(assessment)
+        and is_author(user, assessment)
+        and not no_longer_manages(user, assessment)
+    )
 
 
 def can_return(user, assessment: Assessment) -> bool:
@@ -124,6 +136,7 @@ def can_return(user, assessment: Assessment) -> bool:
     return (
         assessment.kind == Assessment.Kind.SELF
         and assessment.status == Assessment.Status.SUBMITTED
+        and not in_closed_cycle(assessment)
         and is_manager_of(user, assessment.subject)
     )
 
@@ -133,9 +146,17 @@ def can_share(user, assessment: Assessment) -> bool:
     return (
         assessment.kind == Assessment.Kind.MANAGER
         and assessment.status == Assessment.Status.SUBMITTED
+        and not in_closed_cycle(assessment)
         and is_author(user, assessment)
         and not no_longer_manages(user, assessment)
     )
+
+
+def require_open_cycle(assessment: Assessment):
+    """For every change (save, submit, return, share, agree): 403 in a closed cycle, for everyone who can see
+    the assessment (they see its cycle, so the sentence reveals nothing)."""
+    if in_closed_cycle(assessment):
+        raise PermissionDenied(closed_cycle_message(assessment.cycle))
 
 
 def require_author(user, assessment: Assessment):

@@ -10,6 +10,7 @@ not yet shared with them. History is an audit trail: it is read, never reverted.
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -94,22 +95,31 @@ class ReviewCycleAdmin(AuditHistoryMixin, SimpleHistoryAdmin):
         if obj.is_open and not was_open:
             self._announce(request, obj)
 
-    @admin.action(description="Open cycle and notify people")
+    @admin.action(description="Open (or reopen) cycle and notify people")
     def open_and_notify(self, request, queryset):
+        """Open a new cycle and announce it; reopen a closed one (its assessments can change again) without
+        emailing anyone again. Either is recorded in the cycle's history, with who did it."""
         for cycle in queryset:
-            if cycle.open():
-                self._announce(request, cycle)
-            else:
+            try:
+                opened = cycle.open()
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                continue
+            if not opened:
                 self.message_user(request, f"{cycle.name} was already open; nobody was emailed.", messages.WARNING)
+            elif cycle._change_reason == "Reopened":
+                self.message_user(
+                    request, f"{cycle.name} is open again: its assessments can be changed. Nobody was emailed."
+                )
+            else:
+                self._announce(request, cycle)
 
     @admin.action(description="Close cycle")
     def close_cycles(self, request, queryset):
-        closed = 0
-        for cycle in queryset.filter(status=ReviewCycle.Status.OPEN):
-            cycle.status = ReviewCycle.Status.CLOSED
-            cycle.save(update_fields=["status"])
-            closed += 1
-        self.message_user(request, f"{closed} {'cycle' if closed == 1 else 'cycles'} closed.")
+        closed = sum(cycle.close() for cycle in queryset.filter(status=ReviewCycle.Status.OPEN))
+        self.message_user(
+            request, f"{closed} {'cycle' if closed == 1 else 'cycles'} closed: their assessments are read-only now."
+        )
 
 
 class RatingInline(admin.TabularInline):

@@ -6,8 +6,8 @@ Depends on `people` and `frameworks`; nothing here imports from reports.
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -15,9 +15,32 @@ from simple_history.utils import bulk_create_with_history
 
 from assessments.people.models import Person, Scope
 
+ONE_OPEN_CYCLE_MESSAGE = (
+    "Another review cycle is open: close it before opening this one (only one cycle is open at a time)."
+)
+
+
+class CycleClosed(PermissionDenied):
+    """A change to an assessment of a closed review cycle: read-only for everyone until HR reopens the cycle.
+
+    A PermissionDenied, so that a view that meets it answers 403 with its sentence."""
+
+    def __init__(self, cycle=None):
+        super().__init__(closed_cycle_message(cycle))
+
+
+def closed_cycle_message(cycle) -> str:
+    name = f"The review cycle {cycle.name}" if cycle is not None else "This review cycle"
+    return f"{name} is closed, so nothing in it can be changed. HR can reopen it if something must change."
+
 
 class ReviewCycle(models.Model):
-    """An optional named period (e.g. "2026 H2") that groups assessments."""
+    """An optional named period (e.g. "2026 H2") that groups assessments.
+
+    At most one cycle is open at a time (`clean`, which the admin's forms run, and `open`): "the current review" that a
+    one-click start opens, home speaks of and notifications announce is never ambiguous. A closed cycle
+    is read-only for everyone; HR reopens it explicitly (`open`), and the cycle's history records who did.
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -40,7 +63,10 @@ class ReviewCycle(models.Model):
         ordering = ["-starts_on", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(ends_on__gte=models.F("starts_on")), name="cycle_ends_after_start"
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="cycle_ends_after_start",
+                violation_error_message="The cycle ends before it starts: choose an end date on or after the start "
+                "date.",
             ),
         ]
 
@@ -51,13 +77,36 @@ class ReviewCycle(models.Model):
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
 
+    def clean(self):
+        super().clean()
+        if self.is_open and ReviewCycle.objects.filter(status=self.Status.OPEN).exclude(pk=self.pk).exists():
+            raise ValidationError({"status": ONE_OPEN_CYCLE_MESSAGE})
+
     def open(self) -> bool:
-        """Open a closed cycle. False (and nothing changed) when it was open already."""
+        """Open (or reopen) a closed cycle. False (and nothing changed) when it was open already; raises
+        ValidationError when another cycle is open. The history records who did it (the admin's user)."""
+        other = ReviewCycle.objects.filter(status=self.Status.OPEN).exclude(pk=self.pk).first()
+        if other is not None:
+            raise ValidationError(
+                f"{other.name} is open: close it before opening {self.name} (only one cycle is open at a time)."
+            )
         with transaction.atomic():
             closed = ReviewCycle.objects.filter(pk=self.pk).exclude(status=self.Status.OPEN)
             if not closed.update(status=self.Status.OPEN):
                 return False
+            reopened = ReviewCycle.history.filter(id=self.pk, status=self.Status.OPEN).exists()
             self.status = self.Status.OPEN
+            self._change_reason = "Reopened" if reopened else "Opened"
+            self.save(update_fields=["status"])
+        return True
+
+    def close(self) -> bool:
+        """Close an open cycle: everything in it becomes read-only. False when it was closed already."""
+        with transaction.atomic():
+            if not ReviewCycle.objects.filter(pk=self.pk, status=self.Status.OPEN).update(status=self.Status.CLOSED):
+                return False
+            self.status = self.Status.CLOSED
+            self._change_reason = "Closed"
             self.save(update_fields=["status"])
         return True
 
@@ -68,6 +117,15 @@ class StaleRevision(Exception):
 
 class AssessmentLocked(Exception):
     """A change to an assessment that is no longer open for changes (submitted or shared)."""
+
+
+@dataclass(frozen=True)
+class Locked:
+    """What an assessment is, read under its lock: its status, revision, and whether its cycle is closed."""
+
+    status: str
+    revision: int
+    cycle_closed: bool
 
 
 @dataclass(frozen=True)
@@ -176,10 +234,12 @@ class Assessment(models.Model):
     class Meta:
         ordering = ["-updated_at"]
         constraints = [
+            # One review per person and cycle: a self-assessment and a manager assessment, whatever the level.
             models.UniqueConstraint(
-                fields=["subject", "level", "cycle", "kind"],
+                fields=["subject", "cycle", "kind"],
                 condition=models.Q(cycle__isnull=False),
-                name="assessment_one_per_subject_level_cycle_kind",
+                name="assessment_one_per_subject_cycle_kind",
+                violation_error_message="This person already has an assessment of this kind in this cycle.",
             ),
             models.UniqueConstraint(
                 fields=["subject", "level", "kind"],
@@ -230,6 +290,8 @@ class Assessment(models.Model):
 
         A self-assessment when the author is the subject, else a manager assessment. Only a level of a
         published framework version may be chosen; the assessment then keeps pointing at that version.
+        In a cycle there is one assessment per (subject, cycle, kind): the one already there is returned even
+        when it is against another level (the caller compares levels to say so). Outside cycles, one per level.
         """
         from frameworks.models import Framework
 
@@ -238,13 +300,15 @@ class Assessment(models.Model):
         if cycle is not None and not cycle.is_open:
             raise ValidationError(f"The review cycle {cycle.name} is closed.")
         kind = cls.Kind.SELF if subject.pk == author.pk else cls.Kind.MANAGER
-        lookup = {"subject": subject, "level": level, "cycle": cycle, "kind": kind}
+        lookup = {"subject": subject, "cycle": cycle, "kind": kind}
+        if cycle is None:
+            lookup["level"] = level
         existing = cls.objects.filter(**lookup).first()
         if existing is not None:
             return existing, False
         try:
             with transaction.atomic():
-                assessment = cls.objects.create(author=author, **lookup)
+                assessment = cls.objects.create(**{"author": author, "level": level, **lookup})
                 assessment.ensure_ratings()
         except IntegrityError:  # started at the same moment in another tab
             return cls.objects.get(**lookup), False
@@ -314,33 +378,73 @@ class Assessment(models.Model):
             )
         return problems
 
-    def _transition(self, allowed_from, **changes) -> bool:
+    @classmethod
+    def lock(cls, pk) -> Locked:
+        """Inside a transaction: take the assessment's lock and read what it is now.
+
+        Submit, return, share, autosave, the details and the agreed outcome of one assessment all start
+        here, so they run one after another. PostgreSQL locks the row (SELECT ... FOR UPDATE) until the
+        transaction ends. SQLite has no row locks but serialises writers: a transaction whose first
+        statement writes takes the database's write lock at once (and others wait for it), so there the
+        lock is a write that changes nothing.
+        """
+        query = cls.objects.filter(pk=pk)
+        if connection.features.has_select_for_update:
+            query = query.select_for_update()
+        else:
+            query.update(revision=models.F("revision"))
+        status, revision, cycle_id = query.values_list("status", "revision", "cycle_id").get()
+        closed = (
+            cycle_id is not None
+            and ReviewCycle.objects.filter(pk=cycle_id).exclude(status=ReviewCycle.Status.OPEN).exists()
+        )
+        return Locked(status, revision, closed)
+
+    def _refuse_if_cycle_closed(self, locked: Locked):
+        if locked.cycle_closed:
+            raise CycleClosed(ReviewCycle.objects.filter(pk=self.cycle_id).first())
+
+    def _transition(self, allowed_from, check=None, **changes) -> bool:
         """Apply `changes` if the status is still one of `allowed_from`, else change nothing and return False.
 
-        The conditional UPDATE claims the row first, so of two requests racing (a double click, two tabs)
-        exactly one wins; the save that follows records who did it in the history.
+        Under the assessment's lock (`lock`), so of two requests racing (a double click, two tabs, a submit
+        and an autosave) one runs after the other and sees what the first did. `check(self)`, called under
+        the lock, may refuse by raising. Raises CycleClosed in a closed cycle. The save records who did it in
+        the history.
         """
         with transaction.atomic():
-            claimed = Assessment.objects.filter(pk=self.pk, status__in=allowed_from).update(
-                revision=models.F("revision") + 1
-            )
-            self.refresh_from_db(from_queryset=Assessment.objects.with_related())
-            if not claimed:
+            locked = Assessment.lock(self.pk)
+            self._refuse_if_cycle_closed(locked)
+            if locked.status not in allowed_from:
+                self.refresh_from_db(from_queryset=Assessment.objects.with_related())
                 return False
+            Assessment.objects.filter(pk=self.pk).update(revision=models.F("revision") + 1)
+            self.refresh_from_db(from_queryset=Assessment.objects.with_related())
+            if check is not None:  # on what is stored now; raising rolls the transaction back
+                check(self)
             for name, value in changes.items():
                 setattr(self, name, value)
             self.save(update_fields=[*changes, "updated_at"])
         return True
 
-    def submit(self) -> bool:
-        """Submit a complete draft. Raises ValidationError listing what is missing; returns False (and changes
-        nothing) when it is no longer a draft, so a second click is harmless."""
-        if not self.is_editable:
-            return False
+    def _refuse_if_incomplete(self):
         problems = self.problems()
         if problems:
             raise ValidationError([f"{problem.subject}: {problem.message}" for problem in problems])
-        return self._transition(self.EDITABLE_STATUSES, status=self.Status.SUBMITTED, submitted_at=timezone.now())
+
+    def submit(self) -> bool:
+        """Submit a complete draft. Raises ValidationError listing what is missing; returns False (and changes
+        nothing) when it is no longer a draft, so a second click is harmless. What is missing is checked again
+        under the lock, so a rating cleared by an autosave at the same moment is seen."""
+        if not self.is_editable:
+            return False
+        self._refuse_if_incomplete()
+        return self._transition(
+            self.EDITABLE_STATUSES,
+            check=Assessment._refuse_if_incomplete,
+            status=self.Status.SUBMITTED,
+            submitted_at=timezone.now(),
+        )
 
     def return_for_changes(self, by: Person, comment: str) -> bool:
         """Send a submitted self-assessment back to its author with a comment; it becomes editable again."""
@@ -369,13 +473,13 @@ class Assessment(models.Model):
         if not changes:
             return False
         with transaction.atomic():
-            claimed = Assessment.objects.filter(
-                pk=self.pk, revision=expected_revision, status__in=self.EDITABLE_STATUSES
-            ).update(revision=models.F("revision") + 1)
-            if not claimed:
-                if not Assessment.objects.filter(pk=self.pk, status__in=self.EDITABLE_STATUSES).exists():
-                    raise AssessmentLocked
+            locked = Assessment.lock(self.pk)
+            self._refuse_if_cycle_closed(locked)
+            if locked.status not in self.EDITABLE_STATUSES:
+                raise AssessmentLocked
+            if locked.revision != expected_revision:
                 raise StaleRevision
+            Assessment.objects.filter(pk=self.pk).update(revision=models.F("revision") + 1)
             self.refresh_from_db(from_queryset=Assessment.objects.with_related())
             for name, value in changes.items():
                 setattr(self, name, value)
@@ -401,11 +505,11 @@ class Assessment(models.Model):
         ):
             raise ValidationError("The agreed outcome is recorded once both assessments are submitted.")
         with transaction.atomic():
-            claimed = Assessment.objects.filter(pk=self.pk, revision=expected_revision, status__in=done).update(
-                revision=models.F("revision") + 1
-            )
-            if not claimed:
+            locked = Assessment.lock(self.pk)
+            self._refuse_if_cycle_closed(locked)
+            if locked.status not in done or locked.revision != expected_revision:
                 raise StaleRevision
+            Assessment.objects.filter(pk=self.pk).update(revision=models.F("revision") + 1)
             self.revision = expected_revision + 1
             now, changed = timezone.now(), []
             for rating in self.ratings.filter(capability_id__in=outcomes):
@@ -480,7 +584,7 @@ class Rating(models.Model):
         """Save the author's answer if nobody has saved this rating since `expected_revision`.
 
         Returns False when the answer is what is stored already. Raises StaleRevision (someone saved in
-        between) or AssessmentLocked (the assessment was submitted), changing nothing.
+        between), AssessmentLocked (the assessment was submitted) or CycleClosed, changing nothing.
         """
         answer = {
             "scale_level_id": None if not_applicable or scale_level is None else scale_level.pk,
@@ -489,19 +593,21 @@ class Rating(models.Model):
         }
         if all(getattr(self, name) == value for name, value in answer.items()):
             return False
-        editable = Assessment.EDITABLE_STATUSES
         with transaction.atomic():
-            # Claim the row: of two saves based on the same revision, only one can match this filter.
-            claimed = Rating.objects.filter(
-                pk=self.pk, revision=expected_revision, assessment__status__in=editable
-            ).update(revision=models.F("revision") + 1)
-            if not claimed:
-                if not Assessment.objects.filter(pk=self.assessment_id, status__in=editable).exists():
-                    raise AssessmentLocked
+            # Under the assessment's lock: a submit at the same moment runs wholly before or after this save.
+            locked = Assessment.lock(self.assessment_id)
+            if locked.cycle_closed:
+                raise CycleClosed(ReviewCycle.objects.filter(assessments=self.assessment_id).first())
+            if locked.status not in Assessment.EDITABLE_STATUSES:
+                raise AssessmentLocked
+            # Claim the rating: of two saves based on the same revision, only one can match this filter.
+            if not Rating.objects.filter(pk=self.pk, revision=expected_revision).update(
+                revision=models.F("revision") + 1
+            ):
                 raise StaleRevision
             self.revision = expected_revision + 1
             for name, value in answer.items():
                 setattr(self, name, value)
             self.save(update_fields=["scale_level", "not_applicable", "evidence", "revision", "updated_at"])
-        Assessment.objects.filter(pk=self.assessment_id).update(updated_at=timezone.now())
+            Assessment.objects.filter(pk=self.assessment_id).update(updated_at=timezone.now())
         return True

@@ -26,6 +26,7 @@ from assessments.reviews.access import (
     get_assessment_for_user,
     get_subject_for_start,
     hidden_by_blind_cycle,
+    in_closed_cycle,
     is_author,
     may_assess,
     may_assess_from,
@@ -34,6 +35,7 @@ from assessments.reviews.access import (
     require_author,
     require_can_return,
     require_manager_assessment,
+    require_open_cycle,
     visible_counterpart,
 )
 from assessments.reviews.forms import (
@@ -45,7 +47,14 @@ from assessments.reviews.forms import (
     StartForm,
     next_level,
 )
-from assessments.reviews.models import Assessment, AssessmentLocked, Rating, ReviewCycle, StaleRevision
+from assessments.reviews.models import (
+    Assessment,
+    AssessmentLocked,
+    Rating,
+    ReviewCycle,
+    StaleRevision,
+    closed_cycle_message,
+)
 from frameworks.models import Expectation, ScaleLevel
 
 STALE_MESSAGE = (
@@ -188,6 +197,7 @@ def _page_context(request, assessment: Assessment, can_edit: bool, *, typed=None
         "can_return": can_return(user, assessment),
         "return_form": ReturnForm(),
         "no_longer_manager": no_longer_manages_message(assessment) if no_longer_manager else "",
+        "cycle_closed": closed_cycle_message(assessment.cycle) if in_closed_cycle(assessment) else "",
         "can_share": can_share(user, assessment),
         "can_assess": may_assess_from(user, assessment, counterpart),
     }
@@ -213,6 +223,15 @@ def _already_started_message(user, assessment: Assessment) -> str:
     )
 
 
+def _other_level_message(assessment: Assessment) -> str:
+    """Asked for one level, but this review already has its assessment against another: say which is opened."""
+    kind = assessment.get_kind_display().lower()
+    return (
+        f"There is one {kind} per review cycle, and this one is already against {assessment.level.name} in "
+        f"{assessment.cycle.name}: here it is."
+    )
+
+
 def start(request):
     """GET: choose a level and cycle. POST: start (or reopen) the assessment and go to it."""
     me = person_of(request.user)
@@ -235,6 +254,8 @@ def start(request):
                     return redirect("assessments:person", subject.pk)
                 if created:
                     messages.success(request, "Started. Your answers save as you go.")
+                elif assessment.level_id != form.cleaned_data["level"].pk:
+                    messages.info(request, _other_level_message(assessment))
                 return redirect(assessment)
         status = 400
     else:
@@ -296,7 +317,11 @@ def _submit(request, assessment: Assessment):
     if assessment.problems():
         # Its own address, so that the links back to the page's anchors load the page.
         return redirect("assessments:check", assessment.pk)
-    if assessment.submit():
+    try:
+        submitted = assessment.submit()
+    except ValidationError:  # something was cleared at the same moment (an autosave in another tab)
+        return redirect("assessments:check", assessment.pk)
+    if submitted:
         if assessment.kind == Assessment.Kind.SELF:
             notifications.self_assessment_submitted(assessment)
             manager = assessment.subject.manager
@@ -315,6 +340,7 @@ def detail(request, pk):
     if request.method != "POST":
         return _render_page(request, assessment, can_edit)
 
+    require_open_cycle(assessment)
     action = request.POST.get("action", "save")
     locked = LOCKED_MESSAGE.replace(" Your text is kept below; copy it if you need it.", "")
     if not can_edit:
@@ -351,6 +377,14 @@ def check(request, pk):
     return render(request, "assessments/reviews/check.html", {"assessment": assessment, "problems": problems})
 
 
+def _refused(request, partial, context, assessment):
+    """An autosave in a closed cycle: 403, with the policy's sentence in the save state (the page's script
+    shows a refusal that carries the X-Save-State header)."""
+    response = render(request, partial, {**context, "error": closed_cycle_message(assessment.cycle)}, status=403)
+    response["X-Save-State"] = "refused"
+    return response
+
+
 @require_POST
 def save_rating(request, pk, capability_pk):
     """Autosave one capability (htmx). Answers a small partial: the save state, the new revision, the progress."""
@@ -364,6 +398,8 @@ def save_rating(request, pk, capability_pk):
         # The plain form posts the whole page; this address only answers htmx.
         return redirect(f"{assessment.get_absolute_url()}#capability-{capability_pk}")
     context = {"assessment": assessment, "rating": rating, "target": f"capability-{capability_pk}"}
+    if in_closed_cycle(assessment):
+        return _refused(request, "assessments/reviews/includes/save_state.html", context, assessment)
     if not can_edit:
         return render(
             request, "assessments/reviews/includes/save_state.html", {**context, "error": LOCKED_MESSAGE}, status=409
@@ -410,6 +446,8 @@ def save_details(request, pk):
     if not request.htmx:
         return redirect(f"{assessment.get_absolute_url()}#overall")
     partial = "assessments/reviews/includes/details_state.html"
+    if in_closed_cycle(assessment):
+        return _refused(request, partial, {"assessment": assessment}, assessment)
     if not can_edit:
         return render(request, partial, {"assessment": assessment, "error": LOCKED_MESSAGE}, status=409)
     form = DetailsForm(request.POST, assessment=assessment)
@@ -428,6 +466,7 @@ def save_details(request, pk):
 def return_for_changes(request, pk):
     """A manager up the chain sends a submitted self-assessment back to its author, with a comment."""
     assessment, _ = get_assessment_for_user(request.user, pk)
+    require_open_cycle(assessment)
     require_can_return(request.user, assessment)
     if not can_return(request.user, assessment):
         messages.info(request, "This self-assessment is no longer waiting for review.")
@@ -449,6 +488,7 @@ def return_for_changes(request, pk):
 def share(request, pk):
     """The author shows a submitted manager assessment to its subject."""
     assessment, _ = get_assessment_for_user(request.user, pk)
+    require_open_cycle(assessment)
     require_author(request.user, assessment)
     require_manager_assessment(assessment, "shared")
     if assessment.status == Assessment.Status.SHARED:

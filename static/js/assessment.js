@@ -44,10 +44,11 @@
     if (state) state.textContent = "Saving…";
   });
 
-  // A refused save (409 stale or submitted, 400 invalid) carries its own message: show it.
+  // A refused save (409 stale or submitted, 400 invalid, 403 in a closed cycle) carries its own message: show it.
   document.body.addEventListener("htmx:beforeSwap", function (event) {
     var status = event.detail.xhr.status;
-    if (status === 409 || status === 400) {
+    var refused = status === 403 && event.detail.xhr.getResponseHeader("X-Save-State") === "refused";
+    if (status === 409 || status === 400 || refused) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
