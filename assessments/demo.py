@@ -508,7 +508,7 @@ def seed_demo_assessments() -> str:
     """Add the demo cycles and assessments if they are not there yet; say what was done."""
     people = {
         person.user.email: person
-        for person in Person.objects.select_related("user", "level__framework", "manager__user")
+        for person in Person.objects.select_related("user", "level__framework", "level__track", "manager__user")
     }
     subjects = {plan.subject for plan in PLANS}
     complete = all(email in people and people[email].level and people[email].manager_id for email in subjects)

@@ -150,9 +150,8 @@ def load_catalogue() -> dict[tuple[str, str], Rung]:
         for level in levels
     }
     by_pk = {rung.pk: rung for rung in rungs.values()}
-    for before, after in zip(levels, levels[1:], strict=False):
-        if before.track_id == after.track_id:
-            by_pk[before.pk].next = by_pk[after.pk]
+    for pk, following in Level.next_on_track_among(levels).items():
+        by_pk[pk].next = by_pk[following.pk]
     expectations = (
         Expectation.objects.filter(level__in=levels)
         .select_related("scale_level")

@@ -6,9 +6,14 @@ and a published or archived version is read-only everywhere (this module
 enforces it, so the admin, imports and scripts all obey the same rule).
 Assessments elsewhere point at the rows of the version they were made
 against, so old assessments keep showing exactly what they were assessed
-against. Capabilities and levels keep their `key` across versions so that
-progress can be followed from one version to the next.
+against. Capabilities keep their `key` across versions, and levels their track's
+key and their own (`Level.ref`, e.g. "ic/lead": a level key is unique only on its
+track), so that progress can be followed from one version to the next
+(`Level.same_in`).
 """
+
+from itertools import pairwise
+from operator import attrgetter
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -313,8 +318,43 @@ class Track(FrameworkPart):
         return self.name
 
 
+class LevelQuerySet(models.QuerySet):
+    def next_on_track_for(self, levels) -> dict[int, "Level"]:
+        """level pk → the next rung on its track (Level.next_on_track) for many levels, in one query.
+
+        The top rung of a track has no entry. The rungs come with their framework and track loaded.
+        """
+        levels = list(levels)
+        if not levels:
+            return {}
+        rungs = self.filter(track_id__in={level.track_id for level in levels}).select_related("framework", "track")
+        following = Level.next_on_track_among(rungs)
+        return {level.pk: following[level.pk] for level in levels if level.pk in following}
+
+    def same_in_for(self, levels, framework) -> dict[int, "Level"]:
+        """level pk → the level with the same track key and level key in `framework` (Level.same_in), in one query.
+
+        `levels` need their track loaded. `framework` is a version, or a queryset that selects one version (such as
+        `Framework.objects.published().filter(key=...)`), which the same query reads. Levels that version does not
+        have are left out.
+        """
+        levels = list(levels)
+        if not levels:
+            return {}
+        version = {"framework__in": framework} if isinstance(framework, models.QuerySet) else {"framework": framework}
+        candidates = self.filter(**version, key__in={level.key for level in levels}).select_related(
+            "framework", "track"
+        )
+        by_ref = {candidate.ref: candidate for candidate in candidates}
+        return {level.pk: by_ref[level.ref] for level in levels if level.ref in by_ref}
+
+
 class Level(FrameworkPart):
-    """A rung on a track. `grade` lines levels up across tracks; `stage` bands them on the pathway diagram."""
+    """A rung on a track. `grade` lines levels up across tracks; `stage` bands them on the pathway diagram.
+
+    The rungs of a track run in `position` order, then by grade (for rungs left at the same position), then by
+    when they were made: `next_on_track` and the ladders built from loaded levels all follow that one rule.
+    """
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="levels")
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="levels")
@@ -327,6 +367,7 @@ class Level(FrameworkPart):
     summary = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the track, lowest first.")
 
+    objects = LevelQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -359,6 +400,38 @@ class Level(FrameworkPart):
         if "/" in ref:
             return [level for level in levels if level.ref == ref]
         return [level for level in levels if level.key == ref]
+
+    # The next rung, and the same level in another version ---------------------------------------------
+
+    @property
+    def rung(self) -> tuple:
+        """Where the level stands on its track: sorting a track's levels by it gives the ladder, lowest first."""
+        return (self.position, self.grade, self.pk)
+
+    @staticmethod
+    def ladders(levels) -> dict[int, list["Level"]]:
+        """track pk → its levels among `levels` (already loaded: no query), lowest rung first."""
+        ladders: dict[int, list[Level]] = {}
+        for level in levels:
+            ladders.setdefault(level.track_id, []).append(level)
+        for ladder in ladders.values():
+            ladder.sort(key=attrgetter("rung"))
+        return ladders
+
+    @staticmethod
+    def next_on_track_among(levels) -> dict[int, "Level"]:
+        """level pk → the next rung on its track among `levels` (already loaded: no query)."""
+        return {lower.pk: higher for ladder in Level.ladders(levels).values() for lower, higher in pairwise(ladder)}
+
+    def next_on_track(self) -> "Level | None":
+        """The next rung on this level's track in the same version, or None at the top. One query."""
+        return Level.objects.next_on_track_for([self]).get(self.pk)
+
+    def same_in(self, framework) -> "Level | None":
+        """This level in `framework`, another version of its framework: the level with the same track key and
+        level key, or None when that version has none. That is how a level is followed from version to version.
+        `framework` may also be a queryset selecting one version (see LevelQuerySet.same_in_for). One query."""
+        return Level.objects.same_in_for([self], framework).get(self.pk)
 
     def clean(self):
         if self.track_id and self.framework_id and self.track.framework_id != self.framework_id:

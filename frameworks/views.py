@@ -112,12 +112,8 @@ def track_label(track) -> str:
 
 
 def _levels_by_track(framework) -> dict[int, list[Level]]:
-    ladders: dict[int, list[Level]] = {track.pk: [] for track in framework.tracks.all()}
-    for level in framework.levels.all():
-        ladders.setdefault(level.track_id, []).append(level)
-    for ladder in ladders.values():
-        ladder.sort(key=lambda level: (level.position, level.grade, level.pk))
-    return ladders
+    """track pk → its levels, lowest rung first (an empty list for a track without levels)."""
+    return {track.pk: [] for track in framework.tracks.all()} | Level.ladders(framework.levels.all())
 
 
 def _track_start(framework, track, ladders) -> Level | None:
@@ -312,12 +308,11 @@ def _scale_length(framework) -> int:
     return len(framework.scale_levels.all())
 
 
-def _next_level(framework, level, ladders) -> Level | None:
+def _level_to_compare_with(framework, level) -> Level | None:
     """The next rung on the level's track; at the top of a track, the nearest more senior level elsewhere."""
-    ladder = ladders[level.track_id]
-    index = ladder.index(level)
-    if index + 1 < len(ladder):
-        return ladder[index + 1]
+    following = Level.next_on_track_among(framework.levels.all()).get(level.pk)
+    if following is not None:
+        return following
     above = [other for other in framework.levels.all() if other.grade > level.grade]
     return min(above, key=lambda other: (other.grade, other.track.position, other.position), default=None)
 
@@ -366,12 +361,7 @@ def _current_has_level(framework, level) -> bool:
     """On an old version: whether the published version still has this level, so we can link to it."""
     if framework.status != Framework.Status.ARCHIVED:
         return False
-    return Level.objects.filter(
-        framework__key=framework.key,
-        framework__status=Framework.Status.PUBLISHED,
-        track__key=level.track.key,
-        key=level.key,
-    ).exists()
+    return level.same_in(Framework.objects.published().filter(key=framework.key)) is not None
 
 
 @dataclass
@@ -415,7 +405,7 @@ def level_detail(request, key, version, track_key, level_key):
         "track_start": track_start,
         "track_label": track_label(level.track),
         "comparison": comparison,
-        "next_level": ladder[index + 1] if index + 1 < len(ladder) else None,
+        "next_level": Level.next_on_track_among(ladder).get(level.pk),
         "peers": [
             other for other in framework.levels.all() if other.grade == level.grade and other.track_id != level.track_id
         ],
@@ -485,7 +475,7 @@ def compare(request, key, version):
         return None, value
 
     from_level, from_value = chosen("from", default_from)
-    default_to = _next_level(framework, from_level, ladders) if from_level else None
+    default_to = _level_to_compare_with(framework, from_level) if from_level else None
     to_level, to_value = chosen("to", default_to or from_level)
     comparison = None
     if not problems and from_level and to_level:

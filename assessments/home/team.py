@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 
 from assessments.people.models import Person
 from assessments.reports.readiness import Readiness
-from assessments.reports.team import next_levels, readiness_by_subject
+from assessments.reports.team import readiness_by_subject
 from assessments.reports.views import report_url
 from assessments.reviews.access import returned_self_assessments
 from assessments.reviews.forms import NO_CYCLE
@@ -101,9 +101,7 @@ def team_statuses(user, viewer: Person, people: list[Person]) -> dict[int, TeamS
         Assessment.objects.visible_to(user).filter(subject_id__in=[person.pk for person in people]).with_related()
     ):
         by_subject.setdefault(assessment.subject_id, []).append(assessment)
-    track_ids = {person.level.track_id for person in people if person.level_id}
-    candidates = list(Level.objects.filter(track_id__in=track_ids).select_related("framework", "track"))
-    following = next_levels(candidates, track_ids)
+    following = Level.objects.next_on_track_for(person.level for person in people if person.level_id)
 
     verdict_from = {}
     for pk, assessments in by_subject.items():

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 
 from frameworks.comparison import LevelComparison, compare_levels
@@ -69,26 +69,15 @@ def next_steps(level: Level | None) -> NextSteps | None:
     """
     if level is None:
         return None
+    # The rungs of the level's own track, and the levels one grade up on the other tracks.
     candidates = list(
         Level.objects.filter(framework_id=level.framework_id)
-        .exclude(pk=level.pk)
-        .filter(grade__gte=level.grade)
+        .filter(Q(track_id=level.track_id) | Q(grade=level.grade + 1))
         .select_related("track", "framework")
         .order_by("track__position", "position", "pk")
     )
-    on_track = next(
-        (
-            candidate
-            for candidate in candidates
-            if candidate.track_id == level.track_id and (candidate.position, candidate.pk) > (level.position, level.pk)
-        ),
-        None,
-    )
-    across = [
-        candidate
-        for candidate in candidates
-        if candidate.track_id != level.track_id and candidate.grade == level.grade + 1
-    ]
+    on_track = Level.next_on_track_among(candidates).get(level.pk)
+    across = [candidate for candidate in candidates if candidate.track_id != level.track_id]
     wanted = [level, *([on_track] if on_track else []), *across]
     expectations = Expectation.objects.select_related("capability__area", "scale_level")
     loaded = Level.objects.prefetch_related(Prefetch("expectations", queryset=expectations)).in_bulk(

@@ -6,7 +6,7 @@ from django.dispatch import receiver
 from simple_history.utils import bulk_update_with_history
 
 from assessments.people.models import Person
-from frameworks.models import Framework, framework_published
+from frameworks.models import Framework, Level, framework_published
 
 logger = logging.getLogger(__name__)
 
@@ -26,10 +26,11 @@ def move_people_to_published_version(sender, framework, previous=None, **kwargs)
     """
     if previous is None:
         return
-    new_levels = {level.ref: level for level in framework.levels.select_related("track")}
+    people = list(Person.objects.filter(level__framework=previous).select_related("level__track", "user"))
+    new_levels = Level.objects.same_in_for({person.level for person in people}, framework)
     moved, stranded = [], []
-    for person in Person.objects.filter(level__framework=previous).select_related("level__track", "user"):
-        new_level = new_levels.get(person.level.ref)
+    for person in people:
+        new_level = new_levels.get(person.level_id)
         if new_level is None:
             stranded.append(person)
             continue

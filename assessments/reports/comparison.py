@@ -306,13 +306,7 @@ def choose_level(user, subject: Person, level_param: str | None, assessments: li
             if assessment.kind == kind:
                 return assessment.level
     if subject.level is not None:
-        following = (
-            Level.objects.filter(track_id=subject.level.track_id, position__gt=subject.level.position)
-            .select_related("framework", "track")
-            .order_by("position", "pk")
-            .first()
-        )
-        return following or subject.level
+        return subject.level.next_on_track() or subject.level
     raise Http404("Nothing to compare yet.")
 
 

@@ -82,20 +82,6 @@ class FrameworkTable:
     rows: list[PersonRow] = field(default_factory=list)
 
 
-def next_levels(levels: list[Level], track_ids: set[int]) -> dict[int, Level]:
-    """level pk → the next rung on its track (levels of the tracks given, loaded once)."""
-    by_track: dict[int, list[Level]] = {}
-    for level in levels:
-        if level.track_id in track_ids:
-            by_track.setdefault(level.track_id, []).append(level)
-    following = {}
-    for rungs in by_track.values():
-        rungs.sort(key=lambda level: (level.position, level.pk))
-        for lower, higher in zip(rungs, rungs[1:], strict=False):
-            following[lower.pk] = higher
-    return following
-
-
 def _cell(expected, answer) -> Cell:
     scale_level, not_applicable = answer
     if expected is None:
@@ -182,9 +168,7 @@ def readiness_by_subject(people: list[Person], assessments: dict[int, Assessment
 def build_team_heatmap(user, people: list[Person], cycle=None, sort: str = "verdict") -> list[FrameworkTable]:
     """One table per framework version of the people's targets: people down, capabilities across."""
     latest = latest_manager_assessments(user, [person.pk for person in people], cycle)
-    track_ids = {person.level.track_id for person in people if person.level_id}
-    candidates = list(Level.objects.filter(track_id__in=track_ids).select_related("framework", "track"))
-    following = next_levels(candidates, track_ids)
+    following = Level.objects.next_on_track_for(person.level for person in people if person.level_id)
 
     targets = {}
     for person in people:

@@ -1,7 +1,6 @@
 """Forms for assessments: they validate what was typed; the models act on it."""
 
 from django import forms
-from django.db.models import Q
 
 from assessments.reviews.models import Assessment, ReviewCycle
 from frameworks.models import Framework, Level
@@ -27,14 +26,10 @@ def next_level(level: Level | None) -> Level | None:
     """
     if level is None:
         return None
-    levels = published_levels().filter(framework__key=level.framework.key)
-    current = levels.filter(track__key=level.track.key, key=level.key).first()
+    current = level.same_in(Framework.objects.published().filter(key=level.framework.key))
     if current is None:
         return None
-    following = levels.filter(track_id=current.track_id).filter(
-        Q(position__gt=current.position) | Q(position=current.position, pk__gt=current.pk)
-    )
-    return following.first() or current
+    return current.next_on_track() or current
 
 
 class StartForm(forms.Form):
