@@ -42,14 +42,14 @@ def get_person_for_user(user, pk) -> Person:
 
 
 def can_see_person(user, person: Person) -> bool:
-    if not _signed_in(user):
+    if not signed_in(user):
         return False
     return user.is_hr_admin or Scope.of(user).sees(person)
 
 
 def is_manager_of(user, person: Person) -> bool:
     """Is `user` one of `person`'s managers, directly or further up the chain? (HR is not, by being HR.)"""
-    return _signed_in(user) and Scope.of(user).manages(person)
+    return signed_in(user) and Scope.of(user).manages(person)
 
 
 def get_team_manager(user, me: Person, manager_param) -> Person:
@@ -62,15 +62,18 @@ def get_team_manager(user, me: Person, manager_param) -> Person:
 
 def manages_anyone(user) -> bool:
     """Does anyone report to `user`? (Offers "My team".)"""
-    return _signed_in(user) and Person.objects.filter(manager__user=user).exists()
+    return signed_in(user) and Person.objects.filter(manager__user=user).exists()
 
 
 def visible_chain(user, chain: list[Person]) -> set[int]:
     """Which of a person's managers (up the chain) `user` may open: all for HR, else themself and below."""
+    if not signed_in(user):
+        return set()
     if user.is_hr_admin:
         return {person.pk for person in chain}
     return {person.pk for person in chain if Scope.of(user).sees(person)}
 
 
-def _signed_in(user) -> bool:
+def signed_in(user) -> bool:
+    """A user who may be asked anything at all: signed in, and not a leaver."""
     return user is not None and user.is_authenticated and user.is_active

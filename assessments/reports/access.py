@@ -9,7 +9,7 @@ see of the assessments behind it; CSV exports answer to exactly the same rules a
 
 from django.http import Http404
 
-from assessments.people.access import get_person_for_user, person_of, scope_of
+from assessments.people.access import get_person_for_user, person_of, scope_of, signed_in
 from assessments.people.models import Person
 from assessments.reports.comparison import (
     Comparison,
@@ -67,6 +67,8 @@ def require_can_record_agreed(user, assessment: Assessment):
 
 def managers_for(user, me: Person) -> list[Person]:
     """The managers whose teams the viewer may open: anyone with reports for HR; else themself and those below."""
+    if not signed_in(user):
+        return []
     managers = Person.objects.filter(reports__isnull=False)
     if not user.is_hr_admin:
         managers = managers.filter(path__startswith=scope_of(user).path)
@@ -81,6 +83,8 @@ def get_team_for_user(user, manager_param) -> tuple[Person, Person | None, list[
 
     404 for anyone without a team to see, and for a manager outside the viewer's part of the organisation.
     """
+    if not signed_in(user):
+        raise Http404("No team to show.")
     me = person_of(user)
     managers = managers_for(user, me)
     if not managers:
@@ -107,7 +111,7 @@ def get_team_for_user(user, manager_param) -> tuple[Person, Person | None, list[
 
 def can_see_calibration(user) -> bool:
     """Calibration is for HR admins and for managers of managers (someone who reports to them has reports)."""
-    if not user.is_authenticated:
+    if not signed_in(user):
         return False
     return user.is_hr_admin or Person.objects.filter(manager__manager__user=user).exists()
 

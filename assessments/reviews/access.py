@@ -11,7 +11,7 @@ in it is saved, submitted, returned, shared or agreed until HR reopens the cycle
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from assessments.people.access import is_manager_of, scope_of
+from assessments.people.access import can_see_person, is_manager_of, scope_of, signed_in
 from assessments.people.models import Person
 from assessments.reviews.models import Assessment, closed_cycle_message
 
@@ -55,6 +55,8 @@ def hidden_by_blind_cycle(user, assessment: Assessment, counterpart: Assessment 
     """
     if assessment.cycle is None or not assessment.cycle.blind:
         return False
+    if not signed_in(user):
+        return True
     if assessment.author.user_id == user.pk:
         return False
     if user.is_hr_admin and not _is_party(user, assessment, counterpart):
@@ -79,6 +81,8 @@ def returned_self_assessments(user, subject_ids) -> dict[int, Assessment]:
     A returned self-assessment is the author's draft again, so its answers stay private; but the
     person's managers know it went back (one of them sent it), so they see that status, who and when.
     """
+    if not signed_in(user):
+        return {}
     returned = (
         Assessment.objects.filter(
             scope_of(user).below_q("subject__"),
@@ -99,7 +103,7 @@ def returned_self_assessments(user, subject_ids) -> dict[int, Assessment]:
 
 
 def is_author(user, assessment: Assessment) -> bool:
-    return user.is_authenticated and assessment.author.user_id == user.pk
+    return signed_in(user) and assessment.author.user_id == user.pk
 
 
 def no_longer_manages(user, assessment: Assessment) -> bool:
@@ -216,6 +220,10 @@ def get_subject_for_start(user, me: Person, pk) -> Person:
     except (TypeError, ValueError):
         raise Http404("No such person.") from None
     subject = Person.objects.with_related().filter(pk=pk).first()
-    if subject is None or not scope_of(user).manages(subject):
+    if subject is None or not can_see_person(user, subject):
         raise Http404("No such person.")
+    if not is_manager_of(user, subject):
+        raise PermissionDenied(
+            f"You can start a manager assessment only of people who report to you, not of {subject.name}."
+        )
     return subject

@@ -203,13 +203,11 @@ def rows(expected, known=None, roles=ROLES):
 
 
 def known(cells: dict, raises=None):
-    """The cells where the policy breaks the convention: (role, column, the answer the convention gives),
-    each a strict xfail whose reason says what happens instead."""
+    """The cells where the policy once broke the convention: (role, column, the answer the convention gives).
+    Each was a strict xfail whose reason said what happened instead; all are mended now, so each is a plain
+    case that pins the mend (the reason stays as the case's history). `raises` is kept for the record."""
     return [
-        pytest.param(
-            role, column, answer, id=f"{role}-{column}", marks=pytest.mark.xfail(strict=True, raises=raises, reason=why)
-        )
-        for (role, column), (answer, why) in cells.items()
+        pytest.param(role, column, answer, id=f"{role}-{column}") for (role, column), (answer, _was) in cells.items()
     ]
 
 

@@ -286,8 +286,9 @@ def test_returned_self_assessments_gives_the_newest_and_only_of_the_subjects_ask
 
 # In a blind cycle Priya has submitted and Maya's assessment is a draft. Reading Priya's side, only its
 # author and an HR admin who is not a party see the ratings; reading Maya's, only the subject does not.
-BLIND_SELF_SIDE = {"subject", "hr", "inactive_pm"}  # not hidden from them
-BLIND_MANAGER_SIDE = {"subject", "inactive_pm"}  # hidden from them
+# A leaver sees nothing: both sides are hidden from them.
+BLIND_SELF_SIDE = {"subject", "hr"}  # not hidden from them
+BLIND_MANAGER_SIDE = {"subject", "inactive_pm", "inactive_manager"}  # hidden from them
 
 
 @pytest.mark.parametrize(
@@ -315,7 +316,8 @@ def test_hidden_by_blind_cycle_until_both_submit(cast, role, expected):
     known(
         {
             ("anonymous", "self"): (True, "hidden_by_blind_cycle asks AnonymousUser.is_hr_admin, which it lacks"),
-            ("anonymous", "manager"): (False, "hidden_by_blind_cycle asks AnonymousUser.is_hr_admin, which it lacks"),
+            # Nobody signed in sees either side: hidden, like a leaver.
+            ("anonymous", "manager"): (True, "hidden_by_blind_cycle asks AnonymousUser.is_hr_admin, which it lacks"),
         },
         raises=AttributeError,
     ),
