@@ -444,6 +444,30 @@ def short_change(row) -> str:
     }[row.change]
 
 
+def _chosen_level(framework, levels, request, param, default, problems):
+    """The level asked for as `param`: "track-key/level-key", or a bare level key (links made before level keys
+    were per track) when unambiguous. (level or None, the value typed); what is wrong goes into `problems`."""
+    value = request.GET.get(param, "").strip()
+    if not value:
+        return default, ""
+    found = Level.matching_ref(levels, value)
+    if len(found) == 1:
+        return found[0], value
+    which = "first" if param == "from" else "second"
+    if found:
+        tracks = " and ".join(level.track.name for level in found)
+        problems.append(
+            f"“{value}” is a level on more than one track ({tracks}) of {framework.name}. "
+            f"Choose the {which} level from the list."
+        )
+    else:
+        problems.append(
+            f"There is no level “{value}” in version {framework.version} of {framework.name}. "
+            f"Choose the {which} level from the list."
+        )
+    return None, value
+
+
 def compare(request, key, version):
     framework = get_framework_for_user(request.user, key, version)
     ladders = _levels_by_track(framework)
@@ -453,26 +477,7 @@ def compare(request, key, version):
     problems = []
 
     def chosen(param, default):
-        # "track-key/level-key"; a bare level key (links made before level keys were per track) when unambiguous.
-        value = request.GET.get(param, "").strip()
-        if not value:
-            return default, ""
-        found = Level.matching_ref(levels, value)
-        if len(found) == 1:
-            return found[0], value
-        which = "first" if param == "from" else "second"
-        if found:
-            tracks = " and ".join(level.track.name for level in found)
-            problems.append(
-                f"“{value}” is a level on more than one track ({tracks}) of {framework.name}. "
-                f"Choose the {which} level from the list."
-            )
-        else:
-            problems.append(
-                f"There is no level “{value}” in version {framework.version} of {framework.name}. "
-                f"Choose the {which} level from the list."
-            )
-        return None, value
+        return _chosen_level(framework, levels, request, param, default, problems)
 
     from_level, from_value = chosen("from", default_from)
     default_to = _level_to_compare_with(framework, from_level) if from_level else None

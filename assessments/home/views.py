@@ -18,8 +18,8 @@ from assessments.people.next_steps import indefinite_article, next_steps
 from assessments.reports.comparison import Comparison, build_comparison, visible_assessments
 from assessments.reports.views import report_url
 from assessments.reviews.access import hidden_by_blind_cycle
+from assessments.reviews.lists import home_assessments
 from assessments.reviews.models import Assessment
-from assessments.reviews.views import home_assessments
 
 
 @dataclass

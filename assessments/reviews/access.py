@@ -13,7 +13,8 @@ from django.http import Http404
 
 from assessments.people.access import can_see_person, is_manager_of, scope_of, signed_in
 from assessments.people.models import Person
-from assessments.reviews.models import Assessment, closed_cycle_message
+from assessments.reviews.cycles import closed_cycle_message
+from assessments.reviews.models import Assessment
 
 
 def get_assessment_for_user(user, pk) -> tuple[Assessment, bool]:

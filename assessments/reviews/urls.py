@@ -1,13 +1,13 @@
 from django.urls import path
 
-from assessments.reviews import views
+from assessments.reviews import lists, views
 
 app_name = "assessments"
 
 urlpatterns = [
-    path("", views.my_assessments, name="mine"),
+    path("", lists.my_assessments, name="mine"),
     path("start/", views.start, name="start"),
-    path("person/<int:pk>/", views.person_assessments, name="person"),
+    path("person/<int:pk>/", lists.person_assessments, name="person"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/check/", views.check, name="check"),
     path("<int:pk>/ratings/<int:capability_pk>/", views.save_rating, name="save_rating"),

@@ -1,0 +1,118 @@
+"""The assessment lists (mine, a person's) and what My pathway shows about assessments."""
+
+from django.db.models import Exists, Q
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.people.access import get_person_for_user, person_of
+from assessments.people.models import Person
+from assessments.reviews.access import may_assess
+from assessments.reviews.forms import ListFilterForm, next_level
+from assessments.reviews.models import Assessment, ReviewCycle
+
+# Lists ------------------------------------------------------------------------------------------
+
+
+def _list_rows(assessments):
+    return list(assessments.with_related().with_progress().order_by("-updated_at", "-pk"))
+
+
+def my_assessments(request):
+    """Mine: my self-assessments, manager assessments shared with me, and the ones I wrote about others."""
+    me = person_of(request.user)
+    filters = ListFilterForm(request.GET or None)
+    visible = Assessment.objects.visible_to(request.user).filter(Q(subject=me) | Q(author=me))
+    rows = _list_rows(filters.filter(visible))
+    # What a one-click start would open: the next level, in the only open cycle (or outside cycles).
+    default_level = next_level(me.level)
+    open_cycles = list(ReviewCycle.objects.filter(status=ReviewCycle.Status.OPEN)[:2])
+    one_click = default_level is not None and len(open_cycles) < 2
+    existing = None
+    if one_click:
+        existing = Assessment.objects.filter(
+            subject=me, kind=Assessment.Kind.SELF, level=default_level, cycle=open_cycles[0] if open_cycles else None
+        ).first()
+    return render(
+        request,
+        "assessments/reviews/list.html",
+        {
+            "me": me,
+            "one_click": one_click,
+            "existing": existing,
+            "filters": filters,
+            "about_me": [row for row in rows if row.subject_id == me.pk],
+            "by_me": [row for row in rows if row.subject_id != me.pk],
+            "filtered": bool(request.GET),
+            "default_level": default_level,
+        },
+    )
+
+
+def person_assessments(request, pk):
+    """A person's assessments, for their managers up the chain and HR."""
+    subject = get_person_for_user(request.user, pk)
+    me = person_of(request.user)
+    filters = ListFilterForm(request.GET or None)
+    rows = _list_rows(filters.filter(Assessment.objects.visible_to(request.user).filter(subject=subject)))
+    return render(
+        request,
+        "assessments/reviews/person_list.html",
+        {
+            "subject": subject,
+            "is_self": subject.pk == me.pk,
+            "filters": filters,
+            "assessments": rows,
+            "filtered": bool(request.GET),
+            "can_assess": may_assess(request.user, subject),
+            "default_level": next_level(subject.level),
+            "today": timezone.localdate(),
+            "list_url": reverse("assessments:person", args=[subject.pk]),
+        },
+    )
+
+
+# My pathway (home) ------------------------------------------------------------------------------
+
+
+def home_assessments(me: Person) -> dict:
+    """What My pathway shows about assessments: the self-assessment to continue (a draft, or one returned for
+    changes), else the one already submitted in the current review; and, for a manager, the direct reports'
+    submitted self-assessments still waiting for a manager assessment.
+
+    One query, and one more only when something waits for review.
+    """
+    # The current review is the one a one-click start would open: the open cycle's, or outside cycles
+    # when no cycle is open.
+    current_review = Q(cycle__status=ReviewCycle.Status.OPEN) | (
+        Q(cycle__isnull=True) & ~Exists(ReviewCycle.objects.filter(status=ReviewCycle.Status.OPEN))
+    )
+    rows = list(
+        Assessment.objects.filter(kind=Assessment.Kind.SELF)
+        .filter(
+            Q(subject=me, status__in=Assessment.EDITABLE_STATUSES)
+            | (Q(subject=me, status=Assessment.Status.SUBMITTED) & current_review)
+            | (
+                Q(subject__manager=me, subject__user__is_active=True, status=Assessment.Status.SUBMITTED)
+                # A closed cycle's self-assessment can no longer be answered with a manager assessment.
+                & (Q(cycle__isnull=True) | Q(cycle__status=ReviewCycle.Status.OPEN))
+            )
+        )
+        .select_related("subject__user", "level", "cycle", "returned_by__user")
+        .with_progress()
+        .order_by("-updated_at", "-pk")
+    )
+    mine = [row for row in rows if row.subject_id == me.pk]
+    draft = next((row for row in mine if row.is_editable), None)
+    submitted = None if draft else next(iter(mine), None)
+    waiting = sorted((row for row in rows if row.subject_id != me.pk), key=lambda row: (row.submitted_at, row.pk))
+    if waiting:
+        reviewed = set(
+            Assessment.objects.filter(
+                kind=Assessment.Kind.MANAGER,
+                status__in=Assessment.SUBMITTED_STATUSES,
+                subject_id__in={assessment.subject_id for assessment in waiting},
+            ).values_list("subject_id", "level_id", "cycle_id")
+        )
+        waiting = [a for a in waiting if (a.subject_id, a.level_id, a.cycle_id) not in reviewed]
+    return {"draft": draft, "submitted": submitted, "waiting": waiting}
