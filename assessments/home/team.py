@@ -168,7 +168,7 @@ def team_summaries(managers: list[Person], cycle: ReviewCycle | None) -> list[Te
     for manager in managers:
         counts = (
             Person.objects.active()
-            .filter(path__startswith=manager.path)
+            .in_subtree_of(manager)
             .aggregate(
                 people=Count("pk", distinct=True),
                 self_submitted=Count(

@@ -39,7 +39,8 @@ def test_a_big_team_shows_one_row_per_team_and_no_one_below(client, framework):
     assert "Teams below you" in page
     assert "Report 03-04" not in page
     row = row_of_team(page, "Manager 03’s team")
-    assert "10" in row  # the manager and their nine reports
+    assert '<td data-label="People below Manager 03">9</td>' in row  # their nine reports
+    assert "0 of 9" in row  # nobody has submitted anything yet
     assert "Manager 03" in page  # a direct report, listed in full
 
 
