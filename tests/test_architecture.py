@@ -24,6 +24,9 @@ ROOMS = [
 ]
 # pathway holds the project's settings, URLs and small shared helpers (env, admin history, mail): it sits
 # outside the ladder, and only its leaf helpers may be imported from the rooms.
+MAX_MODULE_LINES = 600
+MAX_FUNCTION_LINES = 60
+
 PATHWAY_HELPERS = {"pathway.env", "pathway.admin_history", "pathway.mail"}
 
 
@@ -113,3 +116,23 @@ def test_the_rule_catches_an_import_the_wrong_way(tmp_path, monkeypatch):
 )
 def test_room_of(module, room):
     assert room_of(module) == room
+
+
+def test_no_module_is_longer_than_600_lines():
+    long = {
+        str(path.relative_to(ROOT)): lines
+        for path in source_files()
+        if (lines := path.read_text().count("\n")) > MAX_MODULE_LINES
+    }
+    assert long == {}
+
+
+def test_no_function_is_longer_than_60_lines():
+    long = []
+    for path in source_files():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({length} lines)")
+    assert long == []
