@@ -3,8 +3,8 @@
 `make bench` builds a throwaway test database (SQLite by default, the PostgreSQL of DATABASE_URL when it is
 set), generates an organisation with `generate_org` at each size (2,000 then 20,000 people), signs in as
 chosen people with Django's test client and measures each page in-process: the median wall time of
-BENCH_REPEATS runs as a multiple of a bare signed-in page measured in the same run, the number of queries
-and the size of the response. It prints a table and exits 1 when a page is over its budget (or fails),
+BENCH_REPEATS runs as a multiple of a bare signed-in page measured just before it for the same viewer, the
+number of queries and the size of the response. It prints a table and exits 1 when a page is over its budget (or fails),
 listing which; 0 when every page is within budget.
 
 Settings (environment variables):
@@ -12,6 +12,7 @@ Settings (environment variables):
   BENCH_REPEATS=7           timed runs per page (after one untimed run that counts queries)
   BENCH_ONLY=home,autosave  only these pages (the keys are in the first column of --list)
   BENCH_MAX_SECONDS=60      a page whose first run takes longer is timed fewer times (at least once)
+  BENCH_PAGE_TIMEOUT=300    a request still running after this is stopped, and its page reported over budget
   BENCH_SKIP_SECONDS=30     a page that took longer a run at a smaller size is not run at the larger ones
                             (it is over budget already); its row says so
   DATABASE_URL=postgres://… benchmark PostgreSQL instead of SQLite
@@ -19,13 +20,15 @@ Settings (environment variables):
 `python bench/run.py --list` lists the pages, who views them and their budgets.
 """
 
+import logging
 import os
+import signal
 import statistics
 import sys
 import tempfile
 import time
 import warnings
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -49,6 +52,7 @@ REPEATS = int(os.environ.get("BENCH_REPEATS", "7"))
 ONLY = {key.strip() for key in os.environ.get("BENCH_ONLY", "").split(",") if key.strip()}
 MAX_SECONDS = float(os.environ.get("BENCH_MAX_SECONDS", "60"))
 SKIP_SECONDS = float(os.environ.get("BENCH_SKIP_SECONDS", "30"))
+PAGE_TIMEOUT = float(os.environ.get("BENCH_PAGE_TIMEOUT", "300"))
 # The bare signed-in page: an existing page with nothing on it but the site's frame (navigation, messages),
 # behind the same sign-in, sessions and middleware as every other page.
 BARE_URL = "/accounts/password/done/"
@@ -221,14 +225,52 @@ def get(url):
     return request
 
 
+class PageTimeout(Exception):
+    """A request stopped after BENCH_PAGE_TIMEOUT seconds: far over any budget."""
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Stop a request that runs longer than `seconds`: SQLite interrupts its query from a progress handler,
+    PostgreSQL by statement_timeout, and Python code by an alarm."""
+    deadline = time.monotonic() + seconds
+
+    def alarm(signum, frame):
+        raise PageTimeout
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        connection.connection.set_progress_handler(lambda: time.monotonic() > deadline, 100_000)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET statement_timeout = {int(seconds * 1000)}")
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if connection.vendor == "sqlite":
+            connection.connection.set_progress_handler(None, 0)
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("SET statement_timeout = 0")
+
+
 def once(client, request, run, *, count=False) -> tuple[float, object, int]:
     """One run: (seconds, response, queries) of the request alone; preparing a POST's data from the page (a GET
     of its own) is neither timed nor counted."""
     send, expected = request(client, run)
-    with CaptureQueriesContext(connection) if count else nullcontext() as queries:
-        started = time.perf_counter()
-        response = send()
-        elapsed = time.perf_counter() - started
+    started = time.perf_counter()
+    try:
+        with time_limit(PAGE_TIMEOUT), CaptureQueriesContext(connection) if count else nullcontext() as queries:
+            response = send()
+    except Exception as error:
+        if isinstance(error, PageTimeout) or time.perf_counter() - started >= PAGE_TIMEOUT:
+            raise PageTimeout(f"stopped after {PAGE_TIMEOUT:g} s (BENCH_PAGE_TIMEOUT)") from None
+        raise
+    elapsed = time.perf_counter() - started
     if response.status_code != expected:
         raise AssertionError(f"answered {response.status_code}, expected {expected}")
     return elapsed, response, len(queries) if count else 0
@@ -433,7 +475,8 @@ def format_result(result: Result) -> str:
     page = result.page
     budget = f"{page.budget:g}×" + (f" {page.max_kb:g}K" if page.max_kb else "")
     if result.error:
-        return f"{page.label:<58} {result.people:>7,}  ERROR: {result.error}"
+        tag = "OVER" if result.error.startswith(("stopped", "not run")) else "ERROR"
+        return f"{page.label:<58} {result.people:>7,}  {tag}: {result.error}"
     mark = "OVER" if result.over else ""
     if result.runs < REPEATS:
         mark = f"{mark} ({result.runs} run{'s' if result.runs != 1 else ''})".strip()
@@ -467,6 +510,9 @@ def bench_size(people: int, slow: dict) -> list[Result]:
         try:
             bare = measure(client, get(BARE_URL))
             found = measure(client, requests[page.key])
+        except PageTimeout as error:
+            result.error = str(error)
+            slow[page.key] = f"a run took over {PAGE_TIMEOUT:g} s at {people:,} people"
         except Exception as error:  # a broken page is reported in the table, and the run goes on
             result.error = f"{type(error).__name__}: {error}"[:200]
         else:
@@ -504,6 +550,7 @@ def main() -> int:
         print(f"BENCH_ONLY names no such page: {', '.join(sorted(unknown))} (see --list)", file=sys.stderr)
         return 2
     warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: static files are not collected here
+    logging.getLogger("django.request").setLevel(logging.CRITICAL)  # a failing page is reported in its row
     setup_test_environment()
     settings.DEBUG = False  # time the pages as production runs them; queries are counted by capturing them
     print(f"Pathway bench on {connection.vendor}: sizes {', '.join(f'{s:,}' for s in SIZES)}; median of {REPEATS} runs")
