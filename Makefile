@@ -15,7 +15,7 @@ PY := $(BIN)/python
 help:
 	@echo "make run    set up and serve Pathway with demo data on http://127.0.0.1:$(PORT)"
 	@echo "make test   set up and run lint, migration checks and the whole test suite, with branch coverage"
-	@echo "make test-fast   the same without the browser tier (under 3 minutes on 2 cores)"
+	@echo "make test-fast   the same without the browser tier or coverage, on every core"
 	@echo "make serve  serve with gunicorn against the configured database (production-like), with one worker"
 
 $(BIN)/activate:
@@ -57,10 +57,11 @@ serve: install
 test: export DEBUG = 1
 test: install lint check-migrations pytest
 
-# Everything but the browser tier: the loop to run while working.
+# The loop to run while working: no browser tier and no coverage, on one test process per core
+# (pytest-xdist; each process gets its own test database).
 test-fast: export DEBUG = 1
-test-fast: PYTEST_ARGS += -m "not browser"
-test-fast: install lint check-migrations pytest
+test-fast: install lint check-migrations
+	$(BIN)/pytest -m "not browser" -n $${TEST_PROCESSES:-auto} $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
