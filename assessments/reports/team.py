@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-
-from django.db.models import Avg, Count, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from statistics import mean
 
 from assessments.people.models import Person
 from assessments.reports.comparison import Row, effective, readiness_for
@@ -294,6 +292,18 @@ class Calibration:
     readiness: list[LevelReadiness]
 
 
+def _stats(manager, diffs_expected, diffs_self, people) -> RaterStats:
+    return RaterStats(
+        manager=manager,
+        people=len(people),
+        ratings=len(diffs_expected),
+        vs_expectation=mean(diffs_expected) if diffs_expected else None,
+        vs_self=mean(diffs_self) if diffs_self else None,
+        self_pairs=len(diffs_self),
+        share_above=(sum(1 for d in diffs_expected if d > 0) / len(diffs_expected)) if diffs_expected else None,
+    )
+
+
 def _direction(value: float, what: str, level_words: str, *, unit: bool = True) -> str:
     """E.g. "0.8 steps above expectation", "0.1 below", or `level_words` when it rounds to zero."""
     rounded = round(value, 1)
@@ -326,8 +336,9 @@ def _outliers(raters: list[RaterStats], organisation: RaterStats) -> list[str]:
     return sentences
 
 
-def _submitted_for_calibration(user, scope, cycle):
-    """(manager assessments, self-assessments) submitted, as far as `user` may see them, as queries."""
+def _submitted_for_calibration(user, scope: list[int] | None, cycle):
+    """(manager assessments newest first per subject, self-assessment pk by (subject, level, cycle)), as far as
+    `user` may see them."""
     managers_qs = Assessment.objects.visible_to(user).submitted().filter(kind=Assessment.Kind.MANAGER)
     selves_qs = Assessment.objects.visible_to(user).submitted().filter(kind=Assessment.Kind.SELF)
     if scope is not None:
@@ -336,69 +347,46 @@ def _submitted_for_calibration(user, scope, cycle):
     if cycle is not None:
         managers_qs = managers_qs.filter(cycle=cycle)
         selves_qs = selves_qs.filter(cycle=cycle)
-    return managers_qs, selves_qs
-
-
-def _rater_rows(managers_qs, selves_qs):
-    """Every rated capability of the manager assessments, with its difference from what the level expects and
-    from the person's own submitted rating (same level and cycle), computed by the database."""
-    expected_rank = Expectation.objects.filter(
-        level_id=OuterRef("assessment__level_id"), capability_id=OuterRef("capability_id")
-    ).values("scale_level__rank")[:1]
-    self_rank = (
-        Rating.objects.filter(
-            assessment__in=selves_qs,
-            assessment__subject_id=OuterRef("assessment__subject_id"),
-            assessment__level_id=OuterRef("assessment__level_id"),
-            capability_id=OuterRef("capability_id"),
-            scale_level__isnull=False,
+    manager_assessments = list(
+        managers_qs.select_related("author__user", "subject__user", "subject__level", "level__framework").order_by(
+            "subject_id", "-submitted_at", "-pk"
         )
-        .annotate(cycle_key=Coalesce("assessment__cycle_id", Value(0)))
-        .filter(cycle_key=OuterRef("cycle_key"))
-        .values("scale_level__rank")[:1]
     )
-    rated = Rating.objects.filter(assessment__in=managers_qs, scale_level__isnull=False).annotate(
-        cycle_key=Coalesce("assessment__cycle_id", Value(0))
-    )
-    return rated.annotate(
-        vs_expected=F("scale_level__rank") - Subquery(expected_rank),
-        vs_self=F("scale_level__rank") - Subquery(self_rank),
-    )
+    self_by_pair = {
+        (a.subject_id, a.level_id, a.cycle_id): a.pk for a in selves_qs.only("pk", "subject", "level", "cycle")
+    }
+    return manager_assessments, self_by_pair
 
 
-RATER_AGGREGATES = {
-    "people": Count("assessment__subject_id", distinct=True),
-    "ratings": Count("pk", filter=Q(vs_expected__isnull=False)),
-    "mean_expected": Avg("vs_expected"),
-    "above": Count("pk", filter=Q(vs_expected__gt=0)),
-    "self_pairs": Count("pk", filter=Q(vs_self__isnull=False)),
-    "mean_self": Avg("vs_self"),
-}
-
-
-def _stats_from(manager, row: dict) -> RaterStats:
-    return RaterStats(
-        manager=manager,
-        people=row["people"],
-        ratings=row["ratings"],
-        vs_expectation=row["mean_expected"],
-        vs_self=row["mean_self"],
-        self_pairs=row["self_pairs"],
-        share_above=row["above"] / row["ratings"] if row["ratings"] else None,
-    )
-
-
-def _rater_stats(managers_qs, selves_qs) -> tuple[list[RaterStats], RaterStats]:
-    """Each manager's mean differences from expectation and from their people's own ratings, and the
-    organisation's: two GROUP BY queries, whatever the number of ratings."""
-    rows = _rater_rows(managers_qs, selves_qs)
-    per_author = list(rows.values("assessment__author_id").annotate(**RATER_AGGREGATES).order_by())
-    authors = Person.objects.select_related("user").in_bulk([row["assessment__author_id"] for row in per_author])
+def _rater_stats(manager_assessments, self_by_pair, ratings, expectations) -> tuple[list[RaterStats], RaterStats]:
+    """Each manager's differences from expectation and from their people's own ratings, and the organisation's."""
+    per_manager: dict[int, dict] = {}
+    everyone = {"expected": [], "self": [], "people": set()}
+    for assessment in manager_assessments:
+        bucket = per_manager.setdefault(
+            assessment.author_id, {"manager": assessment.author, "expected": [], "self": [], "people": set()}
+        )
+        theirs = ratings.get(self_by_pair.get((assessment.subject_id, assessment.level_id, assessment.cycle_id)), {})
+        asked = expectations.get(assessment.level_id, {})
+        for key, rating in ratings.get(assessment.pk, {}).items():
+            if rating.scale_level is None:
+                continue
+            for target in (bucket, everyone):
+                target["people"].add(assessment.subject_id)
+            if key in asked:
+                diff = rating.scale_level.rank - asked[key].scale_level.rank
+                bucket["expected"].append(diff)
+                everyone["expected"].append(diff)
+            self_rating = theirs.get(key)
+            if self_rating is not None and self_rating.scale_level is not None:
+                diff = rating.scale_level.rank - self_rating.scale_level.rank
+                bucket["self"].append(diff)
+                everyone["self"].append(diff)
     raters = sorted(
-        (_stats_from(authors[row["assessment__author_id"]], row) for row in per_author),
+        (_stats(b["manager"], b["expected"], b["self"], b["people"]) for b in per_manager.values()),
         key=lambda stats: (stats.name.lower(), stats.manager.pk),
     )
-    return raters, _stats_from(None, rows.aggregate(**RATER_AGGREGATES))
+    return raters, _stats(None, everyone["expected"], everyone["self"], everyone["people"])
 
 
 def _readiness_by_level(manager_assessments, ratings, expectations) -> list[LevelReadiness]:
@@ -419,18 +407,14 @@ def _readiness_by_level(manager_assessments, ratings, expectations) -> list[Leve
     ]
 
 
-def build_calibration(user, scope, cycle=None) -> Calibration:
-    """Per manager: how their ratings sit against expectations and against their people's own ratings; and
-    how many people are ready, per level, from each person's newest manager assessment."""
-    managers_qs, selves_qs = _submitted_for_calibration(user, scope, cycle)
-    raters, organisation = _rater_stats(managers_qs, selves_qs)
-    newest = list(
-        managers_qs.select_related("subject__user", "subject__level", "level__framework").order_by(
-            "subject_id", "-submitted_at", "-pk"
-        )
-    )
-    newest = [a for i, a in enumerate(newest) if i == 0 or newest[i - 1].subject_id != a.subject_id]
-    ratings = _ratings_by_assessment([a.pk for a in newest])
-    level_ids = {a.level_id for a in newest} | {a.subject.level_id for a in newest if a.subject.level_id}
-    readiness = _readiness_by_level(newest, ratings, _expectations_by_level(level_ids))
+def build_calibration(user, scope: list[int] | None, cycle=None) -> Calibration:
+    """Per manager: how their ratings sit against expectations and against their people's own ratings."""
+    manager_assessments, self_by_pair = _submitted_for_calibration(user, scope, cycle)
+    ratings = _ratings_by_assessment([a.pk for a in manager_assessments] + list(self_by_pair.values()))
+    level_ids = {a.level_id for a in manager_assessments} | {
+        a.subject.level_id for a in manager_assessments if a.subject.level_id
+    }
+    expectations = _expectations_by_level(level_ids)
+    raters, organisation = _rater_stats(manager_assessments, self_by_pair, ratings, expectations)
+    readiness = _readiness_by_level(manager_assessments, ratings, expectations)
     return Calibration(raters, organisation, _outliers(raters, organisation), readiness)
