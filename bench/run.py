@@ -3,9 +3,9 @@
 `make bench` builds a throwaway test database (SQLite by default, the PostgreSQL of DATABASE_URL when it is
 set), generates an organisation with `generate_org` at each size (2,000 then 20,000 people), signs in as
 chosen people with Django's test client and measures each page in-process: the median wall time of
-BENCH_REPEATS runs as a multiple of a bare signed-in page measured just before it for the same viewer, the
-number of queries and the size of the response. It prints a table and exits 1 when a page is over its budget (or fails),
-listing which; 0 when every page is within budget.
+BENCH_REPEATS runs as a multiple of a bare signed-in page measured in turns with it for the same viewer,
+the number of queries and the size of the response. It prints a table and exits 1 when a page is over its
+budget (or fails), listing which; 0 when every page is within budget.
 
 Settings (environment variables):
   BENCH_SIZES=2000,20000    organisation sizes, in people
@@ -287,16 +287,22 @@ class Measurement:
         return statistics.median(self.times)
 
 
-def measure(client, request, *, repeats=REPEATS) -> Measurement:
-    """One untimed run counting queries and bytes, then up to `repeats` timed runs (fewer, at least one, when a run
-    takes long: BENCH_MAX_SECONDS)."""
+def measure(client, request) -> tuple[Measurement, Measurement]:
+    """(the page, the bare page): one untimed run of each counting queries and bytes, then up to BENCH_REPEATS
+    timed runs of each, taken in turns (bare, page, bare, page…) so that both see the machine in the same state.
+    Fewer runs, at least one, when the page takes long (BENCH_MAX_SECONDS); just the first when it takes longer."""
+    bare_request = get(BARE_URL)
     first, response, queries = once(client, request, 0, count=True)
-    found = Measurement([first], queries, len(response.content) / 1024)
+    page = Measurement([first], queries, len(response.content) / 1024)
+    first_bare, response, queries = once(client, bare_request, 0, count=True)
+    bare = Measurement([first_bare], queries, len(response.content) / 1024)
     if first > MAX_SECONDS:
-        return found
-    runs = max(1, min(repeats, int(MAX_SECONDS / max(first, 1e-6))))
-    found.times = [once(client, request, run)[0] for run in range(1, runs + 1)]
-    return found
+        return page, bare
+    page.times, bare.times = [], []
+    for run in range(1, max(1, min(REPEATS, int(MAX_SECONDS / max(first, 1e-6)))) + 1):
+        bare.times.append(once(client, bare_request, run)[0])
+        page.times.append(once(client, request, run)[0])
+    return page, bare
 
 
 # The organisation ----------------------------------------------------------------------------------------------
@@ -485,8 +491,8 @@ def format_result(result: Result) -> str:
 
 
 def bench_size(people: int, slow: dict) -> list[Result]:
-    """Generate the organisation, then measure each page right after the bare page for the same viewer: the
-    ratio compares runs a few seconds apart, so a machine that slows down meanwhile does not skew it."""
+    """Generate the organisation, then measure each page in turns with the bare page for the same viewer: the
+    ratio compares runs taken side by side, so a machine that slows down meanwhile does not skew it."""
     from assessments import orggen
 
     started = time.perf_counter()
@@ -508,8 +514,7 @@ def bench_size(people: int, slow: dict) -> list[Result]:
             print(format_result(result), flush=True)
             continue
         try:
-            bare = measure(client, get(BARE_URL))
-            found = measure(client, requests[page.key])
+            found, bare = measure(client, requests[page.key])
         except PageTimeout as error:
             result.error = str(error)
             slow[page.key] = f"a run took over {PAGE_TIMEOUT:g} s at {people:,} people"
