@@ -13,11 +13,13 @@ What it builds, deterministic for a seed (the same seed gives the same people, m
   for (drafts part-way through), evidence text of realistic length, recommendations, and agreed outcomes on
   some shared reviews.
 
-Fast on purpose (20,000 people in well under two minutes): users and people are written with `bulk_create`
-in batches of 2,000 sharing one precomputed password hash; assessments and ratings (millions of rows) with
-COPY on PostgreSQL and `executemany` elsewhere. Both skip `save()`, signals and simple-history: the bulk
-rows have no history, and the people's `Person` rows are written here rather than by the user signal. One
-transaction per phase (the people, then each cycle); PostgreSQL ends with VACUUM ANALYZE.
+Fast on purpose (20,000 people, 3 million ratings: about 80 s of CPU on SQLite; bench/README.md has the
+timings): users and people are written with `bulk_create` in batches of 2,000 sharing one precomputed password
+hash, with their reporting paths; assessments and ratings with COPY on PostgreSQL and `executemany` elsewhere,
+into tables whose secondary indexes and constraints are put back once at the end (`_bulk_load`). All of it
+skips `save()`, signals and simple-history: the bulk rows have no history, and the `Person` rows are written
+here rather than by the user signal. One transaction per phase (the people, then all the reviews); PostgreSQL
+ends with VACUUM ANALYZE.
 
 Generated accounts have emails under `@org.example` and cycle names end in "(generated)": `clear()` removes
 exactly that, and `generate()` refuses to run a second time on top of an earlier organisation.
