@@ -284,6 +284,13 @@ class Assessment(models.Model):
             )
         return problems
 
+    def move_to_published_version(self, by: Person):
+        """Move this open draft to its framework's newer published version, carrying every answer the new level
+        still asks for (see `assessments.reviews.versions`). Returns what was carried and what was not."""
+        from assessments.reviews.versions import move_to_published_version
+
+        return move_to_published_version(self, by)
+
     @classmethod
     def lock(cls, pk) -> Locked:
         """Inside a transaction: take the assessment's lock and read what it is now.
