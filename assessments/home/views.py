@@ -22,6 +22,15 @@ from assessments.reviews.lists import home_assessments
 from assessments.reviews.models import Assessment
 
 
+@dataclass(frozen=True)
+class Gap:
+    """A capability below what the target level expects, linked to that expectation on the level's page."""
+
+    name: str
+    gap_label: str
+    url: str
+
+
 @dataclass
 class Outcome:
     """My pathway's "Your latest outcome": the newest manager assessment shared with me, as the comparison shows it."""
@@ -33,6 +42,16 @@ class Outcome:
     @property
     def assessment(self) -> Assessment:
         return self.comparison.manager_assessment
+
+    @property
+    def gaps(self) -> list[Gap]:
+        """Each capability below the target, in the framework's order, linked to what the target level expects."""
+        level_url = self.comparison.level.get_absolute_url()
+        return [
+            Gap(row.capability.name, row.gap_label, f"{level_url}#capability-{row.capability.key}")
+            for row in self.comparison.rows
+            if row.below
+        ]
 
 
 def latest_outcome(user, me: Person) -> Outcome | None:
