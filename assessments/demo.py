@@ -501,6 +501,14 @@ def _seed(plan: Plan, people: dict, cycle: ReviewCycle, scale_for: dict) -> Asse
             updated_at=when + datetime.timedelta(days=2),
         )
     Assessment.objects.filter(pk=assessment.pk).update(**changes)
+    # The audit trail holds submitted answers only (reviews/history.py): a returned one is a draft again.
+    Rating.history.bulk_history_create(
+        list(assessment.ratings.all()),
+        update=True,
+        default_user=author.user,
+        default_date=when,
+        default_change_reason="Submitted",
+    )
     return assessment
 
 

@@ -10,11 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
-from simple_history.utils import bulk_create_with_history
 
 from assessments.people.models import Person, Scope
 from assessments.reviews.cycles import CycleClosed, ReviewCycle
+from assessments.reviews.history import SubmittedHistory
 
 
 class StaleRevision(Exception):
@@ -128,7 +127,7 @@ class Assessment(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     shared_at = models.DateTimeField(null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = SubmittedHistory()  # submitted states only (reviews/history.py)
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -173,6 +172,14 @@ class Assessment(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE_STATUSES
+
+    def history_is_private(self) -> bool:
+        """A draft is private to its author: none of its states enters the audit trail."""
+        return self.is_editable
+
+    @classmethod
+    def public_for_history(cls, assessments):
+        return [assessment for assessment in assessments if not assessment.history_is_private()]
 
     @property
     def is_submitted(self) -> bool:
@@ -226,7 +233,7 @@ class Assessment(models.Model):
 
         have = set(self.ratings.values_list("capability_id", flat=True))
         asked = Expectation.objects.filter(level_id=self.level_id).values_list("capability_id", flat=True)
-        bulk_create_with_history([Rating(assessment=self, capability_id=pk) for pk in asked if pk not in have], Rating)
+        Rating.objects.bulk_create([Rating(assessment=self, capability_id=pk) for pk in asked if pk not in have])
 
     def expectations(self):
         """What the level asks for, capability by capability, in the framework's order."""
@@ -352,12 +359,21 @@ class Assessment(models.Model):
         if not self.is_editable:
             return False
         self._refuse_if_incomplete()
-        return self._transition(
-            self.EDITABLE_STATUSES,
-            check=Assessment._refuse_if_incomplete,
-            status=self.Status.SUBMITTED,
-            submitted_at=timezone.now(),
-        )
+        with transaction.atomic():
+            submitted = self._transition(
+                self.EDITABLE_STATUSES,
+                check=Assessment._refuse_if_incomplete,
+                status=self.Status.SUBMITTED,
+                submitted_at=timezone.now(),
+            )
+            if submitted:  # the drafts left no history: record the submitted answers
+                Rating.history.bulk_history_create(
+                    list(self.ratings.all()),
+                    update=True,
+                    default_user=self.author.user,
+                    default_change_reason="Submitted",
+                )
+        return submitted
 
     def return_for_changes(self, by: Person, comment: str) -> bool:
         """Send a submitted self-assessment back to its author with a comment; it becomes editable again."""
@@ -461,7 +477,7 @@ class Rating(models.Model):
     revision = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = SubmittedHistory()  # submitted states only (reviews/history.py)
 
     class Meta:
         # No default ordering: sorting every ratings fetch by assessment (and the capability's area) made the
@@ -484,6 +500,19 @@ class Rating(models.Model):
     @property
     def is_rated(self) -> bool:
         return self.not_applicable or self.scale_level_id is not None
+
+    def history_is_private(self) -> bool:
+        """A rating of a draft (or of an assessment being deleted as a draft) is its author's alone."""
+        return Assessment.objects.filter(pk=self.assessment_id, status__in=Assessment.EDITABLE_STATUSES).exists()
+
+    @classmethod
+    def public_for_history(cls, ratings):
+        private = set(
+            Assessment.objects.filter(
+                pk__in={rating.assessment_id for rating in ratings}, status__in=Assessment.EDITABLE_STATUSES
+            ).values_list("pk", flat=True)
+        )
+        return [rating for rating in ratings if rating.assessment_id not in private]
 
     def needs_evidence(self, expectation) -> bool:
         """Rated above what the level expects, with no evidence to show for it (submitting needs some)."""
@@ -521,6 +550,10 @@ class Rating(models.Model):
             self.revision = expected_revision + 1
             for name, value in answer.items():
                 setattr(self, name, value)
-            self.save(update_fields=["scale_level", "not_applicable", "evidence", "revision", "updated_at"])
+            self.skip_history_when_saving = True  # a draft's answer: private (the lock said it is editable)
+            try:
+                self.save(update_fields=["scale_level", "not_applicable", "evidence", "revision", "updated_at"])
+            finally:
+                del self.skip_history_when_saving
             Assessment.objects.filter(pk=self.assessment_id).update(updated_at=timezone.now())
         return True

@@ -17,10 +17,13 @@ from tests.assessments.assessment_helpers import (
 from tests.factories import make_user
 
 
-def test_hr_sees_who_changed_which_rating_when(client, pm, hr_admin, framework):
-    assessment = start(pm, pm, level(framework, "ic-3"))
+def test_hr_sees_who_changed_which_rating_when(client, pm, manager, hr_admin, framework):
+    # The draft's autosaves are its author's alone (reviews/history.py); the submitted answers and what
+    # changed after (the agreed outcome) are the audit trail.
+    submitted(pm, pm, level(framework, "ic-3"))
+    assessment = start(pm, manager, level(framework, "ic-3"))
     capability = assessment.ratings.first().capability
-    client.force_login(pm)
+    client.force_login(manager)
     prefix = f"r{capability.pk}"
     for revision, word in ((1, "working"), (2, "expert")):
         client.post(
@@ -33,16 +36,25 @@ def test_hr_sees_who_changed_which_rating_when(client, pm, hr_admin, framework):
             **HTMX_HEADERS,
         )
     assessment.ratings.exclude(capability=capability).update(scale_level=scale(framework, "working"))
-    assert assessment.submit()  # HR reads submitted work; a draft is its author's alone
+    assessment.refresh_from_db()
+    assessment.update_details(expected_revision=assessment.revision, recommendation=Assessment.Recommendation.READY)
+    assert assessment.submit()
+    assessment.refresh_from_db()
+    assessment.record_agreed_outcome(
+        {capability.pk: (scale(framework, "working"), False, "Agreed on working.")},
+        expected_revision=assessment.revision,
+    )
     client.force_login(hr_admin)
     html = client.get(reverse("admin:assessments_assessment_change", args=[assessment.pk])).content.decode()
     assert "Who changed which rating when" in html
-    assert html.index("Now expert.") < html.index("Now working.")  # newest first
-    assert "<td>Priya Product</td>" in html
+    assert "Now working." not in html  # a draft state
+    assert "Now expert." in html  # the submitted answer
+    assert "<td>Maya Manager</td>" in html
     rating = assessment.ratings.get(capability=capability)
     history = client.get(reverse("admin:assessments_rating_history", args=[rating.pk]))
     assert history.status_code == 200
-    assert "Priya Product" in history.content.decode()
+    assert "Maya Manager" in history.content.decode()
+    assert [row.history_change_reason for row in rating.history.all()] == [None, "Submitted"]  # newest first
 
 
 def test_admin_lists_and_pages_render_for_hr(client, pm, hr_admin, framework):
@@ -75,18 +87,23 @@ def test_admin_is_closed_to_managers(client, manager):
 
 
 def _admin_pages(assessment):
-    """The admin's pages about one assessment and one of its ratings: change, history, one old version."""
+    """The admin's pages about one assessment and one of its ratings: change, history, one old version (a draft
+    has no history rows: any number is asked for then)."""
     rating = assessment.ratings.first()
+    first = assessment.history.order_by("history_id").first()
+    first_rating = rating.history.order_by("history_id").first()
     return [
         reverse("admin:assessments_assessment_change", args=[assessment.pk]),
         reverse("admin:assessments_assessment_history", args=[assessment.pk]),
         reverse(
             "admin:assessments_assessment_simple_history",
-            args=[assessment.pk, assessment.history.earliest().history_id],
+            args=[assessment.pk, first.history_id if first else 1],
         ),
         reverse("admin:assessments_rating_change", args=[rating.pk]),
         reverse("admin:assessments_rating_history", args=[rating.pk]),
-        reverse("admin:assessments_rating_simple_history", args=[rating.pk, rating.history.earliest().history_id]),
+        reverse(
+            "admin:assessments_rating_simple_history", args=[rating.pk, first_rating.history_id if first_rating else 1]
+        ),
     ]
 
 
@@ -129,8 +146,11 @@ def test_admin_hides_a_manager_assessment_of_the_hr_admin_until_it_is_shared_wit
 
 def test_reverting_an_assessment_from_its_history_is_refused(client, pm, hr_admin, framework):
     assessment = submitted(pm, pm, level(framework, "ic-3"))
-    draft_version = assessment.history.filter(status="draft").latest("history_id")
-    url = reverse("admin:assessments_assessment_simple_history", args=[assessment.pk, draft_version.history_id])
+    assert assessment.return_for_changes(by=pm.person.manager, comment="Add evidence.")
+    assessment.refresh_from_db()
+    assert assessment.submit()
+    first_version = assessment.history.earliest("history_id")
+    url = reverse("admin:assessments_assessment_simple_history", args=[assessment.pk, first_version.history_id])
     client.force_login(hr_admin)
     response = client.get(url)
     assert response.status_code == 200
@@ -141,17 +161,16 @@ def test_reverting_an_assessment_from_its_history_is_refused(client, pm, hr_admi
 
 
 def test_reverting_a_rating_from_its_history_is_refused(client, pm, manager, hr_admin, framework):
-    assessment = start(pm, manager, level(framework, "ic-3"))
+    assessment = shared(pm, manager, level(framework, "ic-3"))
     rating = assessment.ratings.first()
-    unrated = rating.history.earliest()
-    assert shared(pm, manager, level(framework, "ic-3")).pk == assessment.pk
-    rating.refresh_from_db()
-    rating.save()  # a history row for the rated value
+    as_submitted = rating.history.earliest()
+    rating.scale_level = None
+    rating.save()  # a later history row
     client.force_login(hr_admin)
-    url = reverse("admin:assessments_rating_simple_history", args=[rating.pk, unrated.history_id])
+    url = reverse("admin:assessments_rating_simple_history", args=[rating.pk, as_submitted.history_id])
     assert client.post(url, {}).status_code == 403
     rating.refresh_from_db()
-    assert rating.scale_level_id is not None
+    assert rating.scale_level_id is None
 
 
 def test_reverting_a_cycle_or_a_person_from_their_history_is_refused(client, pm, hr_admin, framework):

@@ -19,6 +19,7 @@ def test_hr_reads_not_applicable_and_not_rated_answers_as_words(client, pm, hr_a
     unrated.save()
     assessment.status = "submitted"  # HR reads submitted work; submit() would refuse the unrated row
     assessment.save(update_fields=["status"])
+    Rating.history.bulk_history_create(list(assessment.ratings.all()), update=True)  # as submit() records it
 
     client.force_login(hr_admin)
     response = client.get(reverse("admin:assessments_assessment_change", args=[assessment.pk]))
