@@ -100,7 +100,8 @@ class TeamFilterForm(forms.Form):
             self.fields["manager"].choices = [(person.pk, person.name) for person in managers]
         else:
             del self.fields["manager"]
-        self.fields["cycle"].choices = [("", "Latest in any cycle")] + [(str(c.pk), c.name) for c in cycles]
+        # One cycle at a time (the view shows the latest by default); before any cycle, the latest review.
+        self.fields["cycle"].choices = [(str(c.pk), c.name) for c in cycles] or [("", "No review cycles yet")]
         self.fields["track"].choices = [("", "All tracks")] + list(tracks)
 
 

@@ -62,10 +62,27 @@ class PersonRow:
     assessment: Assessment | None
     cells: list[Cell]
     readiness: Readiness | None
+    capabilities: list = field(default_factory=list)  # the table's, in the cells' order
 
     @property
     def verdict_order(self) -> int:
         return self.readiness.verdict.order if self.readiness else 3
+
+    @property
+    def asked(self) -> list[tuple]:
+        """(capability, cell) for each capability the target level asks for, for the phone's list."""
+        return [
+            (capability, cell)
+            for capability, cell in zip(self.capabilities, self.cells, strict=True)
+            if cell.state != "not-asked"
+        ]
+
+    @property
+    def summary(self) -> str:
+        """The row in a few words, for the phone's list: e.g. "2 below, 1 not rated, 9 meeting, 1 above"."""
+        counts = Counter(cell.state for cell in self.cells)
+        words = {"below": "below", "unrated": "not rated", "meets": "meeting", "above": "above", "na": "not applicable"}
+        return ", ".join(f"{counts[state]} {word}" for state, word in words.items() if counts[state])
 
 
 @dataclass
@@ -207,7 +224,7 @@ def build_team_heatmap(user, people: list[Person], cycle=None, sort: str = "verd
             _cell(target_expectations.get(c.key), effective(person_ratings.get(c.key))) for c in table.capabilities
         ]
         readiness = _readiness(person, target, expectations, person_ratings) if assessment else None
-        table.rows.append(PersonRow(person, target, assessed, assessment, cells, readiness))
+        table.rows.append(PersonRow(person, target, assessed, assessment, cells, readiness, table.capabilities))
 
     ordered = sorted(tables.values(), key=lambda t: (t.framework.name, t.framework.version))
     for table in ordered:

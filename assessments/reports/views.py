@@ -334,16 +334,21 @@ def _team(request):
     )
     # Only cycles with submitted work this viewer may see: someone's draft must not show through the filter.
     visible = Assessment.objects.visible_to(request.user).submitted().filter(subject__in=people.values("pk"))
-    cycles = list(ReviewCycle.objects.filter(assessments__in=visible).distinct().order_by("-starts_on"))
+    cycles = list(ReviewCycle.objects.filter(assessments__in=visible).distinct().order_by("-starts_on", "name"))
     form = TeamFilterForm(
         request.GET or None,
         managers=managers if request.user.is_hr_admin or len(managers) > 1 else (),
         cycles=cycles,
         tracks=tracks,
-        initial={"manager": manager.pk if manager else None, "sort": "verdict"},
+        initial={
+            "manager": manager.pk if manager else None,
+            "cycle": cycles[0].pk if cycles else "",
+            "sort": "verdict",
+        },
     )
     chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    cycle = next((c for c in cycles if str(c.pk) == chosen.get("cycle")), None)
+    # One cycle at a time: the chosen one, else the latest with submitted work.
+    cycle = next((c for c in cycles if str(c.pk) == chosen.get("cycle")), cycles[0] if cycles else None)
     if chosen.get("track"):
         people = people.filter(level__track__key=chosen["track"])
     query = urlencode({key: value for key, value in request.GET.items() if key in form.fields})
@@ -367,10 +372,14 @@ def team_heatmap(request):
     context = _team(request)
     page = Paginator(context["people"], HEATMAP_PAGE_SIZE).get_page(request.GET.get("page"))
     people = list(page.object_list)
+    tables = build_team_heatmap(request.user, people, context["cycle"], context["sort"]) if people else []
+    placed = {row.person.pk for table in tables for row in table.rows}
     context.update(
         page=page,
         people_count=page.paginator.count,
-        tables=build_team_heatmap(request.user, people, context["cycle"], context["sort"]) if people else [],
+        tables=tables,
+        # Everyone is listed: people with no level (and no assessment to go by) are named below the tables.
+        unplaced=[person for person in people if person.pk not in placed],
     )
     return render(request, "assessments/reports/team.html", context)
 
@@ -393,7 +402,13 @@ TEAM_CSV_HEADER = [
 def _team_csv_rows(user, people, cycle, sort):
     """Every heatmap cell of everyone in scope, CSV_CHUNK people at a time, so memory stays flat."""
     for page in Paginator(people, CSV_CHUNK):
-        for table in build_team_heatmap(user, list(page.object_list), cycle, sort):
+        chunk = list(page.object_list)
+        tables = build_team_heatmap(user, chunk, cycle, sort)
+        placed = {row.person.pk for table in tables for row in table.rows}
+        for person in chunk:
+            if person.pk not in placed:
+                yield ["", person.name, "", "", "No level set", "", "", "", "", "", ""]
+        for table in tables:
             for row in table.rows:
                 for capability, cell in zip(table.capabilities, row.cells, strict=True):
                     yield [

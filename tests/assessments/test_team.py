@@ -238,7 +238,8 @@ def test_leavers_cannot_be_assessed_from_the_table(client, framework, manager, o
 def test_indirect_reports_are_grouped_under_their_manager_and_collapsed(client, manager, org):
     client.force_login(manager)
     html = client.get(reverse("team")).content.decode()
-    assert '<details class="people-group">' in html  # closed by default
+    assert '<details class="people-group" data-print-open>' in html  # closed by default, open on paper
+    assert '<script src="/static/js/print-details.js" defer></script>' in html and "<script>" not in html
     assert "Priya Product’s team" in html
     group = html.split("Priya Product’s team", 1)[1]
     assert "Ivy Indirect" in group

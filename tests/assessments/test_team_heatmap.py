@@ -76,9 +76,10 @@ def test_people_on_other_frameworks_get_their_own_table(client, manager, pm, db)
 def test_sorts_by_verdict_or_name_and_filters_by_cycle_and_track(client, manager, pm, framework, ic3):
     ready = make_user("zed@example.com", "Zed Ready", manager=manager, level=framework.levels.get(key="ic-2"))
     make_user("al@example.com", "Al Lead", manager=manager, level=framework.levels.get(key="mgr-1"))
-    cycle = make_cycle()
-    make_review(ready, manager, ic3, None, dict.fromkeys(["cap-1-1", "cap-1-2", "cap-2-1", "cap-2-2"], 3), cycle=cycle)
-    make_review(pm, manager, ic3, None, dict.fromkeys(["cap-1-1", "cap-1-2", "cap-2-1", "cap-2-2"], 2))
+    earlier, latest = make_cycle(), make_cycle("2026 H2", start=datetime.date(2026, 7, 1))
+    make_review(ready, manager, ic3, None, dict.fromkeys(["cap-1-1", "cap-1-2", "cap-2-1", "cap-2-2"], 3), cycle=latest)
+    make_review(pm, manager, ic3, None, dict.fromkeys(["cap-1-1", "cap-1-2", "cap-2-1", "cap-2-2"], 2), cycle=latest)
+    make_review(pm, manager, ic3, None, dict.fromkeys(["cap-1-1", "cap-1-2", "cap-2-1", "cap-2-2"], 3), cycle=earlier)
     client.force_login(manager)
 
     def names(query):
@@ -88,9 +89,19 @@ def test_sorts_by_verdict_or_name_and_filters_by_cycle_and_track(client, manager
     assert names("") == ["Zed Ready", "Priya Product", "Al Lead"]  # ready, not yet, no verdict
     assert names("?sort=name") == ["Al Lead", "Priya Product", "Zed Ready"]
     assert names("?track=management") == ["Al Lead"]
-    rows = table_rows(client.get(reverse("reports:team") + f"?cycle={cycle.pk}"))
-    assert rows["Zed Ready"].readiness.label == "Ready"
-    assert rows["Priya Product"].readiness is None  # her review was outside this cycle
+    # One cycle at a time: the latest by default, an earlier one when chosen.
+    response = client.get(reverse("reports:team"))
+    assert response.context["cycle"] == latest
+    assert [name for _, name in response.context["form"].fields["cycle"].choices] == ["2026 H2", "2026 H1"]
+    assert f'<option value="{latest.pk}" selected>2026 H2</option>' in response.content.decode()
+    assert table_rows(response)["Priya Product"].readiness.label == "Not yet"
+    rows = table_rows(client.get(reverse("reports:team") + f"?cycle={earlier.pk}"))
+    assert rows["Priya Product"].readiness.label == "Ready"
+    assert rows["Zed Ready"].readiness is None  # his review was in the later cycle
+    assert (
+        "No manager assessment in 2026 H1"
+        in client.get(reverse("reports:team") + f"?cycle={earlier.pk}").content.decode()
+    )
 
 
 def test_hr_picks_any_manager_and_managers_only_their_own_part(client, hr_admin, manager, pm, stranger, db):
@@ -171,3 +182,33 @@ def test_cycle_filter_lists_only_cycles_with_submitted_work_the_viewer_may_see(c
     assert cycle_names(hr_admin) == ["2026 H1"]
     set_status(Assessment.objects.get(cycle=drafts_only), Assessment.Status.SUBMITTED)
     assert cycle_names(manager) == ["2026 H2", "2026 H1"]
+
+
+def test_everyone_is_listed_and_a_person_without_a_level_says_so(client, manager, pm, db):
+    make_user("nil@example.com", "Nell Newcomer", manager=manager, level=None)
+    client.force_login(manager)
+    response = client.get(reverse("reports:team"))
+    assert [person.name for person in response.context["unplaced"]] == ["Nell Newcomer"]
+    assert list(table_rows(response)) == ["Priya Product"]
+    body = response.content.decode()
+    assert "2 people in your team" in body
+    assert "Nell Newcomer</a>: no level set" in body
+    assert "Their manager or HR sets it on the person’s page." in body
+    rows = list(
+        csv.reader(io.StringIO(b"".join(client.get(reverse("reports:team_csv")).streaming_content).decode("utf-8-sig")))
+    )
+    assert ["", "Nell Newcomer", "", "", "No level set", "", "", "", "", "", ""] in rows
+
+
+def test_phone_list_and_scroll_cue_are_in_the_page(client, manager, pm, ic3):
+    make_review(pm, manager, ic3, None, {"cap-1-1": 4, "cap-1-2": 3, "cap-2-1": 2, "cap-2-2": None})
+    client.force_login(manager)
+    response = client.get(reverse("reports:team"))
+    row = table_rows(response)["Priya Product"]
+    assert row.summary == "1 below, 1 not rated, 1 meeting, 1 above"
+    assert [capability.key for capability, _ in row.asked] == ["cap-1-1", "cap-1-2", "cap-2-1", "cap-2-2"]
+    body = response.content.decode()
+    assert "4 capabilities: 1 below, 1 not rated, 1 meeting, 1 above" in body
+    assert "Scroll sideways to see all 4 capabilities" in body
+    assert 'src="/static/js/heatmap.js"' in body
+    assert "<script>" not in body
