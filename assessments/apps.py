@@ -7,3 +7,4 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         from assessments.people import signals  # noqa: F401
+        from assessments.reviews import signals as review_signals  # noqa: F401

@@ -10,8 +10,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from frameworks import admin_views
@@ -257,8 +258,10 @@ class FrameworkAdmin(LockedVersionMixin, SimpleHistoryAdmin):
 
     # Actions on the list -------------------------------------------------------------------------
 
-    @admin.action(description="Publish the selected drafts", permissions=["change"])
+    @admin.action(description="Publish the selected draft (see who it affects first)", permissions=["change"])
     def publish_selected(self, request, queryset):
+        """Open the impact preview of the one draft selected, where HR confirms; publishing is one version at
+        a time, because each preview says who that version affects."""
         frameworks = list(queryset)
         drafts = [framework for framework in frameworks if framework.is_draft]
         for framework in frameworks:
@@ -269,8 +272,23 @@ class FrameworkAdmin(LockedVersionMixin, SimpleHistoryAdmin):
                     "not a draft; only drafts can be published.",
                     messages.WARNING,
                 )
-        for framework in drafts:
-            admin_views.publish_framework(request, framework, prefix=f"{framework.name}: ")
+        if len(drafts) == 1:
+            return redirect("admin:frameworks_framework_publish", drafts[0].pk)
+        if drafts:
+            links = ((reverse("admin:frameworks_framework_publish", args=[d.pk]), d.name, d.version) for d in drafts)
+            self.message_user(
+                request,
+                format_html(
+                    "Publish one version at a time: each shows who it affects before you confirm. Open {}.",
+                    format_html_join(
+                        ", ",
+                        '<a href="{}">{}, version {}</a>',
+                        links,
+                    ),
+                ),
+                messages.WARNING,
+            )
+        return None
 
     @admin.action(description="Make a new draft version of the selected frameworks", permissions=["change", "add"])
     def new_version_of_selected(self, request, queryset):

@@ -23,6 +23,7 @@ from frameworks.fileformat import (
     parse_framework_file,
 )
 from frameworks.forms import ExpectationGrid, ExpectationsGridForm, FrameworkImportForm, StaleGrid
+from frameworks.impact import publish_impact_of
 from frameworks.models import Framework, FrameworkLocked
 
 EXPORT_TYPES = {"yaml": "application/yaml", "json": "application/json"}
@@ -83,26 +84,26 @@ def version_context(request, framework) -> dict:
 # Shared by the buttons and the list actions ------------------------------------------------------
 
 
-def publish_framework(request, framework, prefix="") -> bool:
+def publish_framework(request, framework) -> bool:
     """Publish a draft and say what happened, or say what stops it."""
     problems = framework.publishing_problems()
     if problems:
-        messages.error(request, f"{prefix}Version {framework.version} was not published. Fix this first:")
+        messages.error(request, f"Version {framework.version} was not published. Fix this first:")
         for problem in problems:
-            messages.error(request, f"{prefix}{problem}")
+            messages.error(request, problem)
         return False
     previous = framework.other_versions().filter(status=Framework.Status.PUBLISHED).first()
     try:
         framework.publish()
     except ValidationError as exc:
         for message in exc.messages:
-            messages.error(request, f"{prefix}{message}")
+            messages.error(request, message)
         return False
     except FrameworkLocked as exc:
-        messages.error(request, f"{prefix}{exc}")
+        messages.error(request, str(exc))
         return False
     archived = f"; version {previous.version} archived" if previous is not None else ""
-    messages.success(request, f"{prefix}Version {framework.version} published{archived}.")
+    messages.success(request, f"Version {framework.version} published{archived}.")
     return True
 
 
@@ -158,14 +159,25 @@ def new_version(request, object_id, model_admin):
     return redirect(change_url(draft or framework))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def publish(request, object_id, model_admin):
+    """GET: what publishing this draft would change, and a button to confirm (frameworks.impact). POST: publish."""
     framework, _ = get_framework_for_admin(request, object_id, change=True)
     if not framework.is_draft:
         messages.error(request, f"Version {framework.version} is {framework.status}; only a draft can be published.")
-    else:
+        return redirect(change_url(framework))
+    if request.method == "POST":
         publish_framework(request, framework)
-    return redirect(change_url(framework))
+        return redirect(change_url(framework))
+    context = admin_context(
+        request,
+        model_admin,
+        title=f"Publish version {framework.version} of {framework.name}?",
+        impact=publish_impact_of(framework),
+        problems=framework.publishing_problems(),
+        original=framework,
+    )
+    return TemplateResponse(request, "admin/frameworks/framework/publish_preview.html", context)
 
 
 @require_GET

@@ -1,11 +1,13 @@
 import logging
 
 from django.conf import settings
+from django.db.models import Count
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from simple_history.utils import bulk_update_with_history
 
 from assessments.people.models import Person
+from frameworks.impact import NAMES_SHOWN, ImpactSection, publish_impact
 from frameworks.models import Framework, Level, framework_published
 
 logger = logging.getLogger(__name__)
@@ -57,3 +59,40 @@ def move_people_to_published_version(sender, framework, previous=None, **kwargs)
         previous.version,
         len(stranded),
     )
+
+
+@receiver(publish_impact, sender=Framework, dispatch_uid="assessments.people_whose_level_moves")
+def people_whose_level_moves(sender, framework, previous=None, **kwargs):
+    """For the publish preview: how many people on each level of the published version move to the new one
+    (`move_people_to_published_version` does it), and who keeps an old level; five queries, names bounded."""
+    if previous is None:
+        return None
+    counts = dict(
+        Person.objects.filter(level__framework=previous)
+        .order_by()
+        .values("level_id")
+        .annotate(n=Count("pk"))
+        .values_list("level_id", "n")
+    )
+    levels = Level.objects.filter(pk__in=counts).select_related("track")
+    levels = sorted(levels, key=lambda level: (level.track.position, level.rung))
+    same = Level.objects.same_in_for(levels, framework)
+
+    def named(level_ids):
+        people = Person.objects.filter(level_id__in=level_ids).select_related("user", "level")
+        return list(people.order_by("user__full_name", "pk")[:NAMES_SHOWN]) if level_ids else []
+
+    moving = [level.pk for level in levels if level.pk in same]
+    staying = [level.pk for level in levels if level.pk not in same]
+    context = {
+        "framework": framework,
+        "previous": previous,
+        "rows": [(level, same.get(level.pk), counts[level.pk]) for level in levels],
+        "moving_count": sum(counts[pk] for pk in moving),
+        "staying_count": sum(counts[pk] for pk in staying),
+        "moving": [(person, same[person.level_id]) for person in named(moving)],
+        "staying": named(staying),
+    }
+    context["moving_more"] = context["moving_count"] - len(context["moving"])
+    context["staying_more"] = context["staying_count"] - len(context["staying"])
+    return ImpactSection(10, "People whose level moves", "assessments/people/includes/publish_impact.html", context)

@@ -361,7 +361,7 @@ def test_publish_with_problems_shows_them_and_changes_nothing(hr_client, framewo
     assert (draft.status, framework.status) == ("draft", "published")
 
 
-@pytest.mark.parametrize("name", ["new_version", "publish"])
+@pytest.mark.parametrize("name", ["new_version"])
 def test_version_buttons_refuse_get(hr_client, draft, name):
     assert hr_client.get(reverse(f"admin:frameworks_framework_{name}", args=[draft.pk])).status_code == 405
     assert Framework.objects.get(pk=draft.pk).status == "draft"
@@ -393,12 +393,21 @@ def run_action(client, action, frameworks):
     )
 
 
-def test_action_publishes_selected_drafts(hr_client, framework, draft):
+def test_action_opens_the_preview_of_the_selected_draft(hr_client, framework, draft):
     response = run_action(hr_client, "publish_selected", [framework, draft])
-    shown = messages_of(response)
-    assert "Product management: Version 2 published; version 1 archived." in shown
-    assert any("only drafts can be published" in m for m in shown)
-    assert Framework.objects.get(pk=draft.pk).status == "published"
+    assert response.redirect_chain[-1][0] == reverse("admin:frameworks_framework_publish", args=[draft.pk])
+    assert "Publish version 2 of Product management?" in response.content.decode()
+    assert any("only drafts can be published" in m for m in messages_of(response))
+    assert Framework.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_action_on_several_drafts_publishes_none_and_links_each_preview(hr_client, framework, draft):
+    other = make_framework(key="design", name="Design", publish=False)
+    response = run_action(hr_client, "publish_selected", [draft, other])
+    shown = " ".join(messages_of(response))
+    assert "Publish one version at a time: each shows who it affects before you confirm." in shown
+    assert reverse("admin:frameworks_framework_publish", args=[other.pk]) in response.content.decode()
+    assert Framework.objects.filter(status="draft").count() == 2
 
 
 def test_action_makes_new_versions(hr_client, framework):

@@ -141,18 +141,6 @@ def test_a_draft_published_by_someone_else_meanwhile_is_reported_not_published_t
     assert messages_of(response) == ["Version 2 of Product management is published and cannot be changed."]
 
 
-def test_the_publish_action_prefixes_each_refusal_with_the_framework_name(hr_client, framework):
-    draft = framework.new_version()
-    with mock.patch.object(Framework, "publish", side_effect=ValidationError("The mastery scale has no levels.")):
-        response = hr_client.post(
-            reverse("admin:frameworks_framework_changelist"),
-            {"action": "publish_selected", "_selected_action": [draft.pk]},
-            follow=True,
-        )
-    assert "Product management: The mastery scale has no levels." in messages_of(response)
-    assert statuses(framework, draft) == ("published", "draft")
-
-
 def test_publishing_the_first_version_archives_nothing(hr_client, db):
     first = make_framework(key="solo", name="Solo", publish=False)
     response = hr_client.post(reverse("admin:frameworks_framework_publish", args=[first.pk]), follow=True)

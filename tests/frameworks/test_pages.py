@@ -210,8 +210,8 @@ def admin_url(name, framework, *args):
 def test_hr_can_publish_edit_the_grid_and_export_a_draft_from_its_page(hr_client, framework, draft):
     response = hr_client.get(detail_url(draft))
     html, page = response.content.decode(), text(response)
-    assert f'<form method="post" action="{admin_url("publish", draft)}"' in html
-    assert "Publish version 2" in page
+    assert f'href="{admin_url("publish", draft)}">Publish version 2</a>' in html
+    assert "You see who it affects before you confirm." in page
     assert "version 1 is archived and people’s levels move to this version" in page
     assert f'href="{admin_url("expectations", draft)}">Edit expectations grid</a>' in html
     assert f'href="{admin_url("export", draft, "yaml")}" download>Export YAML</a>' in html
@@ -240,7 +240,7 @@ def test_published_page_points_hr_to_the_existing_draft_instead_of_a_new_version
 
 def test_level_page_of_a_draft_offers_hr_the_publish_button(hr_client, framework, draft):
     html = hr_client.get(level_url(draft, "ic/ic-2")).content.decode()
-    assert f'<form method="post" action="{admin_url("publish", draft)}"' in html
+    assert f'href="{admin_url("publish", draft)}">Publish version 2</a>' in html
 
 
 @pytest.mark.parametrize("page_url", [detail_url, lambda fw: level_url(fw, "ic/ic-2"), compare_url])
