@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from assessments.reviews.cycles import CycleClosed, ReviewCycle
 from assessments.reviews.models import Assessment, AssessmentLocked, Rating
@@ -169,7 +168,7 @@ def move_to_published_version(assessment: Assessment, by) -> VersionMove:
 
 
 def _write(assessment: Assessment, move: VersionMove):
-    reason = f"Moved to version {move.version.version}"
+    # A draft leaves no audit trail (reviews/history.py), so plain writes: nothing here enters the history.
     ratings, now = list(assessment.ratings.filter(pk__in=move._writes)), timezone.now()
     for rating in ratings:
         rating.capability_id, rating.scale_level_id = move._writes[rating.pk]
@@ -178,14 +177,10 @@ def _write(assessment: Assessment, move: VersionMove):
         rating.revision += 1
         rating.updated_at = now
     fields = ["capability", "scale_level", "agreed_scale_level", "agreed_not_applicable", "revision", "updated_at"]
-    bulk_update_with_history(ratings, Rating, fields, default_change_reason=reason)
-    for rating in assessment.ratings.exclude(pk__in=move._writes):
-        rating._change_reason = reason
-        rating.delete()
-    Assessment.objects.filter(pk=assessment.pk).update(revision=models.F("revision") + 1)
-    assessment.refresh_from_db(fields=["revision"])
-    assessment.level = move.target
-    assessment._change_reason = reason
-    assessment.save(update_fields=["level", "updated_at"])
-    assessment.ensure_ratings()
+    Rating.objects.bulk_update(ratings, fields)
+    assessment.ratings.exclude(pk__in=move._writes).delete()
+    Assessment.objects.filter(pk=assessment.pk).update(
+        level=move.target, revision=models.F("revision") + 1, updated_at=now
+    )
     assessment.refresh_from_db(from_queryset=Assessment.objects.with_related())
+    assessment.ensure_ratings()
