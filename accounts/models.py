@@ -5,12 +5,29 @@ A person's place in the organisation (level, manager) lives in `assessments.Pers
 
 from functools import cached_property
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 HR_ADMINS_GROUP = "HR admins"
+
+
+def can_sign_in_q(prefix: str = "") -> models.Q:
+    """A filter for accounts that can sign in: active, with a usable password (`prefix`, e.g. "user__", for
+    related rows).
+
+    Pathway signs in by password only (there is no single sign-on). A new person made by the people import or
+    the person form holds the hash of a secret nobody keeps: usable, so "Forgotten your password?" lets them
+    choose their own, and they count as able to sign in. An account whose password is marked unusable (or
+    empty) cannot sign in until HR sets one.
+    """
+    return (
+        models.Q(**{f"{prefix}is_active": True})
+        & ~models.Q(**{f"{prefix}password__startswith": UNUSABLE_PASSWORD_PREFIX})
+        & ~models.Q(**{f"{prefix}password": ""})
+    )
 
 
 class UserManager(BaseUserManager):
@@ -68,6 +85,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    @property
+    def can_sign_in(self) -> bool:
+        """The rule of `can_sign_in_q`, for one account in memory."""
+        return self.is_active and bool(self.password) and self.has_usable_password()
 
     def get_full_name(self):
         return self.full_name

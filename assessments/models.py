@@ -4,6 +4,7 @@ One app label (`assessments`) for all of them, so moving a model between rooms n
 """
 
 from assessments.people.models import Person, PersonQuerySet, ReportingTree
+from assessments.reviews.cycles import CycleReminder
 from assessments.reviews.models import (
     Assessment,
     AssessmentLocked,
@@ -18,6 +19,7 @@ __all__ = [
     "Assessment",
     "AssessmentLocked",
     "AssessmentQuerySet",
+    "CycleReminder",
     "Person",
     "PersonQuerySet",
     "Problem",

@@ -112,6 +112,10 @@ MATRIX: dict[str, Entry] = {
     "reports:team_csv": Entry(signed_in(subject=NOT_FOUND, peer=NOT_FOUND)),
     "reports:calibration": Entry(in_scope(subject=NOT_FOUND, manager=NOT_FOUND)),
     "reports:calibration_csv": Entry(in_scope(subject=NOT_FOUND, manager=NOT_FOUND)),
+    # A cycle's progress: HR sees everyone, a manager the people below them; anyone without reports a 404.
+    "reports:cycle_progress": Entry(
+        signed_in(subject=NOT_FOUND, peer=NOT_FOUND), kwargs=lambda cast: {"pk": cycle(cast)}
+    ),
     # Frameworks: published versions are for everyone signed in.
     "frameworks:list": Entry(signed_in()),
     "frameworks:current": Entry(outcomes(REDIRECT, anonymous=SIGN_IN), kwargs=lambda cast: {"key": "product"}),
@@ -174,6 +178,15 @@ MATRIX: dict[str, Entry] = {
         method="post",
     ),
 }
+
+
+def cycle(cast) -> int:
+    """An open review cycle in which Priya has a draft (which nobody but her may read)."""
+    from tests.assessments.assessment_helpers import level, make_cycle, start
+
+    open_cycle = make_cycle()
+    start(cast.subject, cast.subject, level(cast.framework, "ic-3"), open_cycle)
+    return open_cycle.pk
 
 
 def submitted_review(cast):

@@ -7,7 +7,7 @@ and one summary row per team below them, each a link to drill in, with a search 
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 
 from assessments.people.models import Person
 from assessments.reports.readiness import Readiness
@@ -157,8 +157,8 @@ class TeamSummary:
 
 def review_cycle_for_summary() -> ReviewCycle | None:
     """The cycle a summary counts: the open one (the newest, if several), else the newest."""
-    cycles = ReviewCycle.objects.order_by("-starts_on", "-pk")
-    return cycles.filter(status=ReviewCycle.Status.OPEN).first() or cycles.first()
+    is_open = Case(When(status=ReviewCycle.Status.OPEN, then=Value(0)), default=Value(1))
+    return ReviewCycle.objects.order_by(is_open, "-starts_on", "-pk").first()
 
 
 def team_summaries(managers: list[Person], cycle: ReviewCycle | None) -> list[TeamSummary]:

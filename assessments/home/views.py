@@ -16,6 +16,7 @@ from assessments.people.access import can_see_person, get_team_manager, person_o
 from assessments.people.models import Person, ReportingTree, by_name
 from assessments.people.next_steps import indefinite_article, next_steps
 from assessments.reports.comparison import Comparison, build_comparison, visible_assessments
+from assessments.reports.progress import progress_url
 from assessments.reports.views import report_url
 from assessments.reviews.access import hidden_by_blind_cycle
 from assessments.reviews.lists import home_assessments
@@ -172,6 +173,10 @@ def team(request):
     below_count = Person.objects.in_subtree_of(manager).count()
     context = {"me": me, "manager": manager, "is_mine": manager.pk == me.pk, "query": query}
     context["chain"] = [person for person in manager.managers_up_chain() if can_see_person(request.user, person)]
+    cycle = review_cycle_for_summary()
+    if cycle is not None and below_count:
+        context["progress_cycle"] = cycle
+        context["progress_url"] = progress_url(cycle, None if manager.pk == me.pk else manager)
     if query:
         context.update(_search(request.user, me, manager, query, request.GET.get("page")))
     elif below_count <= TEAM_IN_FULL:

@@ -9,7 +9,7 @@ see of the assessments behind it; CSV exports answer to exactly the same rules a
 
 from django.http import Http404
 
-from assessments.people.access import get_person_for_user, person_of, scope_of, signed_in
+from assessments.people.access import get_person_for_user, manages_anyone, person_of, scope_of, signed_in
 from assessments.people.models import Person
 from assessments.reports.comparison import (
     Comparison,
@@ -24,7 +24,7 @@ from assessments.reviews.access import (
     require_manager_assessment,
     require_open_cycle,
 )
-from assessments.reviews.models import Assessment
+from assessments.reviews.models import Assessment, ReviewCycle
 
 # Comparison, promotion report, history --------------------------------------------------------------
 
@@ -125,3 +125,28 @@ def get_calibration_scope_for_user(user):
     if user.is_hr_admin:
         return me, None
     return me, Person.objects.in_subtree_of(me).values("pk")
+
+
+# Cycle progress ---------------------------------------------------------------------------------
+
+
+def can_see_cycle_progress(user) -> bool:
+    """A cycle's progress is for HR (everyone) and for managers (the people below them)."""
+    return signed_in(user) and (user.is_hr_admin or manages_anyone(user))
+
+
+def get_progress_scope_for_user(user, cycle_pk, manager_param) -> tuple[ReviewCycle, Person | None]:
+    """(the cycle, the manager whose part of the organisation is shown: None means everyone, for HR only).
+
+    A manager sees their own part by default, or a manager below them (`?manager=`); HR sees everyone, or
+    anyone's part. 404 for anyone else, for a cycle that does not exist, and for a manager outside the
+    viewer's part of the organisation.
+    """
+    if not can_see_cycle_progress(user):
+        raise Http404("Review progress is for HR and for managers.")
+    cycle = ReviewCycle.objects.filter(pk=cycle_pk).first()
+    if cycle is None:
+        raise Http404("No such review cycle.")
+    if manager_param in (None, ""):
+        return cycle, None if user.is_hr_admin else person_of(user)
+    return cycle, get_person_for_user(user, manager_param)

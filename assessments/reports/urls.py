@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments.reports import views
+from assessments.reports import progress, views
 
 app_name = "reports"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("team.csv", views.team_csv, name="team_csv"),
     path("calibration/", views.calibration, name="calibration"),
     path("calibration.csv", views.calibration_csv, name="calibration_csv"),
+    path("cycles/<int:pk>/progress/", progress.cycle_progress, name="cycle_progress"),
 ]

@@ -1,8 +1,11 @@
 """HR's admin for review cycles and assessments.
 
-Cycles are made and opened here; opening one (creating it open, switching it to open, or the
-"Open cycle and notify people" action) queues an email to everyone with a level, and the cycle's
-page shows how many were sent. Assessments are read-only here: they are written in the app, and HR
+Cycles are made and opened here; opening one (creating it open, or the "Open (or reopen) cycle" action)
+queues an email to everyone with a level who can sign in, says how many and who was left out, and the
+cycle's page shows how many were sent. Once a cycle exists its status changes only through the actions
+(open, reopen, close), never by editing the field: a reopen must not email everyone again.
+
+Assessments are read-only here: they are written in the app, and HR
 sees who changed which rating when, of the assessments the app would show them
 (`Assessment.objects.visible_to`): never someone else's draft, nor a manager assessment of themself
 not yet shared with them. History is an audit trail: it is read, never reverted.
@@ -23,6 +26,10 @@ from pathway.admin_history import AuditHistoryMixin
 from pathway.mail import progress
 
 RATING_HISTORY_LIMIT = 200
+
+
+def _people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
 
 
 def _answer(row) -> str:
@@ -54,12 +61,26 @@ class ReviewCycleAdmin(AuditHistoryMixin, SimpleHistoryAdmin):
     list_display = ["name", "starts_on", "ends_on", "status", "blind", "assessment_count"]
     list_filter = ["status", "blind"]
     search_fields = ["name"]
-    fields = ["name", "starts_on", "ends_on", "status", "blind", "emails"]
+    fields = ["name", "starts_on", "ends_on", "self_deadline", "manager_deadline", "status", "blind", "emails"]
     readonly_fields = ["emails"]
     actions = ["open_and_notify", "close_cycles"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(assessment_total=Count("assessments"))
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if obj is None else [*fields, "progress"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A new cycle may be created open; after that, open, reopen and close are the list's actions.
+        fields = super().get_readonly_fields(request, obj)
+        return fields if obj is None else [*fields, "status", "progress"]
+
+    @admin.display(description="progress")
+    def progress(self, cycle):
+        url = reverse("reports:cycle_progress", args=[cycle.pk])
+        return format_html('<a href="{}">See who has finished</a>: each person’s self and manager review.', url)
 
     @admin.display(description="assessments", ordering="assessment_total")
     def assessment_count(self, cycle):
@@ -82,17 +103,23 @@ class ReviewCycleAdmin(AuditHistoryMixin, SimpleHistoryAdmin):
         return f"{counts['sent']} sent, {counts['waiting']} waiting, {counts['failed']} failed"
 
     def _announce(self, request, cycle):
-        people = notifications.cycle_opened(cycle)
-        self.message_user(
-            request,
-            f"{cycle.name} is open. Emailing {people} {'person' if people == 1 else 'people'}: "
-            "the cycle's page shows how many were sent.",
+        audience = notifications.cycle_opened(cycle)
+        message = (
+            f"{cycle.name} is open. Emailing {_people(audience.emailed)}: the cycle's page shows how many were sent."
         )
+        reasons = [
+            (audience.left, "who have left (inactive accounts)"),
+            (audience.cannot_sign_in, "who cannot sign in yet (no usable password: set one in their account)"),
+            (audience.no_level, "without a level (a cycle is for people with a level)"),
+        ]
+        skipped = "; ".join(f"{count} {why}" for count, why in reasons if count)
+        if skipped:
+            message += f" Not emailed: {_people(audience.skipped)}: {skipped}."
+        self.message_user(request, message)
 
     def save_model(self, request, obj, form, change):
-        was_open = change and ReviewCycle.objects.filter(pk=obj.pk, status=ReviewCycle.Status.OPEN).exists()
         super().save_model(request, obj, form, change)
-        if obj.is_open and not was_open:
+        if obj.is_open and not change:
             self._announce(request, obj)
 
     @admin.action(description="Open (or reopen) cycle and notify people")

@@ -3,8 +3,12 @@
 Part of the reviews room; `assessments/reviews/models.py` holds the assessments and ratings.
 """
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 ONE_OPEN_CYCLE_MESSAGE = (
@@ -26,6 +30,44 @@ def closed_cycle_message(cycle) -> str:
     return f"{name} is closed, so nothing in it can be changed. HR can reopen it if something must change."
 
 
+def day_month(day: date) -> str:
+    """ "14 March": a deadline as people say it."""
+    return f"{day.day} {day:%B}"
+
+
+def in_days(days: int) -> str:
+    """How far a day is from today, in words: "today", "tomorrow", "in 5 days", "2 days ago"."""
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    return f"in {days} days" if days > 0 else f"{-days} days ago"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One of a cycle's deadlines, seen from `today`: "Self-assessments due 14 March (in 5 days)"."""
+
+    kind: str  # "self" or "manager", as Assessment.Kind
+    what: str
+    day: date
+    today: date
+
+    @property
+    def days_left(self) -> int:
+        return (self.day - self.today).days
+
+    @property
+    def is_past(self) -> bool:
+        return self.days_left < 0
+
+    def __str__(self):
+        verb = "were due" if self.is_past else "due"
+        return f"{self.what} {verb} {day_month(self.day)} ({in_days(self.days_left)})"
+
+
 class ReviewCycle(models.Model):
     """An optional named period (e.g. "2026 H2") that groups assessments.
 
@@ -42,6 +84,20 @@ class ReviewCycle(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    self_deadline = models.DateField(
+        "self-assessments due",
+        null=True,
+        blank=True,
+        help_text="The day self-assessments should be submitted by. People who have not submitted are reminded "
+        "a few days before.",
+    )
+    manager_deadline = models.DateField(
+        "manager reviews due",
+        null=True,
+        blank=True,
+        help_text="The day managers should share their assessments by (on or after the self-assessment deadline). "
+        "Managers with reports still waiting are reminded a few days before.",
+    )
     blind = models.BooleanField(
         default=False,
         help_text="When on, neither the person nor their manager sees the other's ratings in this cycle "
@@ -71,8 +127,44 @@ class ReviewCycle(models.Model):
 
     def clean(self):
         super().clean()
+        errors = self._deadline_errors()
         if self.is_open and ReviewCycle.objects.filter(status=self.Status.OPEN).exclude(pk=self.pk).exists():
-            raise ValidationError({"status": ONE_OPEN_CYCLE_MESSAGE})
+            errors["status"] = ONE_OPEN_CYCLE_MESSAGE
+        if errors:
+            raise ValidationError(errors)
+
+    def _deadline_errors(self) -> dict[str, str]:
+        """Each deadline falls within the cycle's dates; managers' comes on or after the self-assessments'."""
+        errors = {}
+        for field, what in (("self_deadline", "Self-assessments"), ("manager_deadline", "Manager reviews")):
+            day = getattr(self, field)
+            if day is None or self.starts_on is None or self.ends_on is None:
+                continue
+            if not self.starts_on <= day <= self.ends_on:
+                errors[field] = (
+                    f"{what} must be due within the cycle, between {day_month(self.starts_on)} and "
+                    f"{day_month(self.ends_on)} {self.ends_on.year}."
+                )
+        both = "manager_deadline" not in errors and self.self_deadline and self.manager_deadline
+        if both and self.manager_deadline < self.self_deadline:
+            errors["manager_deadline"] = (
+                "Manager reviews can’t be due before the self-assessments they review: choose "
+                f"{day_month(self.self_deadline)} or later."
+            )
+        return errors
+
+    def deadlines(self, today: date | None = None) -> list[Deadline]:
+        """The cycle's deadlines that are set, self-assessments first, as seen from `today` (local)."""
+        today = today or timezone.localdate()
+        found = [
+            Deadline("self", "Self-assessments", self.self_deadline, today) if self.self_deadline else None,
+            Deadline("manager", "Manager reviews", self.manager_deadline, today) if self.manager_deadline else None,
+        ]
+        return [deadline for deadline in found if deadline is not None]
+
+    def deadline_for(self, kind: str, today: date | None = None) -> Deadline | None:
+        """The deadline of one kind of assessment ("self" or "manager"), or None when it is not set."""
+        return next((deadline for deadline in self.deadlines(today) if deadline.kind == kind), None)
 
     def open(self) -> bool:
         """Open (or reopen) a closed cycle. False (and nothing changed) when it was open already; raises
@@ -101,3 +193,32 @@ class ReviewCycle(models.Model):
             self._change_reason = "Closed"
             self.save(update_fields=["status"])
         return True
+
+
+class CycleReminder(models.Model):
+    """A reminder sent to one person before one of a cycle's deadlines: stored, so nobody gets it twice.
+
+    One per (cycle, person, kind, deadline day): running the reminders again (every hour, or two runs at once)
+    finds the row and sends nothing; if HR moves the deadline, the new day is a new deadline and people who
+    still have not finished are reminded once more.
+    """
+
+    class Kind(models.TextChoices):
+        SELF = "self", "Self-assessment"
+        MANAGER = "manager", "Manager reviews"
+
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="reminders")
+    person = models.ForeignKey("assessments.Person", on_delete=models.CASCADE, related_name="cycle_reminders")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    deadline = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "person", "kind", "deadline"], name="cycle_reminder_once_per_deadline"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} reminder to {self.person_id} for {self.cycle_id} (due {self.deadline})"

@@ -5,11 +5,15 @@ server that is down neither slows nor undoes a submitted assessment, and its ema
 go. Opening a cycle queues one task, which queues an email per person.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
+from accounts.models import can_sign_in_q
 from assessments.people.models import Person
 from assessments.reviews.models import Assessment, ReviewCycle
 from pathway.mail import PRIORITY_BULK_EMAIL, queue_email
@@ -78,8 +82,36 @@ def assessment_shared(assessment: Assessment) -> bool:
 
 
 def _cycle_recipients():
-    """Everyone in scope of a cycle: every active person with a level and an email address."""
-    return Person.objects.active().filter(level__isnull=False).exclude(user__email="")
+    """Everyone a cycle's announcement goes to: people with a level whose account can sign in (active, with a
+    usable password: `accounts.models.can_sign_in_q`) and has an email address."""
+    return Person.objects.filter(can_sign_in_q("user__"), level__isnull=False).exclude(user__email="")
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who an opening cycle emails, and who it leaves out and why (each person counted once, first reason)."""
+
+    emailed: int
+    left: int  # leavers: their account is inactive
+    cannot_sign_in: int  # active, but no usable password (HR has to set one)
+    no_level: int  # can sign in, but a cycle is for people with a level
+
+    @property
+    def skipped(self) -> int:
+        return self.left + self.cannot_sign_in + self.no_level
+
+
+def cycle_audience() -> Audience:
+    """Count the announcement's recipients and the people it skips, in one aggregate query."""
+    can_sign_in = can_sign_in_q("user__")
+    active = Q(user__is_active=True)
+    counts = Person.objects.aggregate(
+        emailed=Count("pk", filter=can_sign_in & Q(level__isnull=False) & ~Q(user__email="")),
+        left=Count("pk", filter=~active),
+        cannot_sign_in=Count("pk", filter=active & ~can_sign_in),
+        no_level=Count("pk", filter=can_sign_in & Q(level__isnull=True)),
+    )
+    return Audience(**counts)
 
 
 def cycle_tag(cycle: ReviewCycle) -> str:
@@ -87,14 +119,14 @@ def cycle_tag(cycle: ReviewCycle) -> str:
     return f"cycle-opened:{cycle.pk}"
 
 
-def cycle_opened(cycle: ReviewCycle) -> int:
-    """Queue the emails telling everyone in scope that the cycle is open; return how many people that is.
+def cycle_opened(cycle: ReviewCycle) -> Audience:
+    """Queue the emails telling everyone in scope that the cycle is open; return who is emailed and who is not.
 
     The request only queues one task (`announce_cycle`), so opening a cycle for 20,000 people answers at once;
     that task queues one email per person, each retried on its own.
     """
     announce_cycle.using(priority=PRIORITY_BULK_EMAIL).enqueue(cycle.pk)
-    return _cycle_recipients().count()
+    return cycle_audience()
 
 
 @task()

@@ -13,8 +13,10 @@ from assessments.people.models import Person
 from assessments.reports.access import (
     can_record_agreed,
     can_see_calibration,
+    can_see_cycle_progress,
     get_calibration_scope_for_user,
     get_comparison_for_user,
+    get_progress_scope_for_user,
     get_team_for_user,
     managers_for,
     require_can_record_agreed,
@@ -353,3 +355,59 @@ def test_a_head_of_a_second_branch_calibrates_only_it(cast):
     frank.save()
     assert _calibration(cast, cast.viewer("other_manager")) == ("omar", {"olive", "hal", "frank"})
     assert _calibration(cast, cast.viewer("former_manager")) == NOT_CALIBRATION
+
+
+# Cycle progress -------------------------------------------------------------------------------------------
+
+SEES_PROGRESS = {"manager", "skip_level", "other_manager", "former_manager", "hr", "hr_party"}  # HR, and managers
+NOT_FOR_YOU = "404: Review progress is for HR and for managers."
+NO_SUCH_PERSON_HERE = "404: No such person."
+PROGRESS_PARAMS = ("none", "own", "maya", "omar", "not-a-number", "nobody", "no-such-cycle")
+# role: (whose people are shown by default, the managers one may ask for besides oneself)
+PROGRESS_SCOPES = {
+    "manager": ("maya", set()),
+    "skip_level": ("hugo", {"maya"}),
+    "other_manager": ("omar", set()),
+    "former_manager": ("fred", set()),
+    "hr": ("everyone", {"maya", "omar"}),
+    "hr_party": ("everyone", {"maya", "omar"}),
+}
+
+
+@pytest.mark.parametrize(("role", "expected"), rows(lambda role: {"sees": role in SEES_PROGRESS}))
+def test_can_see_cycle_progress(cast, role, expected):
+    assert {"sees": can_see_cycle_progress(cast.viewer(role))} == expected
+
+
+def _progress_row(role):
+    if role not in PROGRESS_SCOPES:
+        return dict.fromkeys(PROGRESS_PARAMS, NOT_FOR_YOU)
+    default, others = PROGRESS_SCOPES[role]
+    own = {"hr": "hana", "hr_party": "cleo"}.get(role, default)
+    row = {"none": default, "own": own, "not-a-number": NO_SUCH_PERSON_HERE, "nobody": NO_SUCH_PERSON_HERE}
+    for name in ("maya", "omar"):
+        row[name] = name if name in others or name == default else NO_SUCH_PERSON_HERE
+    row["no-such-cycle"] = "404: No such review cycle."
+    return row
+
+
+def _progress(cast, user, param):
+    cycle = cast.objects["blind"]["cycle"]
+    cycle_pk = cycle.pk + 1000 if param == "no-such-cycle" else cycle.pk
+    value = {"none": None, "no-such-cycle": None, "not-a-number": "abc", "nobody": "999999"}.get(param)
+    if param == "own":
+        value = str(user.person.pk if user.is_authenticated else cast.pid("priya"))
+    elif value is None and param not in ("none", "no-such-cycle"):
+        value = str(cast.pid(param))
+    outcome, found = answer(lambda: get_progress_scope_for_user(user, cycle_pk, value))
+    if outcome != "ok":
+        return f"{outcome}: {found}"
+    shown_cycle, root = found
+    assert shown_cycle == cycle
+    return "everyone" if root is None else cast.name_of(root.pk)
+
+
+@pytest.mark.parametrize(("role", "expected"), rows(_progress_row))
+def test_get_progress_scope_for_user(cast, role, expected):
+    user = cast.viewer(role)
+    assert {param: _progress(cast, user, param) for param in expected} == expected

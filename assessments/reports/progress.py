@@ -1,0 +1,172 @@
+"""A review cycle's progress: per person, where their self-assessment and their manager's review stand.
+
+For HR (everyone, or one manager's part of the organisation) and for managers (the people below them), through
+`reports/access.py`. The page never holds the organisation in memory: the people in scope are one indexed
+prefix query on `Person.path`, both statuses are joined in by the database, the counts at the top are one
+GROUP BY, and the list is a page of 50. It shows only each assessment's status, never what it says.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from assessments.people.access import can_see_person
+from assessments.people.models import Person
+from assessments.reports.access import get_progress_scope_for_user
+from assessments.reviews.models import Assessment, ReviewCycle
+
+PAGE_SIZE = 50
+NOT_STARTED = "not_started"
+WORDS = {
+    NOT_STARTED: "Not started",
+    Assessment.Status.DRAFT: "Draft",
+    Assessment.Status.RETURNED: "Returned",
+    Assessment.Status.SUBMITTED: "Submitted",
+    Assessment.Status.SHARED: "Shared",
+}
+SELF_STATUSES = [NOT_STARTED, Assessment.Status.DRAFT, Assessment.Status.RETURNED, Assessment.Status.SUBMITTED]
+MANAGER_STATUSES = [NOT_STARTED, Assessment.Status.DRAFT, Assessment.Status.SUBMITTED, Assessment.Status.SHARED]
+
+
+class ProgressFilterForm(forms.Form):
+    self_status = forms.ChoiceField(
+        label="Self-assessment",
+        required=False,
+        choices=[("", "Any"), *((status, WORDS[status]) for status in SELF_STATUSES)],
+        error_messages={"invalid_choice": "Choose a self-assessment status from the list."},
+    )
+    manager_status = forms.ChoiceField(
+        label="Manager review",
+        required=False,
+        choices=[("", "Any"), *((status, WORDS[status]) for status in MANAGER_STATUSES)],
+        error_messages={"invalid_choice": "Choose a manager review status from the list."},
+    )
+
+
+def cycle_people(cycle: ReviewCycle, root: Person | None):
+    """Everyone the cycle is for, below `root` (everyone when None), each with `self_status` and `manager_status`.
+
+    The cycle is for every active person with a level, and for anyone who has an assessment in it (a leaver's
+    submitted self-assessment still counts). One assessment per (subject, cycle, kind), so each join finds at
+    most one row.
+    """
+    in_cycle = Q(user__is_active=True, level__isnull=False) | Exists(
+        Assessment.objects.filter(subject_id=OuterRef("pk"), cycle=cycle)
+    )
+    people = Person.objects.filter(in_cycle)
+    if root is not None:
+        people = people.in_subtree_of(root)
+    mine = Q(assessments_about__cycle=cycle)
+    return people.annotate(
+        own=FilteredRelation("assessments_about", condition=mine & Q(assessments_about__kind=Assessment.Kind.SELF)),
+        review=FilteredRelation(
+            "assessments_about", condition=mine & Q(assessments_about__kind=Assessment.Kind.MANAGER)
+        ),
+    ).annotate(
+        self_status=Coalesce(F("own__status"), Value(NOT_STARTED)),
+        manager_status=Coalesce(F("review__status"), Value(NOT_STARTED)),
+    )
+
+
+@dataclass
+class Counts:
+    """How many people stand where, for the counts at the top of the page."""
+
+    total: int
+    self: dict[str, int]
+    manager: dict[str, int]
+
+    def rows(self, kind: str, link) -> list[tuple[str, str, int, str]]:
+        """(status, words, how many, a link listing them) for one side: "self" or "manager"."""
+        found, statuses = (self.self, SELF_STATUSES) if kind == "self" else (self.manager, MANAGER_STATUSES)
+        return [(status, WORDS[status], found.get(status, 0), link(kind, status)) for status in statuses]
+
+
+def count_statuses(people) -> Counts:
+    """One GROUP BY over (self status, manager status): at most 16 rows, whatever the size of the scope."""
+    grid = people.order_by().values("self_status", "manager_status").annotate(people=Count("pk"))
+    own: dict[str, int] = {}
+    review: dict[str, int] = {}
+    total = 0
+    for row in grid:
+        own[row["self_status"]] = own.get(row["self_status"], 0) + row["people"]
+        review[row["manager_status"]] = review.get(row["manager_status"], 0) + row["people"]
+        total += row["people"]
+    return Counts(total=total, self=own, manager=review)
+
+
+@dataclass
+class Row:
+    person: Person
+    self_status: str
+    manager_status: str
+
+    @property
+    def self_words(self) -> str:
+        return WORDS[self.self_status]
+
+    @property
+    def manager_words(self) -> str:
+        return WORDS[self.manager_status]
+
+
+def _query(params: dict, **changes) -> str:
+    merged = {key: value for key, value in {**params, **changes}.items() if value not in (None, "")}
+    return f"?{urlencode(merged)}" if merged else ""
+
+
+@require_GET
+def cycle_progress(request, pk):
+    """The progress page: counts at the top, then a page of people with both statuses, filterable."""
+    cycle, root = get_progress_scope_for_user(request.user, pk, request.GET.get("manager"))
+    people = cycle_people(cycle, root)
+    counts = count_statuses(people)
+    form = ProgressFilterForm(request.GET)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    filtered = people
+    if chosen.get("self_status"):
+        filtered = filtered.filter(self_status=chosen["self_status"])
+    if chosen.get("manager_status"):
+        filtered = filtered.filter(manager_status=chosen["manager_status"])
+    listed = filtered.select_related("user", "level", "manager__user").order_by("user__full_name", "pk")
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = {
+        "manager": root.pk if root is not None and request.GET.get("manager") else "",
+        "self_status": chosen.get("self_status", ""),
+        "manager_status": chosen.get("manager_status", ""),
+    }
+    chain = []
+    if root is not None:
+        chain = [person for person in root.managers_up_chain() if can_see_person(request.user, person)]
+    context = {
+        "cycle": cycle,
+        "root": root,
+        "chain": chain,
+        "is_everyone": root is None,
+        "counts": counts,
+        "form": form,
+        "filtering": bool(chosen.get("self_status") or chosen.get("manager_status")),
+        "page": page,
+        "rows": [Row(person, person.self_status, person.manager_status) for person in page.object_list],
+        "base_url": reverse("reports:cycle_progress", args=[cycle.pk]),
+        "self_counts": counts.rows("self", lambda kind, status: _query(params, self_status=status, manager_status="")),
+        "manager_counts": counts.rows(
+            "manager", lambda kind, status: _query(params, self_status="", manager_status=status)
+        ),
+        "page_query": _query(params),
+        "clear_query": _query(params, self_status="", manager_status=""),
+    }
+    return render(request, "assessments/reports/cycle_progress.html", context)
+
+
+def progress_url(cycle: ReviewCycle, manager: Person | None = None) -> str:
+    """The progress page of `cycle`, limited to `manager`'s part of the organisation when given."""
+    url = reverse("reports:cycle_progress", args=[cycle.pk])
+    return f"{url}?{urlencode({'manager': manager.pk})}" if manager is not None else url
