@@ -98,8 +98,11 @@ class RatingForm(forms.Form):
     def __init__(self, *args, scale_levels, capability, **kwargs):
         super().__init__(*args, prefix=f"r{capability.pk}", **kwargs)
         self.scale_levels = {str(level.pk): level for level in scale_levels}
-        self.fields["scale"].choices = [("", "Not rated"), *((key, lv.name) for key, lv in self.scale_levels.items())]
-        self.fields["scale"].choices += [(NOT_APPLICABLE, "Not applicable")]
+        self.fields["scale"].choices = [
+            ("", "Not rated"),
+            *((key, lv.name) for key, lv in self.scale_levels.items()),
+            (NOT_APPLICABLE, "Not applicable"),
+        ]
         self.fields["evidence"].error_messages["max_length"] = (
             "Evidence can be at most %(limit_value)d characters (it has %(show_value)d)."
         )

@@ -415,6 +415,37 @@ class Assessment(models.Model):
             self.save(update_fields=[*changes, "updated_at"])
         return True
 
+    def record_answers(self, answers: list[tuple["Rating", dict]]) -> list["Rating"]:
+        """Save the author's answers to many ratings at once (the page's plain form): one transaction, one lock,
+        one bulk update, whatever the framework's size.
+
+        `answers` pairs each rating (as read) with the keyword arguments of `Rating.record`. A rating saved since
+        its expected revision is refused and returned (as stored now); the others are saved. Raises
+        AssessmentLocked or CycleClosed, changing nothing.
+        """
+        changed = [(rating, answer) for rating, answer in answers if rating.answer_differs(**answer)]
+        if not changed:
+            return []
+        with transaction.atomic():
+            locked = Assessment.lock(self.pk)
+            self._refuse_if_cycle_closed(locked)
+            if locked.status not in self.EDITABLE_STATUSES:
+                raise AssessmentLocked
+            # Under the lock every change to these ratings waits for this one, so the revisions read stay true.
+            stored = Rating.objects.filter(pk__in=[rating.pk for rating, _ in changed]).in_bulk()
+            now, saved, stale = timezone.now(), [], []
+            for rating, answer in changed:
+                if stored[rating.pk].revision != answer["expected_revision"]:
+                    stale.append(stored[rating.pk])
+                    continue
+                rating.apply_answer(**answer)
+                rating.revision, rating.updated_at = answer["expected_revision"] + 1, now
+                saved.append(rating)
+            if saved:
+                Rating.write_answers(saved)  # a draft's answers: no history (private, reviews/history.py)
+                Assessment.objects.filter(pk=self.pk).update(updated_at=now)
+        return stale
+
     def record_agreed_outcome(self, outcomes: dict, *, expected_revision: int) -> int:
         """Save the outcome agreed in the comparison onto this manager assessment's ratings.
 
@@ -522,18 +553,47 @@ class Rating(models.Model):
             and not self.evidence.strip()
         )
 
+    @staticmethod
+    def _answer(scale_level, not_applicable: bool, evidence: str) -> dict:
+        return {
+            "scale_level_id": None if not_applicable or scale_level is None else scale_level.pk,
+            "not_applicable": not_applicable,
+            "evidence": evidence,
+        }
+
+    def answer_differs(self, *, scale_level, not_applicable: bool, evidence: str, **_) -> bool:
+        """Would this answer change what is stored?"""
+        answer = self._answer(scale_level, not_applicable, evidence)
+        return any(getattr(self, name) != value for name, value in answer.items())
+
+    def apply_answer(self, *, scale_level, not_applicable: bool, evidence: str, **_):
+        for name, value in self._answer(scale_level, not_applicable, evidence).items():
+            setattr(self, name, value)
+        if self.scale_level_id is not None:
+            self.scale_level = scale_level
+
+    @classmethod
+    def write_answers(cls, ratings: list["Rating"]):
+        """Store the answers of many ratings in one statement sent once (`executemany`): Django's bulk_update
+        builds a CASE per row and field, and spent seconds in Python on a page of 164 capabilities."""
+        names = ["scale_level", "not_applicable", "evidence", "revision", "updated_at"]
+        fields = [cls._meta.get_field(name) for name in names]
+        columns = ", ".join(f"{connection.ops.quote_name(field.column)} = %s" for field in fields)
+        rows = [
+            [field.get_db_prep_save(getattr(rating, field.attname), connection) for field in fields] + [rating.pk]
+            for rating in ratings
+        ]
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET {columns} WHERE id = %s", rows)  # noqa: S608 (names from the model)
+
     def record(self, *, scale_level, not_applicable: bool, evidence: str, expected_revision: int) -> bool:
         """Save the author's answer if nobody has saved this rating since `expected_revision`.
 
         Returns False when the answer is what is stored already. Raises StaleRevision (someone saved in
         between), AssessmentLocked (the assessment was submitted) or CycleClosed, changing nothing.
         """
-        answer = {
-            "scale_level_id": None if not_applicable or scale_level is None else scale_level.pk,
-            "not_applicable": not_applicable,
-            "evidence": evidence,
-        }
-        if all(getattr(self, name) == value for name, value in answer.items()):
+        if not self.answer_differs(scale_level=scale_level, not_applicable=not_applicable, evidence=evidence):
             return False
         with transaction.atomic():
             # Under the assessment's lock: a submit at the same moment runs wholly before or after this save.
@@ -548,8 +608,7 @@ class Rating(models.Model):
             ):
                 raise StaleRevision
             self.revision = expected_revision + 1
-            for name, value in answer.items():
-                setattr(self, name, value)
+            self.apply_answer(scale_level=scale_level, not_applicable=not_applicable, evidence=evidence)
             self.skip_history_when_saving = True  # a draft's answer: private (the lock said it is editable)
             try:
                 self.save(update_fields=["scale_level", "not_applicable", "evidence", "revision", "updated_at"])

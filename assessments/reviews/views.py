@@ -270,24 +270,23 @@ def _errors_text(form) -> str:
 
 
 def _save_ratings(request, assessment: Assessment) -> tuple[dict, dict, bool]:
-    """Save every capability posted by the plain form: (typed forms and errors of refused rows, any stale).
-    Raises AssessmentLocked when it was submitted meanwhile."""
+    """Save every capability posted by the plain form, in one transaction: (typed forms and errors of refused
+    rows, any stale). Raises AssessmentLocked when it was submitted meanwhile."""
     scale_levels = list(ScaleLevel.objects.filter(framework_id=assessment.level.framework_id))
-    typed, errors, stale = {}, {}, False
+    typed, errors, answers = {}, {}, []
     for rating in assessment.ratings.select_related("capability", "scale_level"):
-        form = RatingForm(request.POST, scale_levels=scale_levels, capability=rating.capability)
-        if not form.is_valid():
-            typed[rating.capability_id] = form
+        typed[rating.capability_id] = form = RatingForm(
+            request.POST, scale_levels=scale_levels, capability=rating.capability
+        )
+        if form.is_valid():
+            answers.append((rating, form.answer()))
+        else:
             errors[rating.capability_id] = _errors_text(form)
-            continue
-        try:
-            rating.record(**form.answer())
-        except StaleRevision:
-            stale = True
-            rating.refresh_from_db()
-            typed[rating.capability_id] = form
-            errors[rating.capability_id] = STALE_MESSAGE
-    return typed, errors, stale
+    stale = assessment.record_answers(answers)
+    for rating in stale:
+        errors[rating.capability_id] = STALE_MESSAGE
+    refused = {capability_id: typed[capability_id] for capability_id in errors}
+    return refused, errors, bool(stale)
 
 
 def _save_details(request, assessment: Assessment, errors: dict) -> tuple[DetailsForm | None, bool]:

@@ -75,9 +75,16 @@ def test_a_submission_in_another_tab_during_the_save_is_refused_with_a_message(c
     capability = draft.ratings.first().capability
     data = page_post_data(draft, changes={capability.pk: {"evidence": "Too late."}})
     client.force_login(pm)
-    with mock.patch.object(Rating, "record", side_effect=AssessmentLocked):
+    lock = Assessment.lock
+
+    def submitted_meanwhile(pk):  # the other tab's submit commits just before this save takes the lock
+        Assessment.objects.filter(pk=pk).update(status=Assessment.Status.SUBMITTED)
+        return lock(pk)
+
+    with mock.patch.object(Assessment, "lock", side_effect=submitted_meanwhile):
         response = client.post(page_url(draft), data)
     assert response["Location"] == page_url(draft)
+    assert draft.ratings.get(capability=capability).evidence != "Too late."
     assert any(LOCKED in message for message in messages_of(client, page_url(draft)))
 
 
