@@ -14,6 +14,7 @@ from django.utils import timezone
 from assessments.people.models import Person, Scope
 from assessments.reviews.cycles import CycleClosed, ReviewCycle
 from assessments.reviews.history import SubmittedHistory
+from assessments.reviews.sql import write_answers
 
 
 class StaleRevision(Exception):
@@ -442,7 +443,7 @@ class Assessment(models.Model):
                 rating.revision, rating.updated_at = answer["expected_revision"] + 1, now
                 saved.append(rating)
             if saved:
-                Rating.write_answers(saved)  # a draft's answers: no history (private, reviews/history.py)
+                write_answers(saved)  # a draft's answers: no history (private, reviews/history.py)
                 Assessment.objects.filter(pk=self.pk).update(updated_at=now)
         return stale
 
@@ -553,39 +554,14 @@ class Rating(models.Model):
             and not self.evidence.strip()
         )
 
-    @staticmethod
-    def _answer(scale_level, not_applicable: bool, evidence: str) -> dict:
-        return {
-            "scale_level_id": None if not_applicable or scale_level is None else scale_level.pk,
-            "not_applicable": not_applicable,
-            "evidence": evidence,
-        }
-
     def answer_differs(self, *, scale_level, not_applicable: bool, evidence: str, **_) -> bool:
         """Would this answer change what is stored?"""
-        answer = self._answer(scale_level, not_applicable, evidence)
-        return any(getattr(self, name) != value for name, value in answer.items())
+        level_id = None if not_applicable or scale_level is None else scale_level.pk
+        return (self.scale_level_id, self.not_applicable, self.evidence) != (level_id, not_applicable, evidence)
 
     def apply_answer(self, *, scale_level, not_applicable: bool, evidence: str, **_):
-        for name, value in self._answer(scale_level, not_applicable, evidence).items():
-            setattr(self, name, value)
-        if self.scale_level_id is not None:
-            self.scale_level = scale_level
-
-    @classmethod
-    def write_answers(cls, ratings: list["Rating"]):
-        """Store the answers of many ratings in one statement sent once (`executemany`): Django's bulk_update
-        builds a CASE per row and field, and spent seconds in Python on a page of 164 capabilities."""
-        names = ["scale_level", "not_applicable", "evidence", "revision", "updated_at"]
-        fields = [cls._meta.get_field(name) for name in names]
-        columns = ", ".join(f"{connection.ops.quote_name(field.column)} = %s" for field in fields)
-        rows = [
-            [field.get_db_prep_save(getattr(rating, field.attname), connection) for field in fields] + [rating.pk]
-            for rating in ratings
-        ]
-        table = connection.ops.quote_name(cls._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.executemany(f"UPDATE {table} SET {columns} WHERE id = %s", rows)  # noqa: S608 (names from the model)
+        self.scale_level = None if not_applicable else scale_level
+        self.not_applicable, self.evidence = not_applicable, evidence
 
     def record(self, *, scale_level, not_applicable: bool, evidence: str, expected_revision: int) -> bool:
         """Save the author's answer if nobody has saved this rating since `expected_revision`.
