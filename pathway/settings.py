@@ -139,6 +139,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Pathway <pathway@localhost>")
+# How many days before a review cycle's deadline its reminders go out (`manage.py send_cycle_reminders`).
+CYCLE_REMINDER_DAYS = env_int("CYCLE_REMINDER_DAYS", 3)
 # Absolute links in emails are built from this.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -63,9 +63,13 @@ class Deadline:
     def is_past(self) -> bool:
         return self.days_left < 0
 
+    @property
+    def when(self) -> str:
+        return in_days(self.days_left)
+
     def __str__(self):
         verb = "were due" if self.is_past else "due"
-        return f"{self.what} {verb} {day_month(self.day)} ({in_days(self.days_left)})"
+        return f"{self.what} {verb} {day_month(self.day)} ({self.when})"
 
 
 class ReviewCycle(models.Model):
