@@ -33,6 +33,14 @@
   }
   form.addEventListener("input", edited);
   form.addEventListener("change", edited);
+
+  // "Saving…" from the first keystroke, not only once the request leaves: "Saved" only ever comes from the server.
+  function saving(event) {
+    var state = stateOf(event.target);
+    if (state && state.textContent !== "Saving…") state.textContent = "Saving…";
+  }
+  form.addEventListener("input", saving);
+  form.addEventListener("change", saving);
   function unsaved() {
     return Array.from(edits.values()).some(function (count) { return count > 0; });
   }
@@ -57,7 +65,13 @@
   document.body.addEventListener("htmx:afterRequest", function (event) {
     var block = event.detail.elt.closest("[hx-post]");
     if (!block || event.detail.xhr.status !== 200) return;
-    if ((edits.get(block) || 0) === event.detail.xhr.pathwayEdits) edits.set(block, 0);
+    if ((edits.get(block) || 0) === event.detail.xhr.pathwayEdits) {
+      edits.set(block, 0);
+    } else {
+      // This answer is to an older request: the newer edits are still on their way, so not "Saved" yet.
+      var state = stateOf(block);
+      if (state) state.textContent = "Saving…";
+    }
     var retry = block.querySelector(".save-state__retry");
     if (!retry) return;
     if (document.activeElement === retry) {
@@ -78,7 +92,7 @@
     retry = document.createElement("button");
     retry.type = "button";
     retry.className = "btn btn-sm btn-outline-danger save-state__retry no-print";
-    retry.textContent = "Retry saving";
+    retry.textContent = "Try again";
     retry.addEventListener("click", function () {
       htmx.trigger(block, "change");
     });
@@ -93,12 +107,51 @@
     state.textContent = "";
     var message = document.createElement("span");
     message.className = "save-state__error";
-    message.textContent = "Couldn’t save — your text is kept, retry.";
+    message.textContent = "Not saved — try again. Your text is kept.";
     state.append(message);
     retryButton(block);
   }
   document.body.addEventListener("htmx:sendError", failed);
   document.body.addEventListener("htmx:responseError", failed);
+
+  // Sticky bars never cover the focused control (WCAG 2.2, 2.4.11): the page scrolls with padding the height of
+  // the sticky bar, measured, since it wraps to two lines on a phone.
+  var bar = document.querySelector(".assessment-bar");
+  function padForBar() {
+    document.documentElement.style.setProperty("--sticky-top", bar.offsetHeight + 16 + "px");
+  }
+  if (bar) {
+    padForBar();
+    if (window.ResizeObserver) new ResizeObserver(padForBar).observe(bar);
+  }
+
+  // "Hide rated": collapses the capabilities rated so far (a rating made afterwards stays in view until the next
+  // press, so the one being worked on never vanishes); each area says how many it hides.
+  var toggle = document.getElementById("toggle-rated");
+  function rated(capability) {
+    return !!capability.querySelector("input[type=radio]:checked") && !capability.classList.contains("capability--error");
+  }
+  function collapse(hide) {
+    form.querySelectorAll(".assessment-area").forEach(function (area) {
+      var hidden = 0;
+      area.querySelectorAll(".capability").forEach(function (capability) {
+        var off = hide && rated(capability) && !capability.contains(document.activeElement);
+        capability.classList.toggle("capability--collapsed", off);
+        if (off) hidden += 1;
+      });
+      var note = area.querySelector(".assessment-area__collapsed");
+      note.hidden = hidden === 0;
+      note.textContent = hidden === 1 ? "1 rated capability hidden." : hidden + " rated capabilities hidden.";
+    });
+    toggle.setAttribute("aria-pressed", hide ? "true" : "false");
+    toggle.textContent = hide ? "Show rated" : "Hide rated";
+  }
+  if (toggle) {
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      collapse(toggle.getAttribute("aria-pressed") !== "true");
+    });
+  }
 
   // Submitting the plain form saves everything, so nothing is pending after it.
   form.addEventListener("submit", function () {

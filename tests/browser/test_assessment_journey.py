@@ -235,7 +235,7 @@ def test_failed_and_stale_saves_say_so_and_keep_the_text(page, pm, framework, pa
     page.route("**/ratings/**", lambda route: route.abort())
     focus_by_tab(page, f"#r{capability.pk}-evidence")
     page.keyboard.type("Typed while offline.")
-    expect(page.locator(f"#save-{capability.pk}")).to_contain_text("Couldn’t save — your text is kept, retry.")
+    expect(page.locator(f"#save-{capability.pk}")).to_contain_text("Not saved — try again. Your text is kept.")
     expect(page.locator(f"#r{capability.pk}-evidence")).to_have_value("Typed while offline.")
     axe(page)
     page.unroute("**/ratings/**")
