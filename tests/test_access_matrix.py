@@ -146,6 +146,16 @@ MATRIX: dict[str, Entry] = {
     "assessments:mine": Entry(signed_in()),
     "assessments:start": Entry(signed_in()),
     "assessments:person": Entry(in_scope(), kwargs=lambda cast: {"pk": cast.subject.person.pk}),
+    # Hand-over: HR only (here "Nothing to hand over"); taking over, the person's manager (nothing left: back).
+    "assessments:handover": Entry(
+        in_scope(subject=FORBIDDEN, manager=FORBIDDEN, skip_level=FORBIDDEN),
+        kwargs=lambda cast: {"pk": cast.subject.person.pk},
+    ),
+    "assessments:take_over": Entry(
+        in_scope(subject=FORBIDDEN, manager=REDIRECT, skip_level=FORBIDDEN, hr=FORBIDDEN),
+        kwargs=lambda cast: {"pk": cast.subject.person.pk},
+        method="post",
+    ),
     "assessments:detail": Entry(
         outcomes(NOT_FOUND, anonymous=SIGN_IN, subject=OK), kwargs=lambda cast: {"pk": self_draft_of(cast.subject).pk}
     ),

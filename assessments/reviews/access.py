@@ -228,3 +228,31 @@ def get_subject_for_start(user, me: Person, pk) -> Person:
             f"You can start a manager assessment only of people who report to you, not of {subject.name}."
         )
     return subject
+
+
+# Hand-over (reviews/handover.py) -----------------------------------------------------------------
+
+
+def may_hand_over(user) -> bool:
+    """Hand a left-behind manager assessment to the person's manager now, or discard it: HR."""
+    return signed_in(user) and user.is_hr_admin
+
+
+def require_may_hand_over(user, subject: Person):
+    """403 for anyone but HR who can see the person; the sentence is the same whether anything waits or not."""
+    if not may_hand_over(user):
+        raise PermissionDenied(f"Only HR can hand over or discard a manager assessment of {subject.name}.")
+
+
+def may_take_over(user, subject: Person) -> bool:
+    """Take over the manager assessment a former manager left behind: the person's manager now."""
+    return signed_in(user) and subject.manager_id is not None and subject.manager.user_id == user.pk
+
+
+def require_may_take_over(user, subject: Person):
+    """403 for anyone else who can see the person, saying the same whether anything was left behind or not."""
+    if not may_take_over(user, subject):
+        raise PermissionDenied(
+            f"Only {subject.name}’s manager can take over an assessment a former manager started. "
+            "Ask HR if it should be handed to you."
+        )

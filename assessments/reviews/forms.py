@@ -155,6 +155,16 @@ class ReturnForm(forms.Form):
     )
 
 
+class DiscardForm(forms.Form):
+    reason = forms.CharField(
+        label="Why discard it?",
+        help_text="The former manager is told, with your reason.",
+        max_length=EVIDENCE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why it is discarded: the former manager is told."},
+    )
+
+
 class ListFilterForm(forms.Form):
     """Filters on the assessment lists (GET): by review cycle and by status."""
 

@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from assessments.people.access import get_person_for_user, person_of
 from assessments.people.models import Person
-from assessments.reviews.access import may_assess
+from assessments.reviews.access import may_assess, may_hand_over, may_take_over
 from assessments.reviews.forms import ListFilterForm, next_level
+from assessments.reviews.handover import left_behind
 from assessments.reviews.models import Assessment, ReviewCycle
 
 # Lists ------------------------------------------------------------------------------------------
@@ -55,6 +56,9 @@ def person_assessments(request, pk):
     me = person_of(request.user)
     filters = ListFilterForm(request.GET or None)
     rows = _list_rows(filters.filter(Assessment.objects.visible_to(request.user).filter(subject=subject)))
+    # What a former manager left behind: offered to the manager now, and to HR to hand over or discard.
+    take_over, hand_over = may_take_over(request.user, subject), may_hand_over(request.user)
+    stranded = left_behind(subject) if take_over or hand_over else None
     return render(
         request,
         "assessments/reviews/person_list.html",
@@ -64,7 +68,10 @@ def person_assessments(request, pk):
             "filters": filters,
             "assessments": rows,
             "filtered": bool(request.GET),
-            "can_assess": may_assess(request.user, subject),
+            "can_assess": may_assess(request.user, subject) and not (take_over and stranded),
+            "left_behind": stranded,
+            "may_take_over": take_over,
+            "may_hand_over": hand_over,
             "default_level": next_level(subject.level),
             "today": timezone.localdate(),
             "list_url": reverse("assessments:person", args=[subject.pk]),

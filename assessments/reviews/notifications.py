@@ -147,3 +147,26 @@ def announce_cycle(cycle_pk: int) -> int:
         queue_email(subject, body, [person.user.email], tag=cycle_tag(cycle), priority=PRIORITY_BULK_EMAIL)
         queued += 1
     return queued
+
+
+def handed_over(assessment: Assessment, former: Person, *, by_hr: bool) -> int:
+    """Tell the former author that their assessment moved to the person's manager now, and (when HR did it) tell
+    the new author what they have been given. Returns how many emails were queued."""
+    context = {"assessment": assessment, "in_cycle": _in_cycle(assessment), "new_author": assessment.author}
+    subject = f"Your assessment of {assessment.subject.name} was handed to {assessment.author.name}"
+    sent = _send("handed_over_former", subject, former, {**context, "by_hr": by_hr})
+    if by_hr:
+        link = absolute_url(assessment.get_absolute_url())
+        subject = f"You have been handed the assessment of {assessment.subject.name} {former.name} started"
+        sent += _send("handed_over_new", subject, assessment.author, {**context, "former": former, "link": link})
+    return sent
+
+
+def discarded(assessment: Assessment, former: Person, reason: str) -> bool:
+    """Tell the former author that HR discarded their assessment, and why."""
+    return _send(
+        "discarded",
+        f"Your assessment of {assessment.subject.name} was discarded",
+        former,
+        {"assessment": assessment, "in_cycle": _in_cycle(assessment), "reason": reason},
+    )

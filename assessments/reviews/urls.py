@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments.reviews import lists, views
+from assessments.reviews import handover_views, lists, views
 
 app_name = "assessments"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", lists.my_assessments, name="mine"),
     path("start/", views.start, name="start"),
     path("person/<int:pk>/", lists.person_assessments, name="person"),
+    path("person/<int:pk>/handover/", handover_views.handover, name="handover"),
+    path("person/<int:pk>/take-over/", handover_views.take_over, name="take_over"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/check/", views.check, name="check"),
     path("<int:pk>/ratings/<int:capability_pk>/", views.save_rating, name="save_rating"),

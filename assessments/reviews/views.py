@@ -25,6 +25,7 @@ from assessments.reviews.access import (
     in_closed_cycle,
     is_author,
     may_assess_from,
+    may_take_over,
     no_longer_manages,
     no_longer_manages_message,
     require_author,
@@ -42,6 +43,7 @@ from assessments.reviews.forms import (
     StartForm,
     next_level,
 )
+from assessments.reviews.handover import left_behind
 from assessments.reviews.models import (
     Assessment,
     AssessmentLocked,
@@ -205,14 +207,26 @@ def _render_page(request, assessment, can_edit, status=200, **kwargs):
 
 
 def _already_started_message(user, assessment: Assessment) -> str:
-    """Someone else's manager assessment is in the way: who and how far only if this viewer may see it."""
+    """Someone else's manager assessment is in the way. Say only what this reader may know: its author and level
+    when they can read it; that a former manager left it behind to the person's manager now (who may take it
+    over); to anyone else, neither whose it is, nor its level, nor how far it got."""
     subject = assessment.subject
-    where = f"{assessment.level.name}{' in ' + assessment.cycle.name if assessment.cycle else ''}"
+    if may_take_over(user, subject) and left_behind(subject) == assessment:
+        return (
+            f"{assessment.author.name} started a manager assessment of {subject.name} before {subject.name} moved "
+            "to you. You can take it over below."
+        )
     if can_see(user, assessment):
+        where = f"{assessment.level.name}{' in ' + assessment.cycle.name if assessment.cycle else ''}"
         return f"{assessment.author.name} is already assessing {subject.name} against {where}."
+    # The cycle (or, outside cycles, the level) is the one this reader asked for: it tells them nothing new.
+    if assessment.cycle:
+        where, per = f"in {assessment.cycle.name}", "person and cycle"
+    else:
+        where, per = f"against {assessment.level.name}", "person and level"
     return (
-        f"Another manager has already started the manager assessment of {subject.name} against {where}, "
-        "so you can’t start a second one."
+        f"You can’t start a manager assessment of {subject.name} {where}: there is one per {per}, and it is not "
+        f"yours to write. Ask HR if you need to assess {subject.name}."
     )
 
 

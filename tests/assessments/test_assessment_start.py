@@ -158,13 +158,13 @@ def test_assessment_started_by_another_manager_is_not_taken_over(client, pm, man
     client.force_login(manager)
     response = client.post(START, {"subject": pm.person.pk, "cycle": "none"}, follow=True)
     assert (
-        "Another manager has already started the manager assessment of Priya Product against IC level 3, "
-        "so you can’t start a second one." in response.content.decode()
+        "You can’t start a manager assessment of Priya Product against IC level 3: there is one per person and "
+        "level, and it is not yours to write. Ask HR if you need to assess Priya Product." in response.content.decode()
     )
     assert Assessment.objects.get().author == director.person
 
 
-def test_starting_beside_someone_elses_draft_does_not_say_whose_it_is(client, pm, manager, framework):
+def test_starting_beside_someone_elses_draft_says_neither_whose_it_is_nor_its_level(client, pm, manager, framework):
     director = make_user("dara@example.com", "Dara Director", level=level(framework, "mgr-2"))
     manager.person.manager = director.person
     manager.person.save()
@@ -172,12 +172,14 @@ def test_starting_beside_someone_elses_draft_does_not_say_whose_it_is(client, pm
     target = level(framework, "ic-3")
     draft = rate_all(start(pm, manager, target, cycle), evidence="Notes only Maya has seen.")
     client.force_login(director)
-    response = client.post(START, {"subject": pm.person.pk, "level": target.pk, "cycle": cycle.pk}, follow=True)
+    other_level = level(framework, "ic-2")  # asked for another level: the draft's level stays unsaid
+    response = client.post(START, {"subject": pm.person.pk, "level": other_level.pk, "cycle": cycle.pk}, follow=True)
     [message] = [str(message) for message in response.context["messages"]]
     assert message == (
-        "Another manager has already started the manager assessment of Priya Product against IC level 3 in 2026 H2, "
-        "so you can’t start a second one."
+        "You can’t start a manager assessment of Priya Product in 2026 H2: there is one per person and cycle, "
+        "and it is not yours to write. Ask HR if you need to assess Priya Product."
     )
+    assert target.name not in message
     assert "Notes only Maya has seen." not in response.content.decode()
     assert Assessment.objects.get() == draft
 

@@ -26,10 +26,14 @@ from assessments.reviews.access import (
     is_author,
     may_assess,
     may_assess_from,
+    may_hand_over,
+    may_take_over,
     no_longer_manages,
     require_author,
     require_can_return,
     require_manager_assessment,
+    require_may_hand_over,
+    require_may_take_over,
     returned_self_assessments,
     visible_counterpart,
 )
@@ -679,3 +683,40 @@ def test_get_subject_for_start(cast, role, expected):
 @pytest.mark.parametrize(("role", "target", "expected"), known(START_KNOWN))
 def test_get_subject_for_start_known(cast, role, target, expected):
     assert _start(cast, cast.viewer(role), target) == expected
+
+
+# Hand-over ------------------------------------------------------------------------------------------
+
+HANDS_OVER = {"hr", "hr_party"}  # HR, whoever they manage
+# The person's manager now (directly) takes over what a former manager left behind.
+TAKES_OVER = {
+    "manager": {"priya", "pete"},
+    "skip_level": {"maya"},
+    "other_manager": {"olive"},
+    "former_manager": {"frank"},
+    "hr_party": {"hugo", "fred", "omar"},
+}
+PEOPLE_ASKED = ("priya", "pete", "maya", "olive", "frank", "hugo")
+
+
+@pytest.mark.parametrize(("role", "expected"), rows(lambda role: {"hand over": role in HANDS_OVER}))
+def test_may_hand_over(cast, role, expected):
+    user = cast.viewer(role)
+    assert {"hand over": may_hand_over(user)} == expected
+    outcome, detail = answer(lambda: require_may_hand_over(user, cast.person("priya")))
+    assert outcome == ("ok" if expected["hand over"] else "403")
+    if outcome == "403":
+        assert_sentence(detail)
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"), rows(lambda role: {name: name in TAKES_OVER.get(role, ()) for name in PEOPLE_ASKED})
+)
+def test_may_take_over(cast, role, expected):
+    user = cast.viewer(role)
+    assert {name: may_take_over(user, cast.person(name)) for name in expected} == expected
+    for name, may in expected.items():
+        outcome, detail = answer(lambda name=name: require_may_take_over(user, cast.person(name)))
+        assert outcome == ("ok" if may else "403")
+        if outcome == "403":
+            assert_sentence(detail)
