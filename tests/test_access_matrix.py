@@ -175,6 +175,12 @@ MATRIX: dict[str, Entry] = {
         kwargs=lambda cast: {"pk": self_draft_of(cast.subject).pk},
         method="post",
     ),
+    # Only the author moves a draft to a newer framework version (here there is none: back to the page, saying so).
+    "assessments:move_version": Entry(
+        outcomes(NOT_FOUND, anonymous=SIGN_IN, subject=REDIRECT),
+        kwargs=lambda cast: {"pk": self_draft_of(cast.subject).pk},
+        method="post",
+    ),
     # Managers up the chain may return a submitted self-assessment (400 here: the comment is missing).
     "assessments:return": Entry(
         in_scope(subject=FORBIDDEN, manager="400", skip_level="400", hr=FORBIDDEN),

@@ -157,6 +157,21 @@ def can_share(user, assessment: Assessment) -> bool:
     )
 
 
+def can_move_version(user, assessment: Assessment) -> bool:
+    """Move a draft to the framework's newer published version (reviews/versions.py): whoever may change its
+    answers. Whether there is a newer version to move to is the assessment's own fact, not a permission."""
+    return can_edit(user, assessment)
+
+
+def require_can_move_version(user, assessment: Assessment):
+    """403 with a sentence for anyone who sees the assessment but may not move it: a closed cycle, not the
+    author (or no longer their manager), or no longer a draft."""
+    require_open_cycle(assessment)
+    require_author(user, assessment)
+    if not assessment.is_editable:
+        raise PermissionDenied("Only a draft can move to a newer version; this one has been submitted.")
+
+
 def require_open_cycle(assessment: Assessment):
     """For every change (save, submit, return, share, agree): 403 in a closed cycle, for everyone who can see
     the assessment (they see its cycle, so the sentence reveals nothing)."""

@@ -31,9 +31,11 @@ def my_assessments(request):
     one_click = default_level is not None and len(open_cycles) < 2
     existing = None
     if one_click:
-        existing = Assessment.objects.filter(
-            subject=me, kind=Assessment.Kind.SELF, level=default_level, cycle=open_cycles[0] if open_cycles else None
-        ).first()
+        # In a cycle there is one self-assessment, whatever its level or framework version: that is the one to open.
+        lookup = {"subject": me, "kind": Assessment.Kind.SELF, "cycle": open_cycles[0] if open_cycles else None}
+        if lookup["cycle"] is None:
+            lookup["level"] = default_level
+        existing = Assessment.objects.filter(**lookup).select_related("level__framework").first()
     return render(
         request,
         "assessments/reviews/list.html",
@@ -105,7 +107,7 @@ def home_assessments(me: Person) -> dict:
                 & (Q(cycle__isnull=True) | Q(cycle__status=ReviewCycle.Status.OPEN))
             )
         )
-        .select_related("subject__user", "level", "cycle", "returned_by__user")
+        .select_related("subject__user", "level__framework", "cycle", "returned_by__user")
         .with_progress()
         .order_by("-updated_at", "-pk")
     )

@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/details/", views.save_details, name="save_details"),
     path("<int:pk>/return/", views.return_for_changes, name="return"),
     path("<int:pk>/share/", views.share, name="share"),
+    path("<int:pk>/move/", views.move_version, name="move_version"),
 ]

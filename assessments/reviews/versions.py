@@ -37,6 +37,7 @@ class VersionMove:
     problem: str = ""  # why it cannot be moved ("" when it can)
     carried: list[str] = field(default_factory=list)  # capabilities whose answer comes along
     not_carried: list[NotCarried] = field(default_factory=list)
+    newly_asked: list[str] = field(default_factory=list)  # capabilities the new level asks for that start unrated
     # rating pk → (new capability pk, new scale level pk or None); ratings not listed are deleted
     _writes: dict = field(default_factory=dict, repr=False)
 
@@ -106,6 +107,8 @@ def plan_move(assessment: Assessment, version: Framework | None = None) -> Versi
         if answered and (step is not None or rating.scale_level_id is None):
             move.carried.append(rating.capability.name)
         move._writes[rating.pk] = (capability.pk, step.pk if step else None)
+    had = {rating.capability.key for rating in ratings}
+    move.newly_asked = [capability.name for key, capability in asked.items() if key not in had]
     return move
 
 

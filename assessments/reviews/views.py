@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from assessments.people.access import person_of
@@ -29,12 +30,13 @@ from assessments.reviews.access import (
     no_longer_manages,
     no_longer_manages_message,
     require_author,
+    require_can_move_version,
     require_can_return,
     require_manager_assessment,
     require_open_cycle,
     visible_counterpart,
 )
-from assessments.reviews.cycles import closed_cycle_message
+from assessments.reviews.cycles import CycleClosed, closed_cycle_message
 from assessments.reviews.forms import (
     NOT_APPLICABLE,
     DetailsForm,
@@ -50,6 +52,7 @@ from assessments.reviews.models import (
     Rating,
     StaleRevision,
 )
+from assessments.reviews.versions import plan_move
 from frameworks.models import Expectation, ScaleLevel
 
 STALE_MESSAGE = (
@@ -195,6 +198,8 @@ def _page_context(request, assessment: Assessment, can_edit: bool, *, typed=None
         "cycle_closed": closed_cycle_message(assessment.cycle) if in_closed_cycle(assessment) else "",
         "can_share": can_share(user, assessment),
         "can_assess": may_assess_from(user, assessment, counterpart),
+        # An open draft on an older framework version: what moving it to the published one would carry.
+        "version_move": plan_move(assessment) if can_edit else None,
     }
 
 
@@ -233,9 +238,11 @@ def _already_started_message(user, assessment: Assessment) -> str:
 def _other_level_message(assessment: Assessment) -> str:
     """Asked for one level, but this review already has its assessment against another: say which is opened."""
     kind = assessment.get_kind_display().lower()
+    framework = assessment.level.framework
+    version = "" if framework.status == framework.Status.PUBLISHED else f" (version {framework.version})"
     return (
-        f"There is one {kind} per review cycle, and this one is already against {assessment.level.name} in "
-        f"{assessment.cycle.name}: here it is."
+        f"There is one {kind} per review cycle, and this one is already against {assessment.level.name}{version} "
+        f"in {assessment.cycle.name}: here it is."
     )
 
 
@@ -504,4 +511,32 @@ def share(request, pk):
     elif assessment.share():
         notifications.assessment_shared(assessment)
         messages.success(request, f"Shared with {assessment.subject.name}.")
+    return redirect(assessment)
+
+
+@require_POST
+def move_version(request, pk):
+    """The author moves an open draft to its framework's newer published version (reviews/versions.py): the
+    same assessment, every answer the new level still asks for carried; what could not be carried is listed."""
+    assessment, _ = get_assessment_for_user(request.user, pk)
+    require_can_move_version(request.user, assessment)
+    old_version = assessment.level.framework.version
+    try:
+        move = assessment.move_to_published_version(person_of(request.user))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(assessment)
+    except (AssessmentLocked, CycleClosed):  # submitted, or the cycle closed, since the page was shown
+        messages.error(request, f"This assessment can no longer be changed, so it stays on version {old_version}.")
+        return redirect(assessment)
+    messages.success(request, f"Moved to version {move.version.version}: {move.summary}.")
+    if move.not_carried:
+        messages.warning(
+            request,
+            format_html(
+                'Not carried to version {}:<ul class="mb-0">{}</ul>',
+                move.version.version,
+                format_html_join("", "<li>{}: {}</li>", ((row.capability, row.reason) for row in move.not_carried)),
+            ),
+        )
     return redirect(assessment)

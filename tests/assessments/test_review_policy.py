@@ -17,6 +17,7 @@ from django.utils import timezone
 from assessments.people.models import Person
 from assessments.reviews.access import (
     can_edit,
+    can_move_version,
     can_return,
     can_see,
     can_share,
@@ -30,6 +31,7 @@ from assessments.reviews.access import (
     may_take_over,
     no_longer_manages,
     require_author,
+    require_can_move_version,
     require_can_return,
     require_manager_assessment,
     require_may_hand_over,
@@ -576,6 +578,36 @@ def test_require_manager_assessment(objects, key, action, message):
             require_manager_assessment(objects[key], action)
         assert str(caught.value) == message
         assert_sentence(message)
+
+
+# Moving a draft to a newer framework version: whoever may change its answers ------------------------
+
+
+@pytest.mark.parametrize(("role", "expected"), rows(_cells(EDIT_KEYS, EDITS), EDIT_KNOWN))
+def test_can_move_version(cast, objects, role, expected):
+    user = cast.viewer(role)
+    assert {key: can_move_version(user, objects[key]) for key in expected} == expected
+
+
+ONLY_DRAFTS_MOVE = ("403", "Only a draft can move to a newer version; this one has been submitted.")
+REQUIRE_CAN_MOVE = {
+    "self-draft": _readers("self-draft", OK),
+    "self-returned": _readers("self-returned", OK),
+    "self-submitted": _readers("self-submitted", ONLY_AUTHOR, subject=ONLY_DRAFTS_MOVE),
+    "mgr-draft": _readers("mgr-draft", OK),
+    "mgr-shared": _readers("mgr-shared", ONLY_AUTHOR, manager=ONLY_DRAFTS_MOVE),
+    "former-draft": _readers("former-draft", NO_LONGER_MANAGES),
+}
+
+
+@pytest.mark.parametrize(("role", "expected"), rows(_outcomes(REQUIRE_CAN_MOVE)))
+def test_require_can_move_version(cast, objects, role, expected):
+    user = cast.viewer(role)
+    answers = {key: _through_the_view(user, objects[key], require_can_move_version) for key in expected}
+    assert answers == expected
+    for outcome, message in answers.values():
+        if outcome == "403":
+            assert_sentence(message)
 
 
 # Starting -------------------------------------------------------------------------------------------
