@@ -20,7 +20,7 @@ from assessments.reports.progress import progress_url
 from assessments.reports.views import report_url
 from assessments.reviews.access import hidden_by_blind_cycle
 from assessments.reviews.lists import home_assessments
-from assessments.reviews.models import Assessment
+from assessments.reviews.models import Assessment, ReviewCycle
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,7 @@ def home(request):
             "team_counts": team_counts,
             "assessments": home_assessments(me),
             "outcome": latest_outcome(request.user, me),
+            "open_cycle": ReviewCycle.objects.filter(status=ReviewCycle.Status.OPEN).first(),
         },
     )
 

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User, can_sign_in_q
 from assessments.reviews.cycles import Deadline, in_days
@@ -190,3 +191,58 @@ def test_the_cycle_page_links_to_its_progress_and_keeps_the_status_read_only(cli
     assert 'name="status"' not in html
     add = client.get(reverse("admin:assessments_reviewcycle_add")).content.decode()
     assert 'name="status"' in add  # a new cycle may be created open
+
+
+# Where people read them ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def due_cycle(db):
+    cycle = make_cycle()
+    today = timezone.localdate()
+    cycle.starts_on, cycle.ends_on = today - datetime.timedelta(days=30), today + datetime.timedelta(days=60)
+    cycle.self_deadline, cycle.manager_deadline = (
+        today + datetime.timedelta(days=5),
+        today + datetime.timedelta(days=19),
+    )
+    cycle.save()
+    return cycle
+
+
+def _day(days: int) -> str:
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return f"{day.day} {day:%B}"
+
+
+def test_home_gives_a_pm_their_deadline_and_a_manager_theirs(client, pm, manager, due_cycle):
+    client.force_login(pm)
+    html = client.get(reverse("home")).content.decode()
+    assert "The review cycle <strong>2026 H2</strong> is open." in html
+    assert f"Self-assessments due {_day(5)} (in 5 days)." in html
+    assert "Manager reviews due" not in html
+    client.force_login(manager)
+    html = client.get(reverse("home")).content.decode()
+    assert f"Manager reviews due {_day(19)} (in 19 days)." in html
+
+
+def test_home_says_nothing_of_a_deadline_once_it_is_met_or_when_there_is_none(client, pm, framework, due_cycle):
+    from tests.assessments.assessment_helpers import level, submitted
+
+    submitted(pm, pm, level(framework, "ic-3"), due_cycle)
+    client.force_login(pm)
+    assert "Self-assessments due" not in client.get(reverse("home")).content.decode()
+    ReviewCycle.objects.update(self_deadline=None, manager_deadline=None)
+    assert "is open." not in client.get(reverse("home")).content.decode()
+
+
+def test_the_assessment_page_gives_the_deadline_of_its_kind(client, pm, manager, framework, due_cycle):
+    from tests.assessments.assessment_helpers import level, page_url, start
+
+    draft = start(pm, pm, level(framework, "ic-3"), due_cycle)
+    client.force_login(pm)
+    html = client.get(page_url(draft)).content.decode()
+    assert f"Self-assessments due {_day(5)} (in 5 days)." in html and "Manager reviews due" not in html
+    review = start(pm, manager, level(framework, "ic-3"), due_cycle)
+    client.force_login(manager)
+    html = client.get(page_url(review)).content.decode()
+    assert f"Manager reviews due {_day(19)} (in 19 days)." in html and "Self-assessments due" not in html
