@@ -16,7 +16,7 @@ from assessments.people.access import can_see_person, get_team_manager, person_o
 from assessments.people.models import Person, ReportingTree, by_name
 from assessments.people.next_steps import indefinite_article, next_steps
 from assessments.reports.comparison import Comparison, build_comparison, visible_assessments
-from assessments.reports.progress import progress_url
+from assessments.reports.progress import count_statuses, cycle_people, progress_url
 from assessments.reports.views import report_url
 from assessments.reviews.access import hidden_by_blind_cycle
 from assessments.reviews.lists import home_assessments
@@ -88,6 +88,26 @@ def latest_outcome(user, me: Person) -> Outcome | None:
     return None
 
 
+def head_progress(me: Person, cycle: ReviewCycle) -> dict | None:
+    """For a head (a manager with managers below them): the open cycle's progress in their part of the
+    organisation, counted by the cycle progress page's own GROUP BY. None for anyone else."""
+    if not Person.objects.filter(manager__manager=me).exists():
+        return None
+    counts = count_statuses(cycle_people(cycle, me))
+    url = progress_url(cycle, me)  # their own part, also when they are HR
+
+    def link(kind, status):
+        return f"{url}&{kind}_status={status}"
+
+    return {
+        "cycle": cycle,
+        "counts": counts,
+        "url": url,
+        "self": [row for row in counts.rows("self", link) if row[2]],
+        "manager": [row for row in counts.rows("manager", link) if row[2]],
+    }
+
+
 def home(request):
     me = person_of(request.user)
     team_counts = (
@@ -97,6 +117,7 @@ def home(request):
         team_counts["indirect"] = team_counts["total"] - team_counts["direct"]
     else:
         team_counts = None
+    open_cycle = ReviewCycle.objects.filter(status=ReviewCycle.Status.OPEN).first()
     return render(
         request,
         "assessments/home/home.html",
@@ -107,7 +128,8 @@ def home(request):
             "team_counts": team_counts,
             "assessments": home_assessments(me),
             "outcome": latest_outcome(request.user, me),
-            "open_cycle": ReviewCycle.objects.filter(status=ReviewCycle.Status.OPEN).first(),
+            "open_cycle": open_cycle,
+            "head_progress": head_progress(me, open_cycle) if team_counts and open_cycle else None,
         },
     )
 
