@@ -189,6 +189,7 @@ class AssessmentAdmin(VisibleOnlyHistoryMixin, SimpleHistoryAdmin):
         ("Review", {"fields": ["return_comment", "returned_by", "returned_at"]}),
         ("Dates", {"fields": ["created_at", "updated_at", "submitted_at", "shared_at"]}),
         ("Who changed which rating when", {"fields": ["rating_history"]}),
+        ("Hand-overs", {"fields": ["handovers"]}),
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -208,6 +209,23 @@ class AssessmentAdmin(VisibleOnlyHistoryMixin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="hand-overs, newest first")
+    def handovers(self, assessment):
+        """Who handed it from one author to another, and when (reviews/handover.py logs each one)."""
+        from django.contrib.admin.models import LogEntry
+        from django.contrib.contenttypes.models import ContentType
+
+        entries = LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Assessment), object_id=str(assessment.pk)
+        ).order_by("-action_time")[:20]
+        if not entries:
+            return "None."
+        return format_html_join(
+            "",
+            "<p>{}: {}</p>",
+            ((entry.action_time.strftime("%-d %b %Y %H:%M"), entry.change_message) for entry in entries),
+        )
 
     @admin.display(description="rating changes, newest first")
     def rating_history(self, assessment):

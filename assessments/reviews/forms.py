@@ -158,7 +158,7 @@ class ReturnForm(forms.Form):
 class DiscardForm(forms.Form):
     reason = forms.CharField(
         label="Why discard it?",
-        help_text="The former manager is told, with your reason.",
+        help_text="The former manager is emailed your reason.",
         max_length=EVIDENCE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why it is discarded: the former manager is told."},

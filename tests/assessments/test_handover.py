@@ -293,3 +293,22 @@ def test_a_skip_level_manager_refused_learns_neither_whose_nor_what(client, pm, 
     for secret in ("Maya", "IC level 3", "draft", SECRET):
         assert secret not in message
     assert SECRET not in html and "Maya Manager" not in html
+
+
+def test_the_admin_shows_who_handed_it_over_once_it_is_submitted(client, pm, leo, hr_admin, moved):
+    hand_over(moved, leo.person, by_user=hr_admin)
+    moved.refresh_from_db()
+    moved.ratings.update(scale_level=moved.level.framework.scale_levels.first())
+    moved.refresh_from_db()
+    assert moved.submit()
+    client.force_login(hr_admin)
+    html = client.get(reverse("admin:assessments_assessment_change", args=[moved.pk])).content.decode()
+    assert "Handed over from Maya Manager to Leo Lambert by HR." in html
+
+
+def test_the_admin_says_when_nothing_was_handed_over(client, pm, manager, hr_admin, framework):
+    review = submitted(pm, manager, level(framework, "ic-3"))
+    client.force_login(hr_admin)
+    html = client.get(reverse("admin:assessments_assessment_change", args=[review.pk])).content.decode()
+    assert "hand-overs, newest first" in html.lower() or "Hand-overs" in html
+    assert "Handed over" not in html
