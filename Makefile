@@ -33,12 +33,15 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.installed node_modules/.installed
 
 run: export DEBUG ?= 1
+# Links in the demo's emails lead to this server.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_default_frameworks
 	$(PY) manage.py seed_demo
 	@echo ""
-	@echo "Pathway is starting on http://127.0.0.1:$(PORT)/ with a worker for emails and PDFs (Ctrl+C stops both)"
+	@echo "Pathway is starting on http://127.0.0.1:$(PORT)/ with a worker for emails and PDFs (Ctrl+C stops both);"
+	@echo "links in its emails lead to $(SITE_URL)"
 	$(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)

@@ -14,6 +14,8 @@ from pathway.env import env_bool, env_int, env_list, env_str, parse_database_url
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
+# With DEBUG on, a 404 shows Pathway's own page (as in production) unless this asks for Django's technical one.
+DEBUG_TECHNICAL_404 = env_bool("DEBUG_TECHNICAL_404", False)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
@@ -55,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "pathway.not_found.ProductNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "pathway.urls"

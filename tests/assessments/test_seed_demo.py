@@ -49,7 +49,7 @@ def test_seed_demo_builds_the_organisation_on_the_default_frameworks(db, debug):
     assert all(p.user.check_password(DEMO_PASSWORD) for p in people.values())
     assert not any(p.user.is_staff for email, p in people.items() if email != "hr@example.com")
     assert f"every account's password: {DEMO_PASSWORD}" in output
-    assert "grace@example.com" in output and "Manager: Group PM" in output
+    assert "grace@example.com" in output and "Manager, Group PM" in output
 
 
 def test_seed_demo_twice_changes_nothing(db, debug):
@@ -100,3 +100,15 @@ def test_demo_organisation_is_coherent(db, debug):
     assert people["leo@example.com"].job_title.endswith("Public services")
     assert people["grace@example.com"].job_title.endswith("Platform")
     assert "new joiner" in people["finn@example.com"].job_title
+
+
+def test_readme_names_the_demo_roles_as_make_run_prints_them(db, debug):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| role | name | email |\n|---|---|---|\n", 1)[1].split("\n\n", 1)[0]
+    rows = [tuple(cell.strip() for cell in line.strip("|").split("|")) for line in table.splitlines()]
+    assert rows == [(role, name, email) for role, name, email, *_ in DEMO_PEOPLE]
+    lines = seed().splitlines()
+    for role, name, email, *_ in DEMO_PEOPLE:
+        assert any(role in line and name in line and email in line for line in lines)

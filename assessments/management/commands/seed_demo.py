@@ -19,15 +19,23 @@ DEMO_PASSWORD = "pathway-demo"
 GOV = "gov-product-management"
 TRACKS = "product-tracks"
 
-# (role shown in the sign-in table, name, email, job title, level, manager email)
+# (role shown in the sign-in table, name, email, job title, level, manager email); README's table says the same
+# (tests/assessments/test_seed_demo.py keeps them in step)
 # Nadia heads product across two branches: public services, on the government framework (Leo's team), and the
 # platform group, on the IC and management tracks (Grace's team). Job titles name the branch so that a manager's
 # next step on the other framework (Grace's is Head of Product) reads as a career step, not a clash.
 DEMO_PEOPLE = [
     ("HR admin", "Harriet Hughes", "hr@example.com", "HR business partner", "", ""),
-    ("Head of Product (skip-level manager)", "Nadia Okafor", "nadia@example.com", "Head of Product", f"{GOV}/hop", ""),
     (
-        "Manager: Lead PM",
+        "Head of Product (manages the managers)",
+        "Nadia Okafor",
+        "nadia@example.com",
+        "Head of Product",
+        f"{GOV}/hop",
+        "",
+    ),
+    (
+        "Manager, Lead PM",
         "Leo Lambert",
         "leo@example.com",
         "Lead Product Manager, Public services",
@@ -35,7 +43,7 @@ DEMO_PEOPLE = [
         "nadia@example.com",
     ),
     (
-        "Manager: Group PM",
+        "Manager, Group PM",
         "Grace Park",
         "grace@example.com",
         "Group Product Manager, Platform",
@@ -57,7 +65,7 @@ DEMO_PEOPLE = [
     ),
     # No level yet: HR sets it after the probation review.
     (
-        "New joiner (no level yet)",
+        "New joiner without a level",
         "Finn Walsh",
         "finn@example.com",
         "Product Manager (new joiner)",
