@@ -7,6 +7,7 @@ from frameworks.models import Framework, Level
 
 NOT_APPLICABLE = "na"
 NO_CYCLE = "none"
+CARRY, BLANK = "carry", "blank"
 EVIDENCE_MAX_LENGTH = 20_000
 
 
@@ -44,6 +45,13 @@ class StartForm(forms.Form):
         },
     )
     cycle = forms.ChoiceField(label="Review cycle", required=False, widget=forms.RadioSelect)
+    # Offered when the author has an earlier submitted assessment of the person to start from (reviews/carry.py).
+    begin = forms.ChoiceField(
+        label="How do you want to begin?",
+        required=False,
+        choices=[(CARRY, "Start from your last submitted ratings"), (BLANK, "Start blank")],
+        error_messages={"invalid_choice": "Choose whether to start from your last submitted ratings or blank."},
+    )
 
     def __init__(self, *args, default_level=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from assessments.people.access import get_person_for_user, person_of
 from assessments.people.models import Person
 from assessments.reviews.access import may_assess, may_hand_over, may_take_over
+from assessments.reviews.carry import carry_source, source_name
 from assessments.reviews.forms import ListFilterForm, next_level
 from assessments.reviews.handover import left_behind
 from assessments.reviews.models import Assessment, ReviewCycle
@@ -89,7 +90,8 @@ def home_assessments(me: Person) -> dict:
     changes), else the one already submitted in the current review; and, for a manager, the direct reports'
     submitted self-assessments still waiting for a manager assessment.
 
-    One query, and one more only when something waits for review.
+    One query, one more only when something waits for review, and one more for a source to carry forward only
+    when nothing is started in the current review.
     """
     # The current review is the one a one-click start would open: the open cycle's, or outside cycles
     # when no cycle is open.
@@ -124,4 +126,12 @@ def home_assessments(me: Person) -> dict:
             ).values_list("subject_id", "level_id", "cycle_id")
         )
         waiting = [a for a in waiting if (a.subject_id, a.level_id, a.cycle_id) not in reviewed]
-    return {"draft": draft, "submitted": submitted, "waiting": waiting}
+    # Nothing started in the current review: offer to start from the last submitted self-assessment.
+    carry_from = None if draft or submitted else carry_source(subject=me, author=me)
+    return {
+        "draft": draft,
+        "submitted": submitted,
+        "waiting": waiting,
+        "carry_from": carry_from,
+        "carry_name": source_name(carry_from) if carry_from else "",
+    }

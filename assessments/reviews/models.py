@@ -4,8 +4,6 @@
 Depends on `people` and `frameworks`; nothing here imports from reports.
 """
 
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.urls import reverse
@@ -14,33 +12,8 @@ from django.utils import timezone
 from assessments.people.models import Person, Scope
 from assessments.reviews.cycles import CycleClosed, ReviewCycle
 from assessments.reviews.history import SubmittedHistory
+from assessments.reviews.results import AssessmentLocked, Locked, Problem, StaleRevision
 from assessments.reviews.sql import write_answers
-
-
-class StaleRevision(Exception):
-    """A save based on a revision that has since been replaced (in another tab, or by someone else)."""
-
-
-class AssessmentLocked(Exception):
-    """A change to an assessment that is no longer open for changes (submitted or shared)."""
-
-
-@dataclass(frozen=True)
-class Locked:
-    """What an assessment is, read under its lock: its status, revision, and whether its cycle is closed."""
-
-    status: str
-    revision: int
-    cycle_closed: bool
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing that stops an assessment from being submitted, and where on the page to fix it."""
-
-    anchor: str
-    subject: str
-    message: str
 
 
 class AssessmentQuerySet(models.QuerySet):
@@ -120,6 +93,8 @@ class Assessment(models.Model):
     return_comment = models.TextField(blank=True, help_text="Why the manager returned it for changes.")
     returned_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     returned_at = models.DateTimeField(null=True, blank=True)
+    # The author's earlier submitted assessment its first answers were carried from (see reviews/carry.py).
+    carried_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # Bumped on every change to the assessment's own fields or status (ratings carry their own revision);
     # a save based on an older revision is refused.
     revision = models.PositiveIntegerField(default=1)
@@ -199,7 +174,7 @@ class Assessment(models.Model):
         return reverse("assessments:detail", args=[self.pk])
 
     @classmethod
-    def start(cls, *, subject: Person, author: Person, level, cycle=None) -> tuple["Assessment", bool]:
+    def start(cls, *, subject: Person, author: Person, level, cycle=None, carry_from=None) -> tuple["Assessment", bool]:
         """The author's assessment of `subject` against `level` in `cycle`, started now if there is none yet.
 
         A self-assessment when the author is the subject, else a manager assessment. Only a level of a
@@ -224,6 +199,10 @@ class Assessment(models.Model):
             with transaction.atomic():
                 assessment = cls.objects.create(**{"author": author, "level": level, **lookup})
                 assessment.ensure_ratings()
+                if carry_from is not None:  # the author's earlier answers (reviews/carry.py), in this transaction
+                    from assessments.reviews.carry import carry_answers
+
+                    assessment.carry_result = carry_answers(assessment, carry_from)
         except IntegrityError:  # started at the same moment in another tab
             return cls.objects.get(**lookup), False
         return assessment, True
@@ -506,6 +485,7 @@ class Rating(models.Model):
     )
     agreed_not_applicable = models.BooleanField(default=False)
     agreed_note = models.TextField(blank=True, help_text="Why the agreed rating differs from either side.")
+    carried = models.BooleanField(default=False)  # from the assessment's `carried_from`, unchanged since
     revision = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -562,6 +542,7 @@ class Rating(models.Model):
     def apply_answer(self, *, scale_level, not_applicable: bool, evidence: str, **_):
         self.scale_level = None if not_applicable else scale_level
         self.not_applicable, self.evidence = not_applicable, evidence
+        self.carried = False  # a carried answer, once changed, is the author's own
 
     def record(self, *, scale_level, not_applicable: bool, evidence: str, expected_revision: int) -> bool:
         """Save the author's answer if nobody has saved this rating since `expected_revision`.
@@ -587,7 +568,9 @@ class Rating(models.Model):
             self.apply_answer(scale_level=scale_level, not_applicable=not_applicable, evidence=evidence)
             self.skip_history_when_saving = True  # a draft's answer: private (the lock said it is editable)
             try:
-                self.save(update_fields=["scale_level", "not_applicable", "evidence", "revision", "updated_at"])
+                self.save(
+                    update_fields=["scale_level", "not_applicable", "evidence", "carried", "revision", "updated_at"]
+                )
             finally:
                 del self.skip_history_when_saving
             Assessment.objects.filter(pk=self.assessment_id).update(updated_at=timezone.now())

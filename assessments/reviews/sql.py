@@ -9,7 +9,8 @@ def write_answers(ratings):
     if not ratings:
         return
     model = type(ratings[0])
-    fields = [model._meta.get_field(name) for name in ("scale_level", "not_applicable", "evidence", "revision")]
+    names = ("scale_level", "not_applicable", "evidence", "carried", "revision")
+    fields = [model._meta.get_field(name) for name in names]
     fields.append(model._meta.get_field("updated_at"))
     quote = connection.ops.quote_name
     columns = ", ".join(f"{quote(field.column)} = %s" for field in fields)

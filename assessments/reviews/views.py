@@ -36,8 +36,17 @@ from assessments.reviews.access import (
     require_open_cycle,
     visible_counterpart,
 )
+from assessments.reviews.carry import (
+    carried_label,
+    carry_source,
+    offer_for,
+    source_name,
+    started_message,
+    untouched_carried,
+)
 from assessments.reviews.cycles import CycleClosed, closed_cycle_message
 from assessments.reviews.forms import (
+    CARRY,
     NOT_APPLICABLE,
     DetailsForm,
     RatingForm,
@@ -174,7 +183,10 @@ def _page_context(request, assessment: Assessment, can_edit: bool, *, typed=None
     areas = _areas(assessment.expectations(), ratings, theirs, typed or {}, errors)
     # An author who may edit still manages the person: only ask the reporting lines otherwise.
     no_longer_manager = not can_edit and no_longer_manages(user, assessment)
+    carried_count = sum(row.rating.carried for area in areas for row in area.rows) if can_edit else 0
     return {
+        "carried_count": carried_count,
+        "carried_label": carried_label(assessment) if carried_count else "",
         "assessment": assessment,
         "heading": _heading(assessment, user),
         "details_values": _details_values(assessment, details),
@@ -246,41 +258,57 @@ def _other_level_message(assessment: Assessment) -> str:
     )
 
 
+def _start_or_refuse(request, form, subject, me, source):
+    """Start (or open) the assessment and go to it; None when the model refused (the error is on the form)."""
+    carry_from = source if form.cleaned_data["begin"] == CARRY else None
+    try:
+        assessment, created = Assessment.start(
+            subject=subject,
+            author=me,
+            level=form.cleaned_data["level"],
+            cycle=form.cleaned_data["cycle"],
+            carry_from=carry_from,
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    if assessment.author_id != me.pk:
+        messages.error(request, _already_started_message(request.user, assessment))
+        return redirect("assessments:person", subject.pk)
+    if created:
+        messages.success(request, started_message(assessment))
+    elif assessment.level_id != form.cleaned_data["level"].pk:
+        messages.info(request, _other_level_message(assessment))
+    return redirect(assessment)
+
+
 def start(request):
-    """GET: choose a level and cycle. POST: start (or reopen) the assessment and go to it."""
+    """GET: choose a level, a cycle, and (with earlier submitted ratings to start from) how to begin. POST: start
+    (or reopen) the assessment and go to it; a one-click start that could carry ratings first asks how to begin."""
     me = person_of(request.user)
     subject = get_subject_for_start(request.user, me, request.POST.get("subject") or request.GET.get("subject"))
     default_level = next_level(subject.level)
+    status, source = 200, None
     if request.method == "POST":
         form = StartForm(request.POST, default_level=default_level)
         if "level" not in request.POST and default_level is not None:
             form = StartForm({**request.POST.dict(), "level": default_level.pk}, default_level=default_level)
-        if form.is_valid():
-            try:
-                assessment, created = Assessment.start(
-                    subject=subject, author=me, level=form.cleaned_data["level"], cycle=form.cleaned_data["cycle"]
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                if assessment.author_id != me.pk:
-                    messages.error(request, _already_started_message(request.user, assessment))
-                    return redirect("assessments:person", subject.pk)
-                if created:
-                    messages.success(request, "Started. Your answers save as you go.")
-                elif assessment.level_id != form.cleaned_data["level"].pk:
-                    messages.info(request, _other_level_message(assessment))
-                return redirect(assessment)
-        status = 400
+        valid = form.is_valid()
+        level, cycle = form.cleaned_data.get("level"), form.cleaned_data.get("cycle")
+        source = offer_for(subject=subject, author=me, level=level, cycle=cycle)
+        if valid and (source is None or form.cleaned_data["begin"]):
+            response = _start_or_refuse(request, form, subject, me, source)
+            if response is not None:
+                return response
+        status = 400 if form.errors else 200  # 200: asked how to begin
     else:
         form = StartForm(default_level=default_level)
-        status = 200
-    return render(
-        request,
-        "assessments/reviews/start.html",
-        {"form": form, "subject": subject, "is_self": subject.pk == me.pk},
-        status=status,
-    )
+        cycle = form.open_cycles[0] if len(form.open_cycles) == 1 else None
+        source = carry_source(subject=subject, author=me, cycle=cycle)
+    context = {"form": form, "subject": subject, "is_self": subject.pk == me.pk, "source": source}
+    if source is not None:
+        context["source_name"] = source_name(source)
+    return render(request, "assessments/reviews/start.html", context, status=status)
 
 
 # The assessment page ----------------------------------------------------------------------------
@@ -326,8 +354,8 @@ def _save_details(request, assessment: Assessment, errors: dict) -> tuple[Detail
     return None, False
 
 
-def _submit(request, assessment: Assessment):
-    if assessment.problems():
+def _submit(request, assessment: Assessment, *, carried_checked=False):
+    if assessment.problems() or (not carried_checked and untouched_carried(assessment)):
         # Its own address, so that the links back to the page's anchors load the page.
         return redirect("assessments:check", assessment.pk)
     try:
@@ -363,6 +391,8 @@ def detail(request, pk):
         else:
             messages.error(request, locked)
         return redirect(assessment)
+    if action == "submit-checked":  # from the check page, which posts no answers: submit, carried ones as they are
+        return _submit(request, assessment, carried_checked=True)
     try:
         typed, errors, stale_ratings = _save_ratings(request, assessment)
         details, stale_details = _save_details(request, assessment, errors)
@@ -383,11 +413,16 @@ def check(request, pk):
     assessment, can_edit = get_assessment_for_user(request.user, pk)
     if not can_edit:
         return redirect(assessment)
-    problems = assessment.problems()
-    if not problems:
+    expectations = list(assessment.expectations())
+    problems = assessment.problems(expectations=expectations)
+    carried = untouched_carried(assessment, expectations)
+    if not problems and not carried:
         messages.success(request, "Nothing is missing: submit it when you are ready.")
         return redirect(assessment)
-    return render(request, "assessments/reviews/check.html", {"assessment": assessment, "problems": problems})
+    context = {"assessment": assessment, "problems": problems, "carried": carried}
+    if carried:
+        context["carried_label"] = carried_label(assessment)
+    return render(request, "assessments/reviews/check.html", context)
 
 
 def _refused(request, partial, context, assessment):
@@ -422,8 +457,9 @@ def save_rating(request, pk, capability_pk):
     if not form.is_valid():
         error = _errors_text(form)
         return render(request, "assessments/reviews/includes/save_state.html", {**context, "error": error}, status=400)
+    was_carried = rating.carried
     try:
-        rating.record(**form.answer())
+        changed = rating.record(**form.answer())
     except StaleRevision:
         return render(
             request, "assessments/reviews/includes/save_state.html", {**context, "error": STALE_MESSAGE}, status=409
@@ -436,6 +472,12 @@ def save_rating(request, pk, capability_pk):
         level_id=assessment.level_id, capability_id=capability_pk
     )
     rated, total = assessment.progress()
+    if was_carried and changed:  # its "carried from" mark goes, and the count at the top drops
+        context.update(
+            was_carried=True,
+            carried_left=assessment.ratings.filter(carried=True).count(),
+            carried_label=carried_label(assessment),
+        )
     return render(
         request,
         "assessments/reviews/includes/save_state.html",

@@ -95,7 +95,9 @@ def test_a_closed_cycles_submitted_self_assessment_does_not_stop_a_new_start(cli
     make_cycle()
     client.force_login(pm)
     html = client.get(HOME).content.decode()
-    assert "Start self-assessment</button>" in html
+    # A new start, offered from the closed cycle's ratings or blank (carry forward).
+    assert "Start from your last submitted ratings (2026 H1)</button>" in html
+    assert "Start blank<span" in html
     assert "View your self-assessment" not in html
 
 

@@ -182,7 +182,10 @@ def test_after_a_closed_cycle_the_next_review_can_be_started(client, framework, 
     assert "Open your assessment" not in row
     assert f'<input type="hidden" name="level" value="{ic3.pk}">' in row
     assert 'name="cycle"' not in row  # the open cycle, chosen by the start page
-    client.post(reverse("assessments:start"), {"subject": pm.person.pk, "level": ic3.pk})
+    # With a submitted review of Priya to start from, the start page first asks how to begin (carry forward).
+    asked = client.post(reverse("assessments:start"), {"subject": pm.person.pk, "level": ic3.pk})
+    assert asked.status_code == 200 and "Start from your last submitted ratings" in asked.content.decode()
+    client.post(reverse("assessments:start"), {"subject": pm.person.pk, "level": ic3.pk, "begin": "blank"})
     assert Assessment.objects.filter(subject=pm.person, kind="manager", cycle=current, status="draft").exists()
 
 
