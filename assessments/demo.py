@@ -549,6 +549,8 @@ def seed_demo_assessments() -> str:
             defaults={
                 "starts_on": datetime.date(2026, 7, 6),
                 "ends_on": datetime.date(2026, 12, 18),
+                "self_deadline": datetime.date(2026, 11, 27),
+                "manager_deadline": datetime.date(2026, 12, 11),
                 "status": closed if another_open else ReviewCycle.Status.OPEN,
             },
         )

@@ -135,6 +135,12 @@ def can_see_cycle_progress(user) -> bool:
     return signed_in(user) and (user.is_hr_admin or manages_anyone(user))
 
 
+def progress_shows_drafts(user) -> bool:
+    """Does the progress page tell a draft from nothing started? For HR, who runs the cycle; for a manager both
+    read "Not submitted", as on My team: a draft is its author's until they submit it."""
+    return signed_in(user) and user.is_hr_admin
+
+
 def get_progress_scope_for_user(user, cycle_pk, manager_param) -> tuple[ReviewCycle, Person | None]:
     """(the cycle, the manager whose part of the organisation is shown: None means everyone, for HR only).
 

@@ -1,9 +1,11 @@
 """A review cycle's progress: per person, where their self-assessment and their manager's review stand.
 
 For HR (everyone, or one manager's part of the organisation) and for managers (the people below them), through
-`reports/access.py`. The page never holds the organisation in memory: the people in scope are one indexed
-prefix query on `Person.path`, both statuses are joined in by the database, the counts at the top are one
-GROUP BY, and the list is a page of 50. It shows only each assessment's status, never what it says.
+`reports/access.py`. HR tells a draft from nothing started; anyone else sees both as "Not submitted", as on My
+team, since a draft is its author's until submitted. The page never holds the organisation in memory: the
+people in scope are one indexed prefix query on `Person.path`, both statuses are joined in by the database, the
+counts at the top are one GROUP BY, and the list is a page of 50. It shows only each assessment's status, never
+what it says.
 """
 
 from dataclasses import dataclass
@@ -11,7 +13,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Value
+from django.db.models import Case, Count, Exists, F, FilteredRelation, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,43 +21,65 @@ from django.views.decorators.http import require_GET
 
 from assessments.people.access import can_see_person
 from assessments.people.models import Person
-from assessments.reports.access import get_progress_scope_for_user
+from assessments.reports.access import get_progress_scope_for_user, progress_shows_drafts
 from assessments.reviews.models import Assessment, ReviewCycle
 
 PAGE_SIZE = 50
 NOT_STARTED = "not_started"
+NOT_SUBMITTED = "not_submitted"
 WORDS = {
     NOT_STARTED: "Not started",
+    NOT_SUBMITTED: "Not submitted",
     Assessment.Status.DRAFT: "Draft",
     Assessment.Status.RETURNED: "Returned",
     Assessment.Status.SUBMITTED: "Submitted",
     Assessment.Status.SHARED: "Shared",
 }
-SELF_STATUSES = [NOT_STARTED, Assessment.Status.DRAFT, Assessment.Status.RETURNED, Assessment.Status.SUBMITTED]
-MANAGER_STATUSES = [NOT_STARTED, Assessment.Status.DRAFT, Assessment.Status.SUBMITTED, Assessment.Status.SHARED]
+DRAFT, RETURNED = Assessment.Status.DRAFT, Assessment.Status.RETURNED
+SUBMITTED, SHARED = Assessment.Status.SUBMITTED, Assessment.Status.SHARED
+
+
+def statuses(kind: str, drafts: bool) -> list[str]:
+    """The statuses one side can be in, as the viewer may tell them apart (`drafts`: HR), in order."""
+    if kind == "self":
+        return [NOT_STARTED, DRAFT, RETURNED, SUBMITTED] if drafts else [NOT_SUBMITTED, RETURNED, SUBMITTED]
+    return [NOT_STARTED, DRAFT, SUBMITTED, SHARED] if drafts else [NOT_SUBMITTED, SUBMITTED, SHARED]
 
 
 class ProgressFilterForm(forms.Form):
     self_status = forms.ChoiceField(
         label="Self-assessment",
         required=False,
-        choices=[("", "Any"), *((status, WORDS[status]) for status in SELF_STATUSES)],
         error_messages={"invalid_choice": "Choose a self-assessment status from the list."},
     )
     manager_status = forms.ChoiceField(
         label="Manager review",
         required=False,
-        choices=[("", "Any"), *((status, WORDS[status]) for status in MANAGER_STATUSES)],
         error_messages={"invalid_choice": "Choose a manager review status from the list."},
     )
 
+    def __init__(self, *args, drafts: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, kind in (("self_status", "self"), ("manager_status", "manager")):
+            self.fields[name].choices = [("", "Any"), *((status, WORDS[status]) for status in statuses(kind, drafts))]
 
-def cycle_people(cycle: ReviewCycle, root: Person | None):
+
+def _status(alias: str, drafts: bool):
+    if drafts:
+        return Coalesce(F(f"{alias}__status"), Value(NOT_STARTED))
+    return Case(
+        When(**{f"{alias}__status__isnull": True}, then=Value(NOT_SUBMITTED)),
+        When(**{f"{alias}__status": DRAFT}, then=Value(NOT_SUBMITTED)),
+        default=F(f"{alias}__status"),
+    )
+
+
+def cycle_people(cycle: ReviewCycle, root: Person | None, *, drafts: bool = True):
     """Everyone the cycle is for, below `root` (everyone when None), each with `self_status` and `manager_status`.
 
     The cycle is for every active person with a level, and for anyone who has an assessment in it (a leaver's
     submitted self-assessment still counts). One assessment per (subject, cycle, kind), so each join finds at
-    most one row.
+    most one row. Without `drafts`, a draft reads as "not submitted", like nothing started.
     """
     in_cycle = Q(user__is_active=True, level__isnull=False) | Exists(
         Assessment.objects.filter(subject_id=OuterRef("pk"), cycle=cycle)
@@ -70,8 +94,8 @@ def cycle_people(cycle: ReviewCycle, root: Person | None):
             "assessments_about", condition=mine & Q(assessments_about__kind=Assessment.Kind.MANAGER)
         ),
     ).annotate(
-        self_status=Coalesce(F("own__status"), Value(NOT_STARTED)),
-        manager_status=Coalesce(F("review__status"), Value(NOT_STARTED)),
+        self_status=_status("own", drafts),
+        manager_status=_status("review", drafts),
     )
 
 
@@ -83,10 +107,10 @@ class Counts:
     self: dict[str, int]
     manager: dict[str, int]
 
-    def rows(self, kind: str, link) -> list[tuple[str, str, int, str]]:
+    def rows(self, kind: str, drafts: bool, link) -> list[tuple[str, str, int, str]]:
         """(status, words, how many, a link listing them) for one side: "self" or "manager"."""
-        found, statuses = (self.self, SELF_STATUSES) if kind == "self" else (self.manager, MANAGER_STATUSES)
-        return [(status, WORDS[status], found.get(status, 0), link(kind, status)) for status in statuses]
+        found = self.self if kind == "self" else self.manager
+        return [(status, WORDS[status], found.get(status, 0), link(status)) for status in statuses(kind, drafts)]
 
 
 def count_statuses(people) -> Counts:
@@ -126,9 +150,10 @@ def _query(params: dict, **changes) -> str:
 def cycle_progress(request, pk):
     """The progress page: counts at the top, then a page of people with both statuses, filterable."""
     cycle, root = get_progress_scope_for_user(request.user, pk, request.GET.get("manager"))
-    people = cycle_people(cycle, root)
+    drafts = progress_shows_drafts(request.user)
+    people = cycle_people(cycle, root, drafts=drafts)
     counts = count_statuses(people)
-    form = ProgressFilterForm(request.GET)
+    form = ProgressFilterForm(request.GET, drafts=drafts)
     chosen = form.cleaned_data if form.is_valid() else {}
     filtered = people
     if chosen.get("self_status"):
@@ -156,10 +181,13 @@ def cycle_progress(request, pk):
         "page": page,
         "rows": [Row(person, person.self_status, person.manager_status) for person in page.object_list],
         "base_url": reverse("reports:cycle_progress", args=[cycle.pk]),
-        "self_counts": counts.rows("self", lambda kind, status: _query(params, self_status=status, manager_status="")),
-        "manager_counts": counts.rows(
-            "manager", lambda kind, status: _query(params, self_status="", manager_status=status)
+        "self_counts": counts.rows(
+            "self", drafts, lambda status: _query(params, self_status=status, manager_status="")
         ),
+        "manager_counts": counts.rows(
+            "manager", drafts, lambda status: _query(params, self_status="", manager_status=status)
+        ),
+        "drafts": drafts,
         "page_query": _query(params),
         "clear_query": _query(params, self_status="", manager_status=""),
     }

@@ -144,6 +144,15 @@ def test_a_manager_sees_only_the_people_below_them(client, org, cycle):
     assert "The people below you: 3 people" in html
     assert "Olive Other" not in html and "Hugo Head" not in html
     assert "Everyone</a>" not in html  # no way up past themself
+    # A draft is its author's: to a manager, Pete's reads "Not submitted", like nothing started.
+    assert row_of(html, "Pete Peer").endswith("Maya Manager Not submitted Not submitted")
+    assert row_of(html, "Priya Product").endswith("Maya Manager Submitted Shared")
+    assert "Draft" not in html and "Not started" not in html
+    assert [count_of(html, "Self-assessments", w) for w in ("not submitted", "returned", "submitted")] == [1, 0, 2]
+    listed = client.get(url(cycle, self_status="not_submitted")).content.decode()
+    assert set(re.findall(r'scope="row"><a [^>]*>([^<]+)<', listed)) == {"Pete Peer"}
+    refused = client.get(url(cycle, self_status="draft")).content.decode()
+    assert "Choose a self-assessment status from the list." in refused
     assert client.get(url(cycle, manager=org["omar"].person.pk)).status_code == 404
     assert client.get(url(cycle, manager=org["hugo"].person.pk)).status_code == 404
 

@@ -19,6 +19,7 @@ from assessments.reports.access import (
     get_progress_scope_for_user,
     get_team_for_user,
     managers_for,
+    progress_shows_drafts,
     require_can_record_agreed,
 )
 from assessments.reports.comparison import build_comparison, visible_assessments
@@ -411,3 +412,8 @@ def _progress(cast, user, param):
 def test_get_progress_scope_for_user(cast, role, expected):
     user = cast.viewer(role)
     assert {param: _progress(cast, user, param) for param in expected} == expected
+
+
+@pytest.mark.parametrize(("role", "expected"), rows(lambda role: {"drafts": role in {"hr", "hr_party"}}))
+def test_progress_shows_drafts(cast, role, expected):
+    assert {"drafts": progress_shows_drafts(cast.viewer(role))} == expected
