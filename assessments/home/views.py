@@ -15,6 +15,7 @@ from assessments.home.team import (
 from assessments.people.access import can_see_person, get_team_manager, person_of
 from assessments.people.models import Person, ReportingTree, by_name
 from assessments.people.next_steps import indefinite_article, next_steps
+from assessments.reports.access import progress_shows_drafts
 from assessments.reports.comparison import Comparison, build_comparison, visible_assessments
 from assessments.reports.progress import count_statuses, cycle_people, progress_url
 from assessments.reports.views import report_url
@@ -88,12 +89,14 @@ def latest_outcome(user, me: Person) -> Outcome | None:
     return None
 
 
-def head_progress(me: Person, cycle: ReviewCycle) -> dict | None:
+def head_progress(user, me: Person, cycle: ReviewCycle) -> dict | None:
     """For a head (a manager with managers below them): the open cycle's progress in their part of the
-    organisation, counted by the cycle progress page's own GROUP BY. None for anyone else."""
+    organisation, counted by the cycle progress page's own GROUP BY, in its words for this reader (a draft reads
+    "not submitted" unless they are HR). None for anyone else."""
     if not Person.objects.filter(manager__manager=me).exists():
         return None
-    counts = count_statuses(cycle_people(cycle, me))
+    drafts = progress_shows_drafts(user)
+    counts = count_statuses(cycle_people(cycle, me, drafts=drafts))
     url = progress_url(cycle, me)  # their own part, also when they are HR
 
     def link(kind, status):
@@ -103,8 +106,8 @@ def head_progress(me: Person, cycle: ReviewCycle) -> dict | None:
         "cycle": cycle,
         "counts": counts,
         "url": url,
-        "self": [row for row in counts.rows("self", link) if row[2]],
-        "manager": [row for row in counts.rows("manager", link) if row[2]],
+        "self": [row for row in counts.rows("self", link, drafts) if row[2]],
+        "manager": [row for row in counts.rows("manager", link, drafts) if row[2]],
     }
 
 
@@ -129,7 +132,7 @@ def home(request):
             "assessments": home_assessments(me),
             "outcome": latest_outcome(request.user, me),
             "open_cycle": open_cycle,
-            "head_progress": head_progress(me, open_cycle) if team_counts and open_cycle else None,
+            "head_progress": head_progress(request.user, me, open_cycle) if team_counts and open_cycle else None,
         },
     )
 

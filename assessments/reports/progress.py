@@ -107,10 +107,11 @@ class Counts:
     self: dict[str, int]
     manager: dict[str, int]
 
-    def rows(self, kind: str, drafts: bool, link) -> list[tuple[str, str, int, str]]:
-        """(status, words, how many, a link listing them) for one side: "self" or "manager"."""
+    def rows(self, kind: str, link, drafts: bool = True) -> list[tuple[str, str, int, str]]:
+        """(status, words, how many, `link(kind, status)`) for one side, "self" or "manager", in the words of
+        `cycle_people(..., drafts=)`."""
         found = self.self if kind == "self" else self.manager
-        return [(status, WORDS[status], found.get(status, 0), link(status)) for status in statuses(kind, drafts)]
+        return [(status, WORDS[status], found.get(status, 0), link(kind, status)) for status in statuses(kind, drafts)]
 
 
 def count_statuses(people) -> Counts:
@@ -167,6 +168,10 @@ def cycle_progress(request, pk):
         "self_status": chosen.get("self_status", ""),
         "manager_status": chosen.get("manager_status", ""),
     }
+
+    def only(kind, status):  # a count's link: those people, whatever the other side
+        return _query(params, **{"self_status": "", "manager_status": "", f"{kind}_status": status})
+
     chain = []
     if root is not None:
         chain = [person for person in root.managers_up_chain() if can_see_person(request.user, person)]
@@ -181,12 +186,8 @@ def cycle_progress(request, pk):
         "page": page,
         "rows": [Row(person, person.self_status, person.manager_status) for person in page.object_list],
         "base_url": reverse("reports:cycle_progress", args=[cycle.pk]),
-        "self_counts": counts.rows(
-            "self", drafts, lambda status: _query(params, self_status=status, manager_status="")
-        ),
-        "manager_counts": counts.rows(
-            "manager", drafts, lambda status: _query(params, self_status="", manager_status=status)
-        ),
+        "self_counts": counts.rows("self", only, drafts),
+        "manager_counts": counts.rows("manager", only, drafts),
         "drafts": drafts,
         "page_query": _query(params),
         "clear_query": _query(params, self_status="", manager_status=""),

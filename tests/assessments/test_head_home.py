@@ -34,22 +34,19 @@ def test_head_sees_the_open_cycles_progress_below_them(client, manager, pm, org)
     progress = response.context["head_progress"]
     assert progress["cycle"] == cycle
     assert progress["counts"].total == 3  # Priya, Ivy, Ian
-    assert [(words, count) for _, words, count, _ in progress["self"]] == [
-        ("Not started", 1),
-        ("Draft", 1),
-        ("Submitted", 1),
-    ]
-    assert [(words, count) for _, words, count, _ in progress["manager"]] == [("Not started", 2), ("Shared", 1)]
+    # Maya is not HR: Ivy's draft is hers until she submits it, and reads "not submitted", as on the progress page.
+    assert [(words, count) for _, words, count, _ in progress["self"]] == [("Not submitted", 2), ("Submitted", 1)]
+    assert [(words, count) for _, words, count, _ in progress["manager"]] == [("Not submitted", 2), ("Shared", 1)]
     body = response.content.decode()
     assert "2026 H2 in your part of the organisation" in body
     assert "3 people are in this review cycle below you." in body
     url = reverse("reports:cycle_progress", args=[cycle.pk])
-    assert f'<a href="{url}?manager={manager.person.pk}&amp;self_status=draft">' in body
+    assert f'<a href="{url}?manager={manager.person.pk}&amp;self_status=not_submitted">' in body
     assert f'<a href="{reverse("team")}">Open My team</a> to see each team' in body
     # The numbers lead to the progress page, which lists the same people.
-    listed = client.get(f"{url}?manager={manager.person.pk}&self_status=draft")
+    listed = client.get(f"{url}?manager={manager.person.pk}&self_status=not_submitted")
     assert listed.status_code == 200
-    assert [row.person.name for row in listed.context["rows"]] == ["Ivy Indirect"]
+    assert [row.person.name for row in listed.context["rows"]] == ["Ivy Indirect", "Priya Product"]
 
 
 def test_only_heads_see_it_and_only_with_an_open_cycle(client, manager, pm, org):
