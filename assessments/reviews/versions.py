@@ -25,6 +25,11 @@ class NotCarried:
 
     capability: str
     reason: str
+    answer: str  # what it was: "rated Practitioner", "not applicable", "evidence only"
+
+    @property
+    def label(self) -> str:
+        return f"{self.capability} ({self.answer})"
 
 
 @dataclass
@@ -89,7 +94,9 @@ def plan_move(assessment: Assessment, version: Framework | None = None) -> Versi
             if answered:
                 move.not_carried.append(
                     NotCarried(
-                        rating.capability.name, f"{target.name} in version {version.version} no longer asks for it."
+                        rating.capability.name,
+                        f"{target.name} in version {version.version} no longer asks for it.",
+                        _answer(rating),
                     )
                 )
             continue
@@ -102,6 +109,7 @@ def plan_move(assessment: Assessment, version: Framework | None = None) -> Versi
                         rating.capability.name,
                         f"Version {version.version}’s scale has no {rating.scale_level.name}: "
                         "its evidence is kept, rate it again.",
+                        _answer(rating),
                     )
                 )
         if answered and (step is not None or rating.scale_level_id is None):
@@ -110,6 +118,14 @@ def plan_move(assessment: Assessment, version: Framework | None = None) -> Versi
     had = {rating.capability.key for rating in ratings}
     move.newly_asked = [capability.name for key, capability in asked.items() if key not in had]
     return move
+
+
+def _answer(rating) -> str:
+    if rating.not_applicable:
+        return "not applicable"
+    if rating.scale_level_id is not None:
+        return f"rated {rating.scale_level.name}"
+    return "evidence only"
 
 
 def _problem(assessment: Assessment, version: Framework, target) -> str:

@@ -578,7 +578,7 @@ def move_version(request, pk):
             format_html(
                 'Not carried to version {}:<ul class="mb-0">{}</ul>',
                 move.version.version,
-                format_html_join("", "<li>{}: {}</li>", ((row.capability, row.reason) for row in move.not_carried)),
+                format_html_join("", "<li>{}: {}</li>", ((row.label, row.reason) for row in move.not_carried)),
             ),
         )
     return redirect(assessment)

@@ -72,8 +72,8 @@ def test_answers_the_new_level_no_longer_asks_for_are_listed_and_new_ones_start_
     publish_v2(framework, change)
     move = plan_move(Assessment.objects.with_related().get(pk=draft.pk))
     assert move.possible and len(move.carried) == 3
-    assert [(n.capability, n.reason) for n in move.not_carried] == [
-        ("Capability 1.2", "IC level 3 in version 2 no longer asks for it.")
+    assert [(n.label, n.reason) for n in move.not_carried] == [
+        ("Capability 1.2 (rated Practitioner)", "IC level 3 in version 2 no longer asks for it.")
     ]
     draft.move_to_published_version(pm.person)
     moved = answers(Assessment.objects.get(pk=draft.pk))
@@ -158,3 +158,14 @@ def test_outside_cycles_a_second_assessment_against_the_new_level_is_refused(pm,
     start(pm, pm, v2.levels.get(key="ic-3"))
     move = plan_move(Assessment.objects.with_related().get(pk=old.pk))
     assert move.problem == "There is already a self-assessment against IC level 3 in version 2."
+
+
+def test_what_was_not_carried_says_what_it_was(pm, framework, cycle):
+    assessment = start(pm, pm, framework.levels.get(key="ic-2"), cycle)
+    ratings = {r.capability.key: r for r in assessment.ratings.select_related("capability")}
+    one, two = ratings["cap-1-1"], ratings["cap-1-2"]
+    one.record(scale_level=None, not_applicable=True, evidence="", expected_revision=one.revision)
+    two.record(scale_level=None, not_applicable=False, evidence="Notes.", expected_revision=two.revision)
+    publish_v2(framework, lambda version: [drop_capability(key)(version) for key in ("cap-1-1", "cap-1-2")])
+    move = plan_move(Assessment.objects.with_related().get(pk=assessment.pk))
+    assert [n.label for n in move.not_carried] == ["Capability 1.1 (not applicable)", "Capability 1.2 (evidence only)"]

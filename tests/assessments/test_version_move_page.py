@@ -55,9 +55,12 @@ def test_the_author_is_offered_the_move_with_what_carries_and_what_cannot(
         response = client.get(page_url(draft))
     page = text(response)
     assert "Version 2 of Product management has been published" in page
-    assert "This self-assessment is on version 1, the version it started on. It stays there unless you move it." in page
+    assert "This self-assessment stays on version 1, the version it started on, unless you move it." in page
     assert "carries 3 answers with their evidence" in page
-    assert "1 answer can’t be carried: Capability 1.2 : IC level 3 in version 2 no longer asks for it." in page
+    assert (
+        "1 answer can’t be carried: Capability 1.2 (rated Practitioner): IC level 3 in version 2 no longer asks for it."
+        in page
+    )
     assert "New at IC level 3 in version 2, to rate after the move: Pricing." in page
     assert f'<form method="post" action="{move_url(draft)}">' in response.content.decode()
 
@@ -69,7 +72,7 @@ def test_moving_keeps_the_one_draft_and_lists_what_was_not_carried(client, pm, d
     messages = shown(response)
     assert "Moved to version 2: 3 answers carried; 1 could not be carried." in messages
     assert "Not carried to version 2:" in messages[1]
-    assert "<li>Capability 1.2: IC level 3 in version 2 no longer asks for it.</li>" in messages[1]
+    assert "<li>Capability 1.2 (rated Practitioner): IC level 3 in version 2 no longer asks for it.</li>" in messages[1]
     assert Assessment.objects.filter(subject=pm.person, cycle=draft.cycle, kind="self").count() == 1
     moved = Assessment.objects.get(pk=draft.pk)
     assert moved.level.framework_id == version_2.pk

@@ -101,6 +101,8 @@ def test_hr_reads_a_version_diff_and_publishes_the_draft(page, hr_admin, framewo
     screenshot(page, "framework-diff")
 
     page.goto(f"/frameworks/product/v{draft.version}/")
+    page.get_by_role("link", name="Publish version 2").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Publish version 2 of Product management?")
     page.get_by_role("button", name="Publish version 2").click()
     expect(page.get_by_text("Version 2 published; version 1 archived.")).to_be_visible()
     draft.refresh_from_db()

@@ -44,7 +44,9 @@ def test_hr_admin_raises_an_expectation_in_a_new_version(page, hr_admin, framewo
     expect(page.get_by_label("Capability 1.1 at IC level 2").locator("option:checked")).to_have_text("Expert")
 
     page.get_by_role("link", name="Product management (v2, draft)").click()
-    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("link", name="Publish", exact=True).click()
+    expect(page.get_by_text("1 expectation raised")).to_be_visible()
+    page.get_by_role("button", name="Publish version 2").click()
     expect(page.locator(".messagelist")).to_contain_text("Version 2 published; version 1 archived.")
     expect(page.get_by_text("Version 2 is published. Make a new version to change it.")).to_be_visible()
     screenshot(page, "hr-framework-published")
