@@ -99,9 +99,10 @@ def test_not_applicable_and_unrated_answers_with_evidence_are_carried(pm, framew
     first, second, *_ = assessment.ratings.order_by("capability__key")
     first.record(scale_level=None, not_applicable=True, evidence="", expected_revision=first.revision)
     second.record(scale_level=None, not_applicable=False, evidence="Notes so far.", expected_revision=second.revision)
-    publish_v2(framework)
+    publish_v2(framework, drop_capability("cap-2-2"))  # asked at IC level 2, never answered: nothing to list
     move = assessment.move_to_published_version(pm.person)
-    assert move.carried == ["Capability 1.1", "Capability 1.2"]
+    assert move.carried == ["Capability 1.1", "Capability 1.2"] and move.not_carried == []
+    assert move.summary == "2 answers carried"
     moved = answers(Assessment.objects.get(pk=assessment.pk))
     assert moved["cap-1-1"] == (None, True, "") and moved["cap-1-2"] == (None, False, "Notes so far.")
 

@@ -155,3 +155,10 @@ def test_home_and_lists_speak_of_the_drafts_own_version(client, pm, draft, versi
     assert "4 of 4 rated" in mine
     started = client.post(reverse("assessments:start"), {"level": version_2.levels.get(key="ic-3").pk, "cycle": ""})
     assert started["Location"] == page_url(draft)
+
+
+def test_a_move_that_carries_everything_says_only_that(client, pm, framework, draft):
+    framework.new_version().publish()
+    client.force_login(pm)
+    response = client.post(move_url(draft), follow=True)
+    assert shown(response) == ["Moved to version 2: 4 answers carried."]
