@@ -98,7 +98,10 @@ def team_statuses(user, viewer: Person, people: list[Person]) -> dict[int, TeamS
         return {}
     by_subject: dict[int, list[Assessment]] = {}
     for assessment in (
-        Assessment.objects.visible_to(user).filter(subject_id__in=[person.pk for person in people]).with_related()
+        Assessment.objects.visible_to(user)
+        .filter(subject_id__in=[person.pk for person in people])
+        .with_related()
+        .with_progress()  # "Continue — N of M rated"
     ):
         by_subject.setdefault(assessment.subject_id, []).append(assessment)
     following = Level.objects.next_on_track_for(person.level for person in people if person.level_id)

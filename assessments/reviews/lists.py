@@ -36,7 +36,7 @@ def my_assessments(request):
         lookup = {"subject": me, "kind": Assessment.Kind.SELF, "cycle": open_cycles[0] if open_cycles else None}
         if lookup["cycle"] is None:
             lookup["level"] = default_level
-        existing = Assessment.objects.filter(**lookup).select_related("level__framework").first()
+        existing = Assessment.objects.filter(**lookup).select_related("level__framework").with_progress().first()
     return render(
         request,
         "assessments/reviews/list.html",

@@ -125,8 +125,13 @@ def test_my_assessments_offers_start_continue_or_choose(client, pm, framework):
     assert "Start self-assessment against IC level 3</button>" in client.get(MINE).content.decode()
     draft = start(pm, pm, level(framework, "ic-3"))
     html = client.get(MINE).content.decode()
-    assert f'href="/assessments/{draft.pk}/">Continue your self-assessment against IC level 3</a>' in html
+    assert (
+        f'href="/assessments/{draft.pk}/">Continue your self-assessment against IC level 3 — 0 of 4 rated</a>' in html
+    )
     assert "Start self-assessment against" not in html
+    first = draft.ratings.order_by("pk").first()
+    draft.ratings.filter(pk=first.pk).update(scale_level=framework.scale_levels.get(key="practitioner"))
+    assert "Continue your self-assessment against IC level 3 — 1 of 4 rated</a>" in client.get(MINE).content.decode()
     draft.ratings.update(scale_level=framework.scale_levels.get(key="practitioner"))
     draft.submit()
     html = client.get(MINE).content.decode()

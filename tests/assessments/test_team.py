@@ -98,7 +98,12 @@ def test_managers_own_draft_shows_as_draft_with_continue(client, framework, mana
     row = row_of(client.get(reverse("team")).content.decode(), "Priya Product")
     assert cell(row, "Manager assessment").startswith("Draft started ")
     assert cell(row, "Verdict") == "Not assessed yet"  # a draft gives no verdict here
-    assert f'href="{draft.get_absolute_url()}">Continue assessment' in row
+    rated, total = draft.progress()
+    assert (
+        f'href="{draft.get_absolute_url()}">Continue<span class="visually-hidden"> assessment of Priya Product</span>'
+        in row
+    )
+    assert f"— {rated} of {total} rated</a>" in row
     assert 'action="/assessments/start/"' not in row
 
 
