@@ -131,7 +131,7 @@ class PersonAdmin(AuditHistoryMixin, SimpleHistoryAdmin):
         (None, {"fields": ("full_name", "email", "job_title")}),
         ("Place in the organisation", {"fields": ("level", "manager")}),
     )
-    actions = ("mark_as_leaver",)
+    actions = ("mark_as_leaver", "hand_over_assessment")
     list_per_page = 100
 
     class Media:
@@ -225,6 +225,15 @@ class PersonAdmin(AuditHistoryMixin, SimpleHistoryAdmin):
             else "Everyone selected had already left.",
             messages.SUCCESS if count else messages.INFO,
         )
+
+    @admin.action(description="Hand over or discard a former manager’s assessment (one person)")
+    def hand_over_assessment(self, request, queryset):
+        """The app's hand-over page for the person (what their former manager left behind in the open cycle)."""
+        people = list(queryset.values_list("pk", flat=True)[:2])
+        if len(people) != 1:
+            self.message_user(request, "Choose one person to hand over their assessment.", messages.ERROR)
+            return None
+        return redirect(reverse("assessments:handover", args=people))
 
     def get_urls(self):
         return [

@@ -21,11 +21,13 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.reviews import notifications
+from assessments.reviews.handover import left_behind_in
 from assessments.reviews.models import Assessment, Rating, ReviewCycle
 from pathway.admin_history import AuditHistoryMixin
 from pathway.mail import progress
 
 RATING_HISTORY_LIMIT = 200
+LEFT_BEHIND_LIMIT = 20
 
 
 def _people(count: int) -> str:
@@ -70,17 +72,33 @@ class ReviewCycleAdmin(AuditHistoryMixin, SimpleHistoryAdmin):
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
-        return fields if obj is None else [*fields, "progress"]
+        return fields if obj is None else [*fields, "progress", "left_behind"]
 
     def get_readonly_fields(self, request, obj=None):
         # A new cycle may be created open; after that, open, reopen and close are the list's actions.
         fields = super().get_readonly_fields(request, obj)
-        return fields if obj is None else [*fields, "status", "progress"]
+        return fields if obj is None else [*fields, "status", "progress", "left_behind"]
 
     @admin.display(description="progress")
     def progress(self, cycle):
         url = reverse("reports:cycle_progress", args=[cycle.pk])
         return format_html('<a href="{}">See who has finished</a>: each person’s self and manager review.', url)
+
+    @admin.display(description="left by a former manager")
+    def left_behind(self, cycle):
+        """Manager assessments whose author no longer manages the person: each blocks the manager now."""
+        if not cycle.is_open:
+            return "None: a closed cycle is read-only."
+        found = list(left_behind_in(cycle)[:LEFT_BEHIND_LIMIT])
+        if not found:
+            return "None."
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("assessments:handover", args=[a.subject_id]), a.subject.name) for a in found),
+        )
+        more = " and more" if len(found) == LEFT_BEHIND_LIMIT else ""
+        return format_html("Hand over or discard: {}{}.", links, more)
 
     @admin.display(description="assessments", ordering="assessment_total")
     def assessment_count(self, cycle):

@@ -13,6 +13,7 @@ is handed over or discarded.
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models.functions import Cast, Concat
 
 from assessments.people.models import Person
 from assessments.reviews.models import Assessment
@@ -31,6 +32,19 @@ def left_behind(subject: Person) -> Assessment | None:
         .with_progress()
         .order_by("-cycle__starts_on", "-pk")
         .first()
+    )
+
+
+def left_behind_in(cycle):
+    """Every unshared manager assessment in `cycle` whose author is no longer above its subject (one query; the
+    author's id is not a segment of the subject's path)."""
+    segment = Concat(models.Value("/"), Cast("author_id", models.CharField()), models.Value("/"))
+    return (
+        Assessment.objects.filter(cycle=cycle, kind=Assessment.Kind.MANAGER, status__in=UNSHARED)
+        .annotate(author_segment=segment)
+        .exclude(subject__path__contains=models.F("author_segment"))
+        .select_related("subject__user", "author__user")
+        .order_by("subject__user__full_name", "pk")
     )
 
 

@@ -312,3 +312,33 @@ def test_the_admin_says_when_nothing_was_handed_over(client, pm, manager, hr_adm
     html = client.get(reverse("admin:assessments_assessment_change", args=[review.pk])).content.decode()
     assert "hand-overs, newest first" in html.lower() or "Hand-overs" in html
     assert "Handed over" not in html
+
+
+def test_hr_reaches_the_hand_over_from_the_people_admin(client, pm, manager, hr_admin, moved):
+    client.force_login(hr_admin)
+    changelist = reverse("admin:assessments_person_changelist")
+    response = client.post(changelist, {"action": "hand_over_assessment", "_selected_action": [pm.person.pk]})
+    assert response["Location"] == handover_url(pm)
+    response = client.post(
+        changelist,
+        {"action": "hand_over_assessment", "_selected_action": [pm.person.pk, manager.person.pk]},
+        follow=True,
+    )
+    assert "Choose one person to hand over their assessment." in response.content.decode()
+
+
+def test_the_cycles_admin_page_lists_what_former_managers_left_behind(
+    client, pm, manager, leo, hr_admin, framework, cycle, moved, django_assert_max_num_queries
+):
+    stays = make_user("ann@example.com", "Ann Stays", manager=leo, level=level(framework, "ic-2"))
+    start(stays, leo, level(framework, "ic-3"), cycle)  # Leo's own report: not left behind
+    client.force_login(hr_admin)
+    url = reverse("admin:assessments_reviewcycle_change", args=[cycle.pk])
+    with django_assert_max_num_queries(30):
+        html = client.get(url).content.decode()
+    assert f'<a href="{handover_url(pm)}">Priya Product</a>' in html
+    assert "Ann Stays" not in html
+    hand_over(moved, leo.person, by_user=hr_admin)
+    assert "Hand over or discard" not in client.get(url).content.decode()
+    assert cycle.close()
+    assert "None: a closed cycle is read-only." in client.get(url).content.decode()
