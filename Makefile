@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test test-fast lint format check-migrations pytest bench clean
+.PHONY: help install run serve test test-fast lint format check-migrations pytest bench load clean
 
 help:
 	@echo "make run    set up and serve Pathway with demo data on http://127.0.0.1:$(PORT)"
@@ -88,6 +88,12 @@ pytest: install
 bench: export DEBUG = 1
 bench: install
 	$(PY) bench/run.py
+
+# Load test (bench/README.md): gunicorn and a task worker against `<database>_load` on the PostgreSQL server of
+# DATABASE_URL, 50 signed-in people for a minute, then again with 6 parallel PDF requests; fails on a lost write,
+# a 5xx, or the PDFs slowing everyone else over 3×. LOAD_SECONDS, LOAD_USERS, LOAD_WORKERS, LOAD_FRESH=1.
+load: install
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache screenshots
