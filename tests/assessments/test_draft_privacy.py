@@ -166,3 +166,25 @@ def test_the_migration_removes_what_the_history_held_of_drafts(pm, manager, fram
     assert not HistoricalAssessment.objects.filter(status="draft").exists()
     migration.forwards(apps, None)  # a second run adds nothing
     assert HistoricalRating.objects.count() == assessment.ratings.count()
+
+
+def test_no_csv_export_carries_a_draft(client, pm, manager, hr_admin, framework):
+    target = level(framework, "ic-3")
+    submitted(pm, pm, target, evidence="Submitted, so readable.")
+    draft = start(pm, manager, target)  # Maya's manager assessment: a draft, hers alone
+    draft.ratings.update(scale_level=scale(framework, "expert"), evidence="Maya's private draft words.")
+    person = pm.person.pk
+    urls = [
+        reverse("reports:compare_csv", kwargs={"person_pk": person}),
+        reverse("reports:history_csv", kwargs={"person_pk": person}),
+        reverse("reports:team_csv") + f"?manager={manager.person.pk}",
+        reverse("reports:calibration_csv"),
+    ]
+    client.force_login(hr_admin)
+    bodies = {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        bodies[url] = (b"".join(response.streaming_content) if response.streaming else response.content).decode()
+        assert "Maya's private draft words." not in bodies[url], url
+    assert "Submitted, so readable." in bodies[urls[0]]  # the comparison's CSV carries evidence: submitted only

@@ -342,3 +342,20 @@ def test_the_cycles_admin_page_lists_what_former_managers_left_behind(
     assert "Hand over or discard" not in client.get(url).content.decode()
     assert cycle.close()
     assert "None: a closed cycle is read-only." in client.get(url).content.decode()
+
+
+def test_a_change_at_the_same_moment_is_said_not_crashed(client, pm, leo, hr_admin, moved, monkeypatch):
+    # Between the page and the POST, the former manager became one of the person's managers again.
+    def refuse(*args, **kwargs):
+        raise ValidationError("Maya Manager still manages Priya Product, so it stays with them.")
+
+    monkeypatch.setattr("assessments.reviews.handover_views.discard", refuse)
+    monkeypatch.setattr("assessments.reviews.handover_views.hand_over", refuse)
+    client.force_login(hr_admin)
+    response = client.post(handover_url(pm), {"action": "discard", "reason": "Moved."})
+    assert response.status_code == 400
+    assert "still manages Priya Product" in response.content.decode()
+    client.force_login(leo)
+    response = client.post(take_over_url(pm), follow=True)
+    assert "still manages Priya Product" in response.content.decode()
+    assert Assessment.objects.get(pk=moved.pk).author == moved.author
