@@ -162,3 +162,10 @@ def test_a_move_that_carries_everything_says_only_that(client, pm, framework, dr
     client.force_login(pm)
     response = client.post(move_url(draft), follow=True)
     assert shown(response) == ["Moved to version 2: 4 answers carried."]
+
+
+def test_home_names_the_version_of_a_self_assessment_submitted_before_the_publish(client, pm, framework, cycle):
+    submitted(pm, pm, framework.levels.get(key="ic-3"), cycle)
+    framework.new_version().publish()
+    client.force_login(pm)
+    assert "Your self-assessment against IC level 3 (version 1): Submitted" in text(client.get(reverse("home")))
