@@ -482,9 +482,8 @@ def _seed(plan: Plan, people: dict, cycle: ReviewCycle, scale_for: dict) -> Asse
     changes = {"created_at": when - datetime.timedelta(days=9), "updated_at": when, "revision": 2}
     if assessment.is_manager_assessment and plan.share == 1.0:
         readiness = verdict_for(subject, target, given)
-        ready = readiness.verdict == Verdict.READY
         changes.update(
-            recommendation=Assessment.Recommendation.READY if ready else Assessment.Recommendation.NOT_YET,
+            recommendation=readiness.verdict.value,
             rationale=_rationale(subject, target, readiness),
             overall_comment=plan.comment,
         )

@@ -107,6 +107,13 @@ MATRIX: dict[str, Entry] = {
         method="post",
         data=lambda cast: agreed_as_rated(cast),
     ),
+    # The recommendation on the manager's page: like the agreed outcome, only its author changes it.
+    "reports:recommend": Entry(
+        in_scope(subject=NOT_FOUND, manager=REDIRECT, skip_level=FORBIDDEN, hr=FORBIDDEN),
+        kwargs=lambda cast: {"pk": submitted_review(cast).pk},
+        method="post",
+        data=lambda cast: recommending(cast),
+    ),
     # The heatmap is for anyone with a team (HR: any team); calibration for HR and managers of managers.
     "reports:team": Entry(signed_in(subject=NOT_FOUND, peer=NOT_FOUND)),
     "reports:team_csv": Entry(signed_in(subject=NOT_FOUND, peer=NOT_FOUND)),
@@ -193,6 +200,12 @@ MATRIX: dict[str, Entry] = {
         kwargs=lambda cast: {"pk": manager_submitted_of(cast.subject, cast.manager).pk},
         method="post",
     ),
+    # Only the author undoes a share (within its window); Priya, who can read it while shared, gets a 403.
+    "assessments:undo_share": Entry(
+        in_scope(subject=FORBIDDEN, manager=REDIRECT, skip_level=FORBIDDEN, hr=FORBIDDEN),
+        kwargs=lambda cast: {"pk": just_shared(cast).pk},
+        method="post",
+    ),
 }
 
 
@@ -203,6 +216,20 @@ def cycle(cast) -> int:
     open_cycle = make_cycle()
     start(cast.subject, cast.subject, level(cast.framework, "ic-3"), open_cycle)
     return open_cycle.pk
+
+
+def just_shared(cast):
+    """Maya's manager assessment of Priya, shared a moment ago (so it can still be undone)."""
+    assessment = manager_submitted_of(cast.subject, cast.manager)
+    assert assessment.share()
+    return assessment
+
+
+def recommending(cast):
+    from assessments.reviews.models import Assessment
+
+    assessment = Assessment.objects.get(subject=cast.subject.person, kind="manager")
+    return {"recommendation": "nearly", "rationale": "", "revision": assessment.revision}
 
 
 def submitted_review(cast):

@@ -27,6 +27,12 @@ MAIN_ERA_NODES = [
     ("assessments", "0003_agreed_ratings"),
 ]
 PROJECT_APPS = ("accounts", "frameworks", "assessments")
+# Values a migration rewrites on purpose: (table, column) → {old: new}. 0010 puts the recommendation in the
+# verdict's words ("not_yet" → "not-yet").
+TRANSLATED = {
+    (table, "recommendation"): {"not_yet": "not-yet"}
+    for table in ("assessments_assessment", "assessments_historicalassessment")
+}
 
 
 def migrate(targets):
@@ -77,6 +83,7 @@ def lost_or_changed(before, after):
             if now is None:
                 problems.append(f"{table} row {pk}: missing")
                 continue
+            row = {column: TRANSLATED.get((table, column), {}).get(value, value) for column, value in row.items()}
             changed = sorted(column for column in row.keys() & now.keys() if row[column] != now[column])
             if changed:
                 problems.append(f"{table} row {pk}: {', '.join(f'{c} {row[c]!r} -> {now[c]!r}' for c in changed)}")

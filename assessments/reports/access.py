@@ -1,5 +1,5 @@
 """Access policy for reports: who may see a comparison, a promotion report, a team heatmap, calibration,
-and who may record the agreed outcome. The only place these rules live; views ask it.
+and who may record the agreed outcome and the recommendation. The only place these rules live; views ask it.
 
 The convention of every policy module: outside your scope, a 404 (nobody learns that the person, the
 report or the team exists); inside it, an action you may not take is a 403 saying why. A report reads
@@ -20,6 +20,8 @@ from assessments.reports.comparison import (
 )
 from assessments.reviews.access import (
     in_closed_cycle,
+    is_author,
+    no_longer_manages,
     require_author,
     require_manager_assessment,
     require_open_cycle,
@@ -60,6 +62,26 @@ def require_can_record_agreed(user, assessment: Assessment):
     require_open_cycle(assessment)
     require_author(user, assessment)
     require_manager_assessment(assessment, "where the agreed outcome is recorded, so only it")
+
+
+def can_recommend(user, assessment: Assessment | None) -> bool:
+    """The author of a submitted (or shared) manager assessment may change the recommendation after the
+    discussion, while they manage the person and the cycle is open."""
+    return (
+        assessment is not None
+        and assessment.kind == Assessment.Kind.MANAGER
+        and assessment.is_submitted
+        and is_author(user, assessment)
+        and not no_longer_manages(user, assessment)
+        and not in_closed_cycle(assessment)
+    )
+
+
+def require_can_recommend(user, assessment: Assessment):
+    """403 unless `user` wrote this manager assessment (and still manages the person), and its cycle is open."""
+    require_open_cycle(assessment)
+    require_author(user, assessment)
+    require_manager_assessment(assessment, "where a recommendation is made, so only it")
 
 
 # Team heatmap -----------------------------------------------------------------------------------

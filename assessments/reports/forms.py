@@ -1,8 +1,10 @@
-"""Forms of the report pages: the agreed outcome in the comparison, and the filters of the team pages."""
+"""Forms of the report pages: the agreed outcome and the recommendation in the comparison, and the filters of the
+team pages."""
 
 from django import forms
 
-from assessments.reports.comparison import Comparison, effective
+from assessments.reports.comparison import Comparison, effective, words_for
+from assessments.reviews.verdict import Verdict
 
 NOT_APPLICABLE = "na"
 
@@ -15,10 +17,11 @@ def _choice(answer: tuple) -> str:
 
 
 class AgreedOutcomeForm(forms.Form):
-    """One agreed rating per capability of the manager assessment, prefilled with the agreed (else manager's) one.
+    """One agreed rating per capability of the manager assessment, prefilled with what the page shows: the agreed
+    rating, else the manager's.
 
-    A note is required where the agreed rating differs from either side: from the person's own rating
-    (when they gave one) or from the manager's, so the record says why a view was overruled.
+    Only a row whose agreed rating the manager changes from what was shown needs a note, saying why (the error
+    names the capability, at its row). Only changed rows are saved, so the count says what changed.
     """
 
     revision = forms.IntegerField(widget=forms.HiddenInput)
@@ -37,6 +40,7 @@ class AgreedOutcomeForm(forms.Form):
                 label=f"Agreed rating for {name}",
                 choices=[("", "Choose")] + choices if not row.manager_rating.is_rated else choices,
                 initial=_choice(effective(row.manager_rating)),
+                error_messages={"invalid_choice": f"Choose one of the ratings shown for {name}."},
             )
             self.fields[f"note-{pk}"] = forms.CharField(
                 label=f"Note on the agreed rating for {name}",
@@ -44,6 +48,7 @@ class AgreedOutcomeForm(forms.Form):
                 max_length=2000,
                 initial=row.manager_rating.agreed_note,
                 widget=forms.Textarea(attrs={"rows": 2}),
+                error_messages={"max_length": f"Keep the note on {name} to %(limit_value)d characters."},
             )
             # The template shows each pair of fields in the capability's row.
             row.agreed_field = self[f"agreed-{pk}"]
@@ -54,33 +59,80 @@ class AgreedOutcomeForm(forms.Form):
             return None, True
         return self.scale.get(value), False
 
+    def _changes(self, row) -> tuple[bool, bool]:
+        """(the agreed rating changed from what was shown, the note changed) for a row of valid input."""
+        pk = row.manager_rating.capability_id
+        value, note = self.cleaned_data.get(f"agreed-{pk}"), self.cleaned_data.get(f"note-{pk}")
+        if value is None or note is None:
+            return False, False
+        return value != self[f"agreed-{pk}"].initial, note.strip() != row.manager_rating.agreed_note
+
     def clean(self):
         cleaned = super().clean()
-        subject = self.comparison.subject.user.get_short_name()
         for row in self.rows:
             pk = row.manager_rating.capability_id
-            value = cleaned.get(f"agreed-{pk}")
-            if value is None:
-                continue
-            answer = self._answer(value)
-            self_choice = _choice(row.self_answer)  # "" when there is no self rating to differ from
-            differs = []
-            if self_choice and _choice(answer) != self_choice:
-                differs.append(f"{subject}’s own rating")
-            if _choice(answer) != _choice(row.manager_answer):
-                differs.append("the manager’s rating")
-            if differs and not cleaned.get(f"note-{pk}", "").strip():
-                self.add_error(f"note-{pk}", f"Say why the agreed rating differs from {' and '.join(differs)}.")
+            changed, _ = self._changes(row)
+            if changed and not cleaned[f"note-{pk}"].strip():
+                shown = words_for(effective(row.manager_rating))
+                now = words_for(self._answer(cleaned[f"agreed-{pk}"]))
+                self.add_error(
+                    f"note-{pk}",
+                    f"Add a note on {row.capability.name}: say why the agreed rating changed from {shown} to {now}.",
+                )
         return cleaned
 
+    def counts(self) -> tuple[int, int]:
+        """(agreed ratings changed, rows where only the note changed)."""
+        changes = [self._changes(row) for row in self.rows]
+        return sum(1 for rating, _ in changes if rating), sum(1 for rating, note in changes if note and not rating)
+
     def outcomes(self) -> dict:
-        """capability id → (scale level or None, not applicable, note), for `Assessment.record_agreed_outcome`."""
+        """capability id → (scale level or None, not applicable, note) of the changed rows only, for
+        `Assessment.record_agreed_outcome`."""
         result = {}
         for row in self.rows:
+            if not any(self._changes(row)):
+                continue
             pk = row.manager_rating.capability_id
             scale_level, not_applicable = self._answer(self.cleaned_data[f"agreed-{pk}"])
             result[pk] = (scale_level, not_applicable, self.cleaned_data[f"note-{pk}"].strip())
         return result
+
+
+def saved_message(changed: int, notes: int) -> str:
+    """What saving the agreed ratings changed, in numbers ("2 agreed ratings changed")."""
+    parts = []
+    if changed:
+        parts.append(f"{changed} agreed {'rating' if changed == 1 else 'ratings'} changed")
+    if notes:
+        parts.append(f"{notes} {'note' if notes == 1 else 'notes'} changed")
+    return "Saved: " + " and ".join(parts) + "." if parts else "Nothing had changed, so nothing was saved."
+
+
+class RecommendationForm(forms.Form):
+    """The manager's recommendation after the discussion, in the verdict's words, and why."""
+
+    recommendation = forms.ChoiceField(
+        choices=Verdict.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose Ready, Nearly or Not yet.",
+            "invalid_choice": "Choose Ready, Nearly or Not yet.",
+        },
+    )
+    rationale = forms.CharField(
+        label="Why?",
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Keep the reason to %(limit_value)d characters (it has %(show_value)d)."},
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, assessment, **kwargs):
+        recommended = assessment.recommendation if assessment.recommendation in Verdict.values else None
+        initial = {"recommendation": recommended, "rationale": assessment.rationale, "revision": assessment.revision}
+        super().__init__(*args, initial=initial, **kwargs)
 
 
 SORTS = [("verdict", "Verdict"), ("name", "Name")]

@@ -1,5 +1,7 @@
 """Readiness for a target level: a verdict (Ready, Nearly, Not yet) and the reasons behind it.
 
+The verdict's words are `assessments.reviews.verdict.Verdict`, which the manager's recommendation uses too.
+
 Pure: the caller passes, per capability, the expected rank at the person's current level, the
 expected rank at the target level and the effective rating (the agreed rating when there is one,
 else the manager's), plus the framework's readiness rule. Nothing here queries the database.
@@ -27,24 +29,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from enum import StrEnum
+
+from assessments.reviews.verdict import Verdict
 
 NEARLY_MAX_SHORT = 2
-
-
-class Verdict(StrEnum):
-    READY = "ready"
-    NEARLY = "nearly"
-    NOT_YET = "not-yet"
-
-    @property
-    def label(self) -> str:
-        return {"ready": "Ready", "nearly": "Nearly", "not-yet": "Not yet"}[self.value]
-
-    @property
-    def order(self) -> int:
-        """Sort order on team pages: ready first."""
-        return {"ready": 0, "nearly": 1, "not-yet": 2}[self.value]
 
 
 @dataclass(frozen=True)

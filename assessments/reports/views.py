@@ -9,7 +9,6 @@ report only once the manager has shared their assessment, and then only what was
 
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -17,32 +16,28 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRefresh
 
 from assessments.people.access import get_person_for_user
 from assessments.people.models import Person
 from assessments.reports.access import (
-    can_record_agreed,
     get_calibration_scope_for_user,
     get_comparison_for_user,
     get_team_for_user,
-    require_can_record_agreed,
 )
 from assessments.reports.charts import difference_plot
 from assessments.reports.comparison import (
-    build_comparison,
     visible_assessments,
     words_for,
 )
 from assessments.reports.csv_export import csv_response, csv_stream, filename
-from assessments.reports.forms import AgreedOutcomeForm, CycleFilterForm, TeamFilterForm
+from assessments.reports.forms import CycleFilterForm, TeamFilterForm
 from assessments.reports.history import build_history, earlier_history
 from assessments.reports.pdf import State, request_pdf
 from assessments.reports.readiness import Rule
 from assessments.reports.team import CELL_STATES, build_calibration, build_team_heatmap
-from assessments.reviews.access import get_assessment_for_user
-from assessments.reviews.models import Assessment, ReviewCycle, StaleRevision
+from assessments.reviews.models import Assessment, ReviewCycle
 
 # Helpers ------------------------------------------------------------------------------------------
 
@@ -53,57 +48,6 @@ def report_query(level, cycle) -> str:
 
 def report_url(name: str, subject: Person, level, cycle) -> str:
     return f"{reverse(f'reports:{name}', args=[subject.pk])}?{report_query(level, cycle)}"
-
-
-def _choices(subject, comparison, assessments):
-    """The levels and cycles one can switch the comparison to, from what the viewer may see."""
-    levels, cycles, outside = {}, {}, False
-    for assessment in assessments:
-        levels.setdefault(assessment.level_id, assessment.level)
-        if assessment.level_id == comparison.level.pk:
-            if assessment.cycle is None:
-                outside = True
-            else:
-                cycles.setdefault(assessment.cycle_id, assessment.cycle)
-    levels.setdefault(comparison.level.pk, comparison.level)
-    if comparison.cycle is not None:
-        cycles.setdefault(comparison.cycle.pk, comparison.cycle)
-    cycle_choices = [(str(cycle.pk), cycle.name) for cycle in sorted(cycles.values(), key=lambda c: c.starts_on)]
-    if outside or comparison.cycle is None:
-        cycle_choices.append(("none", "Outside review cycles"))
-    return sorted(levels.values(), key=lambda level: (level.framework.name, level.grade, level.name)), cycle_choices
-
-
-def _comparison_context(request, subject, comparison, assessments, form=None):
-    level_choices, cycle_choices = _choices(subject, comparison, assessments)
-    return {
-        "subject": subject,
-        "comparison": comparison,
-        "readiness": comparison.readiness,
-        "rule": Rule.for_framework(comparison.level.framework),
-        "chart": comparison.chart(),
-        "form": form,
-        "level_choices": level_choices,
-        "cycle_choices": cycle_choices,
-        "selected_cycle": str(comparison.cycle.pk) if comparison.cycle else "none",
-        "is_subject": subject.user_id == request.user.pk,
-        "pdf_url": report_url("promotion_pdf", subject, comparison.level, comparison.cycle),
-        "report_url": report_url("promotion", subject, comparison.level, comparison.cycle),
-        "csv_url": report_url("compare_csv", subject, comparison.level, comparison.cycle),
-        "history_url": reverse("reports:history", args=[subject.pk]),
-    }
-
-
-# Comparison and agreed outcome --------------------------------------------------------------------
-
-
-@require_GET
-def comparison(request, person_pk):
-    subject, found, assessments = get_comparison_for_user(request.user, person_pk, request.GET)
-    form = AgreedOutcomeForm(comparison=found) if can_record_agreed(request.user, found) else None
-    return render(
-        request, "assessments/reports/comparison.html", _comparison_context(request, subject, found, assessments, form)
-    )
 
 
 @require_GET
@@ -144,46 +88,6 @@ def comparison_csv(request, person_pk):
     ]
     cycle_name = found.cycle.name if found.cycle else "outside-cycles"
     return csv_response(filename("comparison", subject.name, found.level.name, cycle_name), header, rows)
-
-
-@require_POST
-def record_agreed(request, pk):
-    assessment, _ = get_assessment_for_user(request.user, pk)
-    require_can_record_agreed(request.user, assessment)
-    subject = assessment.subject
-    assessments = visible_assessments(request.user, subject)
-    found = build_comparison(request.user, subject, assessment.level, assessment.cycle, assessments)
-    back = report_url("compare", subject, assessment.level, assessment.cycle) + "#agreed"
-    if not found.can_record_agreed:
-        messages.error(request, "The agreed outcome can be recorded once both assessments are submitted.")
-        return redirect(back)
-    form = AgreedOutcomeForm(request.POST, comparison=found)
-    if not form.is_valid():
-        context = _comparison_context(request, subject, found, assessments, form)
-        return render(request, "assessments/reports/comparison.html", context, status=400)
-    try:
-        changed = assessment.record_agreed_outcome(form.outcomes(), expected_revision=form.cleaned_data["revision"])
-    except StaleRevision:
-        # Keep what was typed, on top of the latest version; saving again is a deliberate choice.
-        fresh = build_comparison(
-            request.user, subject, assessment.level, assessment.cycle, visible_assessments(request.user, subject)
-        )
-        data = request.POST.copy()
-        data["revision"] = fresh.manager_assessment.revision
-        form = AgreedOutcomeForm(data, comparison=fresh)
-        form.is_valid()
-        messages.error(
-            request,
-            "Nothing was saved: this assessment changed since you opened the page (in another tab, or it was "
-            "shared). The page now shows the latest version with your choices kept; check them and save again.",
-        )
-        context = _comparison_context(request, subject, fresh, assessments, form)
-        return render(request, "assessments/reports/comparison.html", context, status=409)
-    if changed:
-        messages.success(request, f"Agreed ratings saved: {changed} {'rating' if changed == 1 else 'ratings'} changed.")
-    else:
-        messages.info(request, "Agreed ratings saved: nothing had changed.")
-    return redirect(back)
 
 
 # Promotion report ---------------------------------------------------------------------------------

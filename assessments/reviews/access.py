@@ -172,6 +172,16 @@ def require_can_move_version(user, assessment: Assessment):
         raise PermissionDenied("Only a draft can move to a newer version; this one has been submitted.")
 
 
+def can_undo_share(user, assessment: Assessment) -> bool:
+    """The author takes a share back while its undo window is open (before the email goes)."""
+    return (
+        assessment.can_undo_share
+        and not in_closed_cycle(assessment)
+        and is_author(user, assessment)
+        and not no_longer_manages(user, assessment)
+    )
+
+
 def require_open_cycle(assessment: Assessment):
     """For every change (save, submit, return, share, agree): 403 in a closed cycle, for everyone who can see
     the assessment (they see its cycle, so the sentence reveals nothing)."""

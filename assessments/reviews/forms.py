@@ -3,6 +3,7 @@
 from django import forms
 
 from assessments.reviews.models import Assessment, ReviewCycle
+from assessments.reviews.verdict import Verdict
 from frameworks.models import Framework, Level
 
 NOT_APPLICABLE = "na"
@@ -129,13 +130,7 @@ class DetailsForm(forms.Form):
     """The overall comment, and for a manager the recommendation and its rationale."""
 
     overall_comment = forms.CharField(required=False, max_length=EVIDENCE_MAX_LENGTH)
-    recommendation = forms.ChoiceField(
-        required=False,
-        choices=[
-            (Assessment.Recommendation.READY, Assessment.Recommendation.READY.label),
-            (Assessment.Recommendation.NOT_YET, Assessment.Recommendation.NOT_YET.label),
-        ],
-    )
+    recommendation = forms.ChoiceField(required=False, choices=Verdict.choices)
     rationale = forms.CharField(required=False, max_length=EVIDENCE_MAX_LENGTH)
     revision = forms.IntegerField(min_value=1)
 

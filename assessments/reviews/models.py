@@ -4,6 +4,8 @@
 Depends on `people` and `frameworks`; nothing here imports from reports.
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.urls import reverse
@@ -14,6 +16,7 @@ from assessments.reviews.cycles import CycleClosed, ReviewCycle
 from assessments.reviews.history import SubmittedHistory
 from assessments.reviews.results import AssessmentLocked, Locked, Problem, StaleRevision
 from assessments.reviews.sql import write_answers
+from assessments.reviews.verdict import Verdict
 
 
 class AssessmentQuerySet(models.QuerySet):
@@ -75,9 +78,12 @@ class Assessment(models.Model):
         RETURNED = "returned", "Returned"
 
     class Recommendation(models.TextChoices):
+        """Not assessed yet, or one of the verdict's words (`Verdict`): one vocabulary for both."""
+
         NOT_ASSESSED = "not_assessed", "Not assessed"
-        READY = "ready", "Ready for this level"
-        NOT_YET = "not_yet", "Not yet"
+        READY = Verdict.READY.value, Verdict.READY.label
+        NEARLY = Verdict.NEARLY.value, Verdict.NEARLY.label
+        NOT_YET = Verdict.NOT_YET.value, Verdict.NOT_YET.label
 
     subject = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assessments_about")
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assessments_written")
@@ -111,6 +117,8 @@ class Assessment(models.Model):
     EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
     # Finished by its author: what managers, HR and reports read.
     SUBMITTED_STATUSES = (Status.SUBMITTED, Status.SHARED)
+    # A share can be undone this long; its email goes when the window closes.
+    SHARE_UNDO_WINDOW = timedelta(minutes=10)
 
     class Meta:
         ordering = ["-updated_at"]
@@ -375,6 +383,27 @@ class Assessment(models.Model):
             raise ValidationError("Only a manager assessment is shared.")
         return self._transition([self.Status.SUBMITTED], status=self.Status.SHARED, shared_at=timezone.now())
 
+    @property
+    def share_email_due(self):
+        """When a share becomes final and its email goes (None unless shared)."""
+        return self.shared_at + self.SHARE_UNDO_WINDOW if self.shared_at else None
+
+    @property
+    def can_undo_share(self) -> bool:
+        return self.status == self.Status.SHARED and self.shared_at and timezone.now() < self.share_email_due
+
+    def undo_share(self) -> bool:
+        """Take a share back inside its undo window (see `assessments.reviews.outcome`)."""
+        from assessments.reviews.outcome import undo_share
+
+        return undo_share(self)
+
+    def record_recommendation(self, *, recommendation: str, rationale: str, expected_revision: int) -> bool:
+        """The recommendation after the discussion (see `assessments.reviews.outcome`)."""
+        from assessments.reviews.outcome import record_recommendation
+
+        return record_recommendation(self, recommendation, rationale, expected_revision)
+
     def update_details(self, *, expected_revision: int, **fields) -> bool:
         """Save the overall comment (and for managers the recommendation and rationale) if nobody has saved
         them since `expected_revision`. False when nothing changed; raises StaleRevision or AssessmentLocked."""
@@ -427,43 +456,10 @@ class Assessment(models.Model):
         return stale
 
     def record_agreed_outcome(self, outcomes: dict, *, expected_revision: int) -> int:
-        """Save the outcome agreed in the comparison onto this manager assessment's ratings.
+        """The ratings agreed in the comparison (see `assessments.reviews.outcome`). Returns how many changed."""
+        from assessments.reviews.outcome import record_agreed_outcome
 
-        `outcomes` maps capability id → (scale level or None, not applicable, note). Allowed once both
-        sides are submitted; refused whole with StaleRevision when the assessment changed since
-        `expected_revision` (shared, or agreed in another tab). Returns how many ratings changed.
-        """
-        from simple_history.utils import bulk_update_with_history
-
-        done = self.SUBMITTED_STATUSES
-        counterpart = self.counterpart()
-        if (
-            self.kind != self.Kind.MANAGER
-            or self.status not in done
-            or counterpart is None
-            or not counterpart.is_submitted
-        ):
-            raise ValidationError("The agreed outcome is recorded once both assessments are submitted.")
-        with transaction.atomic():
-            locked = Assessment.lock(self.pk)
-            self._refuse_if_cycle_closed(locked)
-            if locked.status not in done or locked.revision != expected_revision:
-                raise StaleRevision
-            Assessment.objects.filter(pk=self.pk).update(revision=models.F("revision") + 1)
-            self.revision = expected_revision + 1
-            now, changed = timezone.now(), []
-            for rating in self.ratings.filter(capability_id__in=outcomes):
-                scale_level, not_applicable, note = outcomes[rating.capability_id]
-                answer = (None if not_applicable or scale_level is None else scale_level.pk, not_applicable, note)
-                if (rating.agreed_scale_level_id, rating.agreed_not_applicable, rating.agreed_note) == answer:
-                    continue
-                rating.agreed_scale_level_id, rating.agreed_not_applicable, rating.agreed_note = answer
-                rating.revision += 1
-                rating.updated_at = now
-                changed.append(rating)
-            fields = ["agreed_scale_level", "agreed_not_applicable", "agreed_note", "revision", "updated_at"]
-            bulk_update_with_history(changed, Rating, fields)
-        return len(changed)
+        return record_agreed_outcome(self, outcomes, expected_revision)
 
 
 class Rating(models.Model):

@@ -1,11 +1,13 @@
 """Emails about assessments: plain text, each with an absolute link to the page it is about.
 
-Queued after the change they announce has been saved, and sent by a worker (`pathway.mail`): a mail
+Queued after the change they announce has been saved (a share's email only when its undo window has closed, and
+only if it was not undone), and sent by a worker (`pathway.mail`): a mail
 server that is down neither slows nor undoes a submitted assessment, and its emails are retried until they
 go. Opening a cycle queues one task, which queues an email per person.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -67,11 +69,33 @@ def assessment_returned(assessment: Assessment) -> bool:
     )
 
 
-def assessment_shared(assessment: Assessment) -> bool:
-    """Tell the subject that their manager's assessment is ready to read."""
-    return _send(
+def shared_email_subject(assessment: Assessment) -> str:
+    return f"{assessment.author.name} shared their assessment of you against {assessment.level.name}"
+
+
+def assessment_shared(assessment: Assessment):
+    """Queue the email telling the subject their manager's assessment is ready to read, for when the share's undo
+    window closes (`Assessment.share_email_due`). It is sent then only if the share still stands (`send_shared`)."""
+    send = send_shared
+    if send.get_backend().supports_defer:  # the tests' immediate backend runs it at once
+        send = send.using(run_after=assessment.share_email_due)
+    return send.enqueue(assessment.pk, assessment.shared_at.isoformat())
+
+
+@task()
+def send_shared(assessment_pk: int, shared_at: str) -> str:
+    """Queue the share's email, if the share it announces still stands: not undone, and not undone and shared
+    again (that share has an email of its own)."""
+    assessment = Assessment.objects.with_related().filter(pk=assessment_pk).first()
+    if (
+        assessment is None
+        or assessment.status != Assessment.Status.SHARED
+        or assessment.shared_at != datetime.fromisoformat(shared_at)
+    ):
+        return "Not sent: the share was undone."
+    sent = _send(
         "assessment_shared",
-        f"{assessment.author.name} shared their assessment of you against {assessment.level.name}",
+        shared_email_subject(assessment),
         assessment.subject,
         {
             "assessment": assessment,
@@ -79,6 +103,7 @@ def assessment_shared(assessment: Assessment) -> bool:
             "link": absolute_url(assessment.get_absolute_url()),
         },
     )
+    return "Queued" if sent else "Not sent: the person cannot get emails."
 
 
 def _cycle_recipients():

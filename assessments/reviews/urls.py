@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:pk>/return/", views.return_for_changes, name="return"),
     path("<int:pk>/share/", views.share, name="share"),
     path("<int:pk>/move/", views.move_version, name="move_version"),
+    path("<int:pk>/share/undo/", views.undo_share, name="undo_share"),
 ]

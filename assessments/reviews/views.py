@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from assessments.people.access import person_of
@@ -61,6 +63,7 @@ from assessments.reviews.models import (
     Rating,
     StaleRevision,
 )
+from assessments.reviews.verdict import Verdict
 from assessments.reviews.versions import plan_move
 from frameworks.models import Expectation, ScaleLevel
 
@@ -212,6 +215,7 @@ def _page_context(request, assessment: Assessment, can_edit: bool, *, typed=None
         "can_assess": may_assess_from(user, assessment, counterpart),
         # An open draft on an older framework version: what moving it to the published one would carry.
         "version_move": plan_move(assessment) if can_edit else None,
+        "verdict_words": Verdict.choices,
     }
 
 
@@ -539,21 +543,33 @@ def return_for_changes(request, pk):
     return redirect("assessments:person", assessment.subject_id)
 
 
+def _back(request, assessment: Assessment):
+    """Back to the page the form was on (`next`, on this site only), else the assessment."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(assessment)
+
+
 @require_POST
 def share(request, pk):
-    """The author shows a submitted manager assessment to its subject."""
+    """The author shows a submitted manager assessment to its subject; the email goes once the undo window closes."""
     assessment, _ = get_assessment_for_user(request.user, pk)
     require_open_cycle(assessment)
     require_author(request.user, assessment)
     require_manager_assessment(assessment, "shared")
+    name = assessment.subject.name
     if assessment.status == Assessment.Status.SHARED:
-        messages.info(request, f"Already shared with {assessment.subject.name}.")
+        messages.info(request, f"Already shared with {name}.", "share")
     elif not can_share(request.user, assessment):
-        messages.error(request, "Submit the assessment before sharing it.")
+        messages.error(request, "Submit the assessment before sharing it.", "share")
     elif assessment.share():
         notifications.assessment_shared(assessment)
-        messages.success(request, f"Shared with {assessment.subject.name}.")
-    return redirect(assessment)
+        due = timezone.localtime(assessment.share_email_due)
+        messages.success(
+            request, f"Shared with {name}. You can undo this until {due:%H:%M}, when the email goes to them.", "share"
+        )
+    return _back(request, assessment)
 
 
 @require_POST
@@ -582,3 +598,23 @@ def move_version(request, pk):
             ),
         )
     return redirect(assessment)
+
+
+@require_POST
+def undo_share(request, pk):
+    """The author takes a share back before its email goes: submitted again, and no email is sent."""
+    assessment, _ = get_assessment_for_user(request.user, pk)
+    require_open_cycle(assessment)
+    require_author(request.user, assessment)
+    require_manager_assessment(assessment, "shared")
+    name = assessment.subject.name
+    try:
+        undone = assessment.undo_share()
+    except ValidationError as error:
+        messages.error(request, error.messages[0], "share")
+    else:
+        if undone:
+            messages.success(request, f"Sharing undone: {name} can no longer see it, and no email goes.", "share")
+        else:
+            messages.info(request, f"It is not shared with {name}.", "share")
+    return _back(request, assessment)

@@ -82,7 +82,7 @@ def test_every_recommendation_follows_the_verdict_of_its_ratings(seeded):
         readiness = verdict_for(assessment.subject, assessment.level, ratings_of(assessment))
         verdicts.add(readiness.verdict)
         ready = readiness.verdict == Verdict.READY
-        assert assessment.recommendation == ("ready" if ready else "not_yet"), assessment
+        assert assessment.recommendation == readiness.verdict, assessment
         assert f"meets {readiness.met} of {readiness.asked} expectations" in assessment.rationale
         assert ("for the next promotion round" in assessment.rationale) == ready
     assert verdicts == {Verdict.READY, Verdict.NEARLY, Verdict.NOT_YET}
@@ -111,7 +111,7 @@ def test_history_shows_progress_between_cycles(seeded):
     second = ratings_of(find("alex@example.com", "self", "2026 H2"))
     assert any(second[key] > first[key] for key in first)
     assert all(second[key] >= first[key] for key in first)
-    assert find("chloe@example.com", "manager", "2026 H1").recommendation == "not_yet"
+    assert find("chloe@example.com", "manager", "2026 H1").recommendation == "nearly"
     assert find("chloe@example.com", "manager", "2026 H2").recommendation == "ready"
 
 

@@ -163,11 +163,11 @@ def test_manager_assessment_needs_a_recommendation(client, pm, manager, framewor
     html = response.content.decode()
     assert f'<a href="/assessments/{assessment.pk}/#recommendation">Recommendation</a>' in html
 
-    data = {**page_post_data(assessment, action="submit"), "recommendation": "not_yet", "rationale": "Soon."}
+    data = {**page_post_data(assessment, action="submit"), "recommendation": "not-yet", "rationale": "Soon."}
     response = client.post(page_url(assessment), data)
     assert response.status_code == 302
     assessment.refresh_from_db()
-    assert (assessment.status, assessment.recommendation) == ("submitted", "not_yet")
+    assert (assessment.status, assessment.recommendation) == ("submitted", "not-yet")
     assert not mail.outbox  # the subject hears only when it is shared
 
 

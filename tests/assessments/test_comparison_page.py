@@ -283,55 +283,85 @@ def test_manager_records_agreed_ratings_and_readiness_uses_them(client, manager,
     )
     response = client.post(agreed_url(theirs), data)
     assert response.status_code == 302
-    assert response["Location"].endswith("#agreed")
-    assert agreed_ranks(theirs) == {"cap-1-1": 3, "cap-1-2": 3, "cap-2-1": 3, "cap-2-2": 3}
+    # On to the next step: the recommendation, where the count is shown.
+    assert response["Location"].endswith("#recommend")
+    # Only the two changed rows are recorded; the others stay "as rated".
+    assert agreed_ranks(theirs) == {"cap-1-1": None, "cap-1-2": 3, "cap-2-1": 3, "cap-2-2": None}
     theirs.refresh_from_db()
     assert theirs.revision == 2
     page = client.get(response["Location"])
-    assert "Agreed ratings saved: 4 ratings changed." in page.content.decode()
+    body = page.content.decode()
+    assert "Saved: 2 agreed ratings changed." in body
+    assert body.index("Saved: 2 agreed ratings changed.") > body.index('id="recommend-heading"')
     assert page.context["readiness"].label == "Ready"
 
 
-def test_a_note_is_required_where_the_agreed_rating_differs_from_both(client, manager, pm, review):
+def test_saving_what_was_shown_changes_nothing_and_says_so(client, manager, pm, review):
     theirs = review["manager"]
     client.force_login(manager)
-    # Self said 3, manager 2: agreeing 4 differs from both.
-    response = client.post(agreed_url(theirs), agreed_data(theirs, {"cap-1-2": 4}))
+    response = client.post(agreed_url(theirs), agreed_data(theirs), follow=True)
+    assert "Nothing had changed, so nothing was saved." in response.content.decode()
+    assert set(agreed_ranks(theirs).values()) == {None}
+    theirs.refresh_from_db()
+    assert theirs.revision == 2  # the save ran, and found nothing to change
+
+
+def test_one_changed_row_needs_one_note_naming_its_capability_at_its_row(client, manager, pm, review):
+    theirs = review["manager"]
+    client.force_login(manager)
+    # Capability 1.2 is a disagreement (self 3, manager 2) left as it was shown: it needs no note. 2.2 is changed.
+    response = client.post(agreed_url(theirs), agreed_data(theirs, {"cap-2-2": 2}, {"cap-1-1": "Typed, kept."}))
     assert response.status_code == 400
     body = response.content.decode()
-    assert "There is a problem" in body
-    assert "Say why the agreed rating differs from Priya’s own rating and the manager’s rating." in body
+    error = "Add a note on Capability 2.2: say why the agreed rating changed from Practitioner to Working."
+    assert body.count(error) == 2  # in the summary, and at the row
+    assert body.count("Add a note on") == 2
+    row_22 = body[body.index(f'id="capability-{_pk(theirs, "cap-2-2")}"') :]
+    assert row_22.index(error) < row_22.index("</tbody>")
+    # Nothing is saved, and nothing typed is lost: the changed choice and the other row's note are still there.
     assert set(agreed_ranks(theirs).values()) == {None}
-    response = client.post(
-        agreed_url(theirs), agreed_data(theirs, {"cap-1-2": 4}, {"cap-1-2": "Led the pricing work since."})
-    )
-    assert response.status_code == 302
-    rating = theirs.ratings.get(capability__key="cap-1-2")
-    assert rating.agreed_scale_level.rank == 4 and rating.agreed_note == "Led the pricing work since."
+    form = response.context["form"]
+    assert form[f"agreed-{_pk(theirs, 'cap-2-2')}"].value() == str(_scale(theirs, 2).pk)
+    assert "Typed, kept." in body
 
 
-def test_a_note_is_required_where_the_agreed_rating_differs_from_either_side(client, manager, pm, review):
+def test_untouched_disagreements_need_no_note(client, manager, pm, review):
     theirs = review["manager"]
     client.force_login(manager)
-    # Self said 3, manager 2 on 1.2: keeping the manager's 2 overrules Priya, siding with her overrules the manager.
-    for agreed, side in ((2, "Priya’s own rating."), (3, "the manager’s rating.")):
-        response = client.post(agreed_url(theirs), agreed_data(theirs, {"cap-1-2": agreed}))
-        assert response.status_code == 400
-        assert f"Say why the agreed rating differs from {side}" in response.content.decode()
-        assert set(agreed_ranks(theirs).values()) == {None}
-    response = client.post(
-        agreed_url(theirs), agreed_data(theirs, {"cap-1-2": 3}, {"cap-1-2": "Convinced by her evidence."})
-    )
+    response = client.post(agreed_url(theirs), agreed_data(theirs, {"cap-2-2": 2}, {"cap-2-2": "Less this half."}))
     assert response.status_code == 302
+    assert agreed_ranks(theirs) == {"cap-1-1": None, "cap-1-2": None, "cap-2-1": None, "cap-2-2": 2}
+    assert "Saved: 1 agreed rating changed." in client.get(response["Location"]).content.decode()
 
 
-def test_rows_where_both_sides_agree_need_no_note(client, manager, pm, review):
+def test_a_note_alone_is_counted_as_a_note(client, manager, pm, review):
     theirs = review["manager"]
     client.force_login(manager)
-    data = agreed_data(theirs, {"cap-1-2": 3}, {"cap-1-2": "Convinced by her evidence."})
-    assert client.post(agreed_url(theirs), data).status_code == 302
-    rating = theirs.ratings.get(capability__key="cap-1-1")
-    assert rating.agreed_note == ""
+    data = agreed_data(theirs, {"cap-2-2": 2}, {"cap-2-2": "Less this half.", "cap-1-2": "We talked it through."})
+    response = client.post(agreed_url(theirs), data, follow=True)
+    assert "Saved: 1 agreed rating changed and 1 note changed." in response.content.decode()
+    assert theirs.ratings.get(capability__key="cap-1-2").agreed_note == "We talked it through."
+
+
+def test_changing_back_a_row_agreed_before_needs_a_note_too(client, manager, pm, review):
+    theirs = review["manager"]
+    agree(theirs, {"cap-1-2": 3}, {"cap-1-2": "Convinced by her evidence."})
+    client.force_login(manager)
+    page = client.get(compare_url(pm.person))
+    assert page.context["form"][f"agreed-{_pk(theirs, 'cap-1-2')}"].initial == str(_scale(theirs, 3).pk)
+    response = client.post(agreed_url(theirs), agreed_data(theirs, {"cap-1-2": 2}, {"cap-1-2": ""}))
+    assert response.status_code == 400
+    assert "Add a note on Capability 1.2: say why the agreed rating changed from Practitioner to Working." in (
+        response.content.decode()
+    )
+
+
+def _pk(assessment, key):
+    return assessment.ratings.get(capability__key=key).capability_id
+
+
+def _scale(assessment, rank):
+    return assessment.level.framework.scale_levels.get(rank=rank)
 
 
 def test_a_stale_save_is_refused_and_keeps_what_was_chosen(client, manager, pm, review):
@@ -382,7 +412,7 @@ def test_agreed_waits_until_both_are_submitted(client, manager, pm, review):
     set_status(review["self"], Assessment.Status.DRAFT)
     client.force_login(manager)
     response = client.post(agreed_url(review["manager"]), agreed_data(review["manager"], {"cap-1-2": 3}))
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"].endswith("#agree-heading")
     assert "once both assessments are submitted" in client.get(response["Location"]).content.decode()
     assert set(agreed_ranks(review["manager"]).values()) == {None}
 

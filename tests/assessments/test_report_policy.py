@@ -11,6 +11,7 @@ import pytest
 from assessments.people.access import person_of
 from assessments.people.models import Person
 from assessments.reports.access import (
+    can_recommend,
     can_record_agreed,
     can_see_calibration,
     can_see_cycle_progress,
@@ -20,6 +21,7 @@ from assessments.reports.access import (
     get_team_for_user,
     managers_for,
     progress_shows_drafts,
+    require_can_recommend,
     require_can_record_agreed,
 )
 from assessments.reports.comparison import build_comparison, visible_assessments
@@ -177,6 +179,59 @@ def test_require_can_record_agreed(cast, role, expected):
         def view(assessment=assessment):
             found, _ = get_assessment_for_user(user, assessment.pk)
             return require_can_record_agreed(user, found)
+
+        answers[column] = answer(view)
+        if answers[column][0] == "403":
+            assert_sentence(answers[column][1])
+    assert answers == expected
+
+
+# can_recommend / require_can_recommend: the author of a submitted (or shared) manager assessment -----------
+
+RECOMMENDS = {
+    ("manager", "both-submitted"),
+    ("manager", "shared"),
+    ("manager", "self-draft"),
+    ("skip_level", "by-skip"),
+}
+RECOMMEND_REVIEWS = ("both-submitted", "shared", "manager-draft", "self-draft", "by-former", "by-skip")
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"), rows(lambda role: {key: (role, key) in RECOMMENDS for key in RECOMMEND_REVIEWS})
+)
+def test_can_recommend(cast, role, expected):
+    user = cast.viewer(role)
+    assert {key: can_recommend(user, cast.objects[key]["manager"]) for key in expected} == expected
+
+
+def test_can_recommend_without_a_manager_assessment(cast):
+    assert can_recommend(cast.viewer("manager"), None) is False
+
+
+ONLY_WHERE_RECOMMENDED = ("403", "Only a manager assessment is where a recommendation is made, so only it.")
+RECOMMEND = {
+    **{key: by_role for key, by_role in RECORD.items() if key[1] == "manager"},
+    ("both-submitted", "self"): {**dict.fromkeys(READERS, ONLY_AUTHOR), "subject": ONLY_WHERE_RECOMMENDED},
+}
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    rows(
+        lambda role: {f"{review}/{side}": by_role.get(role, NOT_FOUND) for (review, side), by_role in RECOMMEND.items()}
+    ),
+)
+def test_require_can_recommend(cast, role, expected):
+    user = cast.viewer(role)
+    answers = {}
+    for column in expected:
+        review, side = column.split("/")
+        assessment = cast.objects[review][side]
+
+        def view(assessment=assessment):
+            found, _ = get_assessment_for_user(user, assessment.pk)
+            return require_can_recommend(user, found)
 
         answers[column] = answer(view)
         if answers[column][0] == "403":

@@ -21,6 +21,7 @@ from assessments.reviews.access import (
     can_return,
     can_see,
     can_share,
+    can_undo_share,
     get_assessment_for_user,
     get_subject_for_start,
     hidden_by_blind_cycle,
@@ -500,6 +501,24 @@ SHARE_KEYS = ["mgr-draft", "mgr-submitted", "mgr-shared", "skip-submitted", "for
 def test_can_share(cast, objects, role, expected):
     user = cast.viewer(role)
     assert {key: can_share(user, objects[key]) for key in expected} == expected
+
+
+# Undo a share: its author, while its window is open (every shared one here was shared a moment ago).
+UNDOERS = {("manager", "mgr-shared")}
+UNDO_KEYS = ["mgr-submitted", "mgr-shared", "skip-submitted", "former-submitted", "self-submitted"]
+
+
+@pytest.mark.parametrize(("role", "expected"), rows(_cells(UNDO_KEYS, UNDOERS)))
+def test_can_undo_share(cast, objects, role, expected):
+    user = cast.viewer(role)
+    assert {key: can_undo_share(user, objects[key]) for key in expected} == expected
+
+
+@pytest.mark.parametrize(("minutes", "expected"), [(0, True), (9, True), (10, False), (60, False)])
+def test_can_undo_share_only_inside_the_window(cast, objects, minutes, expected):
+    shared = Assessment.objects.with_related().get(pk=objects["mgr-shared"].pk)
+    shared.shared_at = timezone.now() - timedelta(minutes=minutes, seconds=1 if minutes else 0)
+    assert can_undo_share(cast.viewer("manager"), shared) is expected
 
 
 OK = ("ok", "")

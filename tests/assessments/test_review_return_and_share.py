@@ -126,7 +126,7 @@ def test_author_shares_a_submitted_manager_assessment_and_the_pm_is_emailed(clie
     client.force_login(pm)
     assert client.get(page_url(manager_submitted)).status_code == 404  # not shared yet
     client.force_login(manager)
-    assert "Share with Priya Product" in client.get(page_url(manager_submitted)).content.decode()
+    assert "Preview and share with Priya Product" in client.get(page_url(manager_submitted)).content.decode()
     response = client.post(_share_url(manager_submitted))
     assert response.status_code == 302
     manager_submitted.refresh_from_db()
@@ -136,7 +136,7 @@ def test_author_shares_a_submitted_manager_assessment_and_the_pm_is_emailed(clie
     client.force_login(pm)
     html = client.get(page_url(manager_submitted)).content.decode()
     assert "Maya Manager’s assessment of you against IC level 3" in html
-    assert "Ready for this level" in html
+    assert "<strong>Ready</strong>" in html
 
 
 def test_sharing_twice_is_harmless(client, manager, manager_submitted):

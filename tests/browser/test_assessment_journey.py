@@ -162,7 +162,7 @@ def test_pm_and_manager_assess_with_the_keyboard_only(page, pm, manager, framewo
     for index, capability in enumerate(capabilities):
         rate_by_keyboard(page, capability, 2, "Seen in the quarterly review." if index == 1 else None, assessment=mine)
     focus_by_tab(page, "input[name='recommendation']")
-    page.keyboard.press("Space")  # Ready for this level
+    page.keyboard.press("Space")  # Ready, the first of the verdict's words
     page.keyboard.press("Tab")  # the radio group is one stop: next is the rationale
     assert page.evaluate("document.activeElement.id") == "rationale"
     page.keyboard.type("Works at IC level 3 already in every capability.")
@@ -172,9 +172,11 @@ def test_pm_and_manager_assess_with_the_keyboard_only(page, pm, manager, framewo
     shot(screenshot, page, "assessment-manager")
     press_button(page, "Submit assessment")
     expect(page.get_by_text("Submitted. Share it with Priya Product")).to_be_visible()
+    press_button(page, "Preview and share with Priya Product")  # the manager's page, at its Share step
+    expect(page.get_by_role("heading", name="What Priya will see")).to_be_visible()
     press_button(page, "Share with Priya Product")
-    expect(page.get_by_text("Shared with Priya Product.")).to_be_visible()
-    expect(page.locator(".status-chip")).to_have_text("Shared")
+    expect(page.get_by_text("Shared with Priya Product. You can undo this until")).to_be_visible()
+    assert Assessment.objects.get(pk=mine.pk).status == Assessment.Status.SHARED
 
     # Priya reads the shared manager assessment.
     sign_in_by_keyboard(page, "priya@example.com", password)
@@ -183,7 +185,7 @@ def test_pm_and_manager_assess_with_the_keyboard_only(page, pm, manager, framewo
     shot(screenshot, page, "assessment-list")
     press_button(page, "Maya Manager’s assessment of you")
     expect(page.get_by_role("heading", level=1)).to_have_text("Maya Manager’s assessment of you against IC level 3")
-    expect(page.get_by_text("Ready for this level")).to_be_visible()
+    expect(page.locator("#overall").get_by_text("Ready", exact=True)).to_be_visible()
     expect(page.get_by_text("Seen in the quarterly review.")).to_be_visible()
     expect(page.get_by_role("heading", name="Your own rating", exact=True)).to_have_count(4)
     axe(page)
