@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments.reviews import handover_views, lists, views
+from assessments.reviews import handover_views, lists, sharing, views
 
 app_name = "assessments"
 
@@ -15,7 +15,7 @@ urlpatterns = [
     path("<int:pk>/ratings/<int:capability_pk>/", views.save_rating, name="save_rating"),
     path("<int:pk>/details/", views.save_details, name="save_details"),
     path("<int:pk>/return/", views.return_for_changes, name="return"),
-    path("<int:pk>/share/", views.share, name="share"),
+    path("<int:pk>/share/", sharing.share, name="share"),
     path("<int:pk>/move/", views.move_version, name="move_version"),
-    path("<int:pk>/share/undo/", views.undo_share, name="undo_share"),
+    path("<int:pk>/share/undo/", sharing.undo_share, name="undo_share"),
 ]

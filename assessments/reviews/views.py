@@ -1,4 +1,4 @@
-"""Assessment pages: start, fill in (with autosave), submit, return for changes, share, and the lists.
+"""Assessment pages: start, fill in (with autosave), submit, return for changes, and the lists (sharing: `sharing.py`).
 
 Every view starts with an access helper: `get_assessment_for_user` for an assessment (404 for strangers,
 `can_edit` False for read-only viewers, whose changes get a 403), `get_person_for_user` for a person.
@@ -11,9 +11,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from assessments.people.access import person_of
@@ -34,7 +32,6 @@ from assessments.reviews.access import (
     require_author,
     require_can_move_version,
     require_can_return,
-    require_manager_assessment,
     require_open_cycle,
     visible_counterpart,
 )
@@ -543,35 +540,6 @@ def return_for_changes(request, pk):
     return redirect("assessments:person", assessment.subject_id)
 
 
-def _back(request, assessment: Assessment):
-    """Back to the page the form was on (`next`, on this site only), else the assessment."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(assessment)
-
-
-@require_POST
-def share(request, pk):
-    """The author shows a submitted manager assessment to its subject; the email goes once the undo window closes."""
-    assessment, _ = get_assessment_for_user(request.user, pk)
-    require_open_cycle(assessment)
-    require_author(request.user, assessment)
-    require_manager_assessment(assessment, "shared")
-    name = assessment.subject.name
-    if assessment.status == Assessment.Status.SHARED:
-        messages.info(request, f"Already shared with {name}.", "share")
-    elif not can_share(request.user, assessment):
-        messages.error(request, "Submit the assessment before sharing it.", "share")
-    elif assessment.share():
-        notifications.assessment_shared(assessment)
-        due = timezone.localtime(assessment.share_email_due)
-        messages.success(
-            request, f"Shared with {name}. You can undo this until {due:%H:%M}, when the email goes to them.", "share"
-        )
-    return _back(request, assessment)
-
-
 @require_POST
 def move_version(request, pk):
     """The author moves an open draft to its framework's newer published version (reviews/versions.py): the
@@ -598,23 +566,3 @@ def move_version(request, pk):
             ),
         )
     return redirect(assessment)
-
-
-@require_POST
-def undo_share(request, pk):
-    """The author takes a share back before its email goes: submitted again, and no email is sent."""
-    assessment, _ = get_assessment_for_user(request.user, pk)
-    require_open_cycle(assessment)
-    require_author(request.user, assessment)
-    require_manager_assessment(assessment, "shared")
-    name = assessment.subject.name
-    try:
-        undone = assessment.undo_share()
-    except ValidationError as error:
-        messages.error(request, error.messages[0], "share")
-    else:
-        if undone:
-            messages.success(request, f"Sharing undone: {name} can no longer see it, and no email goes.", "share")
-        else:
-            messages.info(request, f"It is not shared with {name}.", "share")
-    return _back(request, assessment)
