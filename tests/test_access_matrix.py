@@ -85,6 +85,13 @@ MATRIX: dict[str, Entry] = {
     # A person without reports gets "You have no reports" (200), not a 404: the page is theirs, just empty.
     "team": Entry(signed_in()),
     "person": Entry(in_scope(), kwargs=lambda cast: {"pk": cast.subject.person.pk}),
+    # A level not yet set is set by the person's manager or HR; the subject's is set, so only HR may change it.
+    "person_level": Entry(
+        in_scope(subject=FORBIDDEN, manager=FORBIDDEN, skip_level=FORBIDDEN, hr=REDIRECT),
+        kwargs=lambda cast: {"pk": cast.subject.person.pk},
+        method="post",
+        data=lambda cast: {"level": cast.subject.person.level_id},
+    ),
     # Reports. The subject sees a comparison or promotion report only once the manager shares it (none here).
     "reports:compare": Entry(in_scope(subject=NOT_FOUND), kwargs=lambda cast: {"person_pk": cast.subject.person.pk}),
     "reports:compare_csv": Entry(

@@ -9,6 +9,7 @@ learns who or what exists beyond what is theirs to see; inside it, an action you
 (`Scope.of`), and "everyone below" is an indexed prefix query on `Person.path`.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from assessments.people.models import Person, Scope
@@ -58,6 +59,26 @@ def get_team_manager(user, me: Person, manager_param) -> Person:
     if manager_param in (None, "", str(me.pk)):
         return me
     return get_person_for_user(user, manager_param)
+
+
+def can_set_level(user, person: Person) -> bool:
+    """A level not yet set (a new joiner's) is set by the person's own manager or by HR; once set, HR changes it."""
+    if not signed_in(user):
+        return False
+    if user.is_hr_admin:
+        return True
+    return person.level_id is None and person.manager_id is not None and person.manager_id == Scope.of(user).person_id
+
+
+def require_can_set_level(user, person: Person) -> None:
+    """403 with a sentence for someone who may see `person` but not set their level (call get_person_for_user
+    first, which answers 404 to everyone else)."""
+    if can_set_level(user, person):
+        return
+    if person.level_id is not None:
+        raise PermissionDenied(f"{person.name}’s level is set already; HR changes it in the people administration.")
+    manager = f"their manager, {person.manager.name}," if person.manager_id else "their manager"
+    raise PermissionDenied(f"Only {manager} or HR can set {person.name}’s level.")
 
 
 def manages_anyone(user) -> bool:

@@ -243,3 +243,30 @@ class PeopleImportForm(forms.Form):
         if not cleaned.get("csv_text"):
             raise forms.ValidationError("Choose a CSV file to import.")
         return cleaned
+
+
+class SetLevelForm(forms.Form):
+    """A new joiner's level, from the published framework versions (grouped by framework and track)."""
+
+    level = forms.ModelChoiceField(
+        queryset=Level.objects.none(),
+        label="Level",
+        empty_label="Choose a level",
+        error_messages={
+            "required": "Choose a level from the list.",
+            "invalid_choice": "Choose a level from the list: that one is not in a published framework.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        levels = (
+            Level.objects.filter(framework__status=Framework.Status.PUBLISHED)
+            .select_related("framework", "track")
+            .order_by("framework__name", "track__position", "track__pk", "position", "pk")
+        )
+        self.fields["level"].queryset = levels
+        groups: dict[str, list] = {}
+        for level in levels:
+            groups.setdefault(f"{level.framework.name}: {level.track.name}", []).append((level.pk, level.name))
+        self.fields["level"].choices = [("", "Choose a level"), *groups.items()]

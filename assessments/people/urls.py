@@ -4,4 +4,5 @@ from assessments.people import views
 
 urlpatterns = [
     path("people/<int:pk>/", views.person, name="person"),
+    path("people/<int:pk>/level/", views.set_level, name="person_level"),
 ]

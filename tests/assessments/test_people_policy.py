@@ -11,17 +11,30 @@ from django.http import Http404
 from accounts.models import User
 from assessments.people.access import (
     can_see_person,
+    can_set_level,
     get_person_for_user,
     get_team_manager,
     is_manager_of,
     manages_anyone,
     person_of,
+    require_can_set_level,
     scope_of,
     visible_chain,
 )
 from assessments.people.models import Person, Scope
 from assessments.reviews.models import Assessment
-from tests.assessments.policy_cast import EVERYONE, ROLE_NAMES, ROLES, Cast, answer, known, names, organisation, rows
+from tests.assessments.policy_cast import (
+    EVERYONE,
+    ROLE_NAMES,
+    ROLES,
+    Cast,
+    answer,
+    assert_sentence,
+    known,
+    names,
+    organisation,
+    rows,
+)
 from tests.factories import make_user
 
 BELOW_CLEO = EVERYONE - {"cleo", "hana"}
@@ -340,3 +353,35 @@ def test_a_deleted_manager_makes_a_kept_scope_stale(cast, django_assert_num_quer
         assert Scope.of(fred).person_id is None
     assert Scope.of(cleo) is not kept
     assert is_manager_of(cleo, Person.objects.get(pk=cast.pid("frank"))) is False
+
+
+# can_set_level / require_can_set_level -------------------------------------------------------------
+
+# Pete's level unset (a new joiner): his manager (Maya) or HR sets it; Hugo, above Maya, does not; nor Pete.
+# Once set, only HR changes it. Leavers and visitors never.
+SETS_UNSET_LEVEL = {"manager", "hr", "hr_party"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_can_set_level(cast, role):
+    pete = Person.objects.select_related("user", "manager__user").get(pk=cast.pid("pete"))  # a copy to change
+    assert can_set_level(cast.viewer(role), pete) is (role in {"hr", "hr_party"})  # level set: HR only
+    Person.objects.filter(pk=pete.pk).update(level=None)
+    pete.refresh_from_db()
+    assert can_set_level(cast.viewer(role), pete) is (role in SETS_UNSET_LEVEL)
+
+
+@pytest.mark.parametrize("role", ["subject", "peer", "skip_level"])
+def test_require_can_set_level_says_who_can(cast, role):
+    pete = Person.objects.select_related("user", "manager__user").get(pk=cast.pid("pete"))  # a copy to change
+    outcome, message = answer(lambda: require_can_set_level(cast.viewer(role), pete))
+    assert (outcome, message) == (
+        "403",
+        "Pete Peer’s level is set already; HR changes it in the people administration.",
+    )
+    Person.objects.filter(pk=pete.pk).update(level=None)
+    pete.refresh_from_db()
+    outcome, message = answer(lambda: require_can_set_level(cast.viewer(role), pete))
+    assert (outcome, message) == ("403", "Only their manager, Maya Manager, or HR can set Pete Peer’s level.")
+    assert_sentence(message)
+    assert answer(lambda: require_can_set_level(cast.viewer("manager"), pete)) == ("ok", None)

@@ -95,7 +95,40 @@ def test_new_joiner_page_says_who_sets_the_level(client, manager):
     joiner = make_user("nia@example.com", "Nia New", manager=manager)
     client.force_login(manager)
     html = client.get(url(joiner)).content.decode()
-    assert "Not set yet: their manager or HR sets it." in html
+    assert "Not set yet: their manager, Maya Manager, or HR sets it." in html
+
+
+def test_manager_sets_a_new_joiners_level_and_then_only_hr_changes_it(client, framework, manager, head, hr_admin):
+    joiner = make_user("nia@example.com", "Nia New", manager=manager)
+    ic2, ic3 = framework.levels.get(key="ic-2"), framework.levels.get(key="ic-3")
+    set_url = reverse("person_level", args=[joiner.person.pk])
+    client.force_login(head)  # above her manager: sees the page, may not set it
+    assert "Set Nia New’s level" not in client.get(url(joiner)).content.decode()
+    refused = client.post(set_url, {"level": ic2.pk})
+    assert refused.status_code == 403
+    assert "Only their manager, Maya Manager, or HR can set Nia New’s level." in refused.content.decode()
+    client.force_login(manager)
+    page = client.get(url(joiner)).content.decode()
+    assert "Set Nia New’s level" in page and f'<option value="{ic2.pk}">' in page
+    bad = client.post(set_url, {"level": "999999"})
+    assert bad.status_code == 400
+    assert "Choose a level from the list: that one is not in a published framework." in bad.content.decode()
+    assert client.post(set_url, {"level": ""}).status_code == 400
+    joiner.person.refresh_from_db()
+    assert joiner.person.level is None
+    response = client.post(set_url, {"level": ic2.pk}, follow=True)
+    assert response.redirect_chain == [(url(joiner), 302)]
+    assert "Nia New is now an IC level 2 on Product management." in response.content.decode()
+    joiner.person.refresh_from_db()
+    assert joiner.person.level == ic2
+    assert joiner.person.history.first().history_user == manager  # the audit trail says who
+    assert "Set Nia New’s level" not in response.content.decode()
+    assert client.post(set_url, {"level": ic3.pk}).status_code == 403  # set now: HR changes it
+    client.force_login(hr_admin)
+    assert client.post(set_url, {"level": ic3.pk}).status_code == 302
+    joiner.person.refresh_from_db()
+    assert joiner.person.level == ic3
+    assert client.get(set_url).status_code == 405
 
 
 @pytest.mark.parametrize("size", [10, 100])
