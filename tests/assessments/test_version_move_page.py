@@ -149,6 +149,7 @@ def test_home_and_lists_speak_of_the_drafts_own_version(client, pm, draft, versi
     client.force_login(pm)
     home = text(client.get(reverse("home")))
     assert "Continue against IC level 3 (version 1) — 4 of 4 rated" in home
+    assert "Your draft is on version 1 of Product management, which a newer version has replaced." in home
     mine = text(client.get(reverse("assessments:mine")))
     assert "Continue your self-assessment against IC level 3 (version 1)" in mine
     assert "IC level 3 (Individual contributor, version 1)" in mine
