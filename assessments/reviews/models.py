@@ -298,15 +298,14 @@ class Assessment(models.Model):
         """
         query = cls.objects.filter(pk=pk)
         if connection.features.has_select_for_update:
-            query = query.select_for_update()
+            # Only the assessment's row: the cycle is read in the same query, never locked (every save shares it).
+            query = query.select_for_update(of=("self",) if connection.features.has_select_for_update_of else ())
         else:
             query.update(revision=models.F("revision"))
-        status, revision, cycle_id = query.values_list("status", "revision", "cycle_id").get()
-        closed = (
-            cycle_id is not None
-            and ReviewCycle.objects.filter(pk=cycle_id).exclude(status=ReviewCycle.Status.OPEN).exists()
-        )
-        return Locked(status, revision, closed)
+        status, revision, cycle_id, cycle_status = query.values_list(
+            "status", "revision", "cycle_id", "cycle__status"
+        ).get()
+        return Locked(status, revision, cycle_id is not None and cycle_status != ReviewCycle.Status.OPEN)
 
     def _refuse_if_cycle_closed(self, locked: Locked):
         if locked.cycle_closed:
@@ -555,19 +554,19 @@ class Rating(models.Model):
                 raise CycleClosed(ReviewCycle.objects.filter(assessments=self.assessment_id).first())
             if locked.status not in Assessment.EDITABLE_STATUSES:
                 raise AssessmentLocked
-            # Claim the rating: of two saves based on the same revision, only one can match this filter.
+            # Claim and write at once: of two saves based on the same revision, only one matches this filter.
+            # A draft's answer leaves no history (private; the lock said it is editable), so no save() is needed.
+            now, level = timezone.now(), None if not_applicable else scale_level
             if not Rating.objects.filter(pk=self.pk, revision=expected_revision).update(
-                revision=models.F("revision") + 1
+                scale_level=level,
+                not_applicable=not_applicable,
+                evidence=evidence,
+                carried=False,
+                revision=expected_revision + 1,
+                updated_at=now,
             ):
                 raise StaleRevision
-            self.revision = expected_revision + 1
             self.apply_answer(scale_level=scale_level, not_applicable=not_applicable, evidence=evidence)
-            self.skip_history_when_saving = True  # a draft's answer: private (the lock said it is editable)
-            try:
-                self.save(
-                    update_fields=["scale_level", "not_applicable", "evidence", "carried", "revision", "updated_at"]
-                )
-            finally:
-                del self.skip_history_when_saving
-            Assessment.objects.filter(pk=self.assessment_id).update(updated_at=timezone.now())
+            self.revision, self.updated_at = expected_revision + 1, now
+            Assessment.objects.filter(pk=self.assessment_id).update(updated_at=now)
         return True
