@@ -266,6 +266,14 @@ def grid_sections(grid, form):
     return sections
 
 
+PREVIEW_FIRST = "It replaces the published version, so see who it affects before you publish it."
+
+
+def replaces_a_published_version(spec) -> bool:
+    """Would publishing this file's version replace another published version (so people and reviews move)?"""
+    return Framework.objects.published().filter(key=spec["key"]).exclude(version=spec["version"]).exists()
+
+
 @require_http_methods(["GET", "POST"])
 def import_file(request, model_admin):
     if not (request.user.has_perm("frameworks.add_framework") and request.user.has_perm("frameworks.change_framework")):
@@ -279,12 +287,16 @@ def import_file(request, model_admin):
             try:
                 with transaction.atomic():
                     spec = parse_framework_file(upload.read(), filename)
-                    framework, outcome = import_framework(spec, publish=form.cleaned_data["publish"])
+                    preview = form.cleaned_data["publish"] and replaces_a_published_version(spec)
+                    framework, outcome = import_framework(spec, publish=form.cleaned_data["publish"] and not preview)
             except FrameworkFileError as exc:
                 errors = exc.errors
             except (ValidationError, FrameworkLocked) as exc:
                 errors = getattr(exc, "messages", None) or [str(exc)]
             else:
+                if preview and framework.is_draft:
+                    messages.info(request, f"{describe_outcome(framework, outcome)} {PREVIEW_FIRST}")
+                    return redirect("admin:frameworks_framework_publish", framework.pk)
                 messages.success(
                     request,
                     format_html(

@@ -217,7 +217,7 @@ class FrameworkImportForm(forms.Form):
     publish = forms.BooleanField(
         label="Publish after import",
         required=False,
-        help_text="Publish the imported version straight away; the version published before it is archived.",
+        help_text="Publish the imported version. If it replaces a published version, you first see who it affects.",
     )
 
     def __init__(self, *args, max_bytes: int, **kwargs):

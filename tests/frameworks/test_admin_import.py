@@ -60,14 +60,18 @@ def test_good_file_creates_a_draft_and_links_to_it(hr_client, framework):
     assert framework.status == "published"
 
 
-def test_json_file_with_publish_ticked_publishes_and_archives(hr_client, framework):
+def test_json_file_with_publish_ticked_goes_to_the_publish_preview_first(hr_client, framework):
     document = yaml.safe_load(export_framework(framework, "json"))
     document["version"] = 2
     content = json.dumps(document)
     response = hr_client.post(
         reverse(IMPORT_URL), {"file": upload(content, "product.json"), "publish": "on"}, follow=True
     )
-    assert "Created and published version 2 of Product management (product)." in response.content.decode()
+    version_2 = Framework.objects.get(key="product", version=2)
+    assert response.redirect_chain[-1][0] == reverse("admin:frameworks_framework_publish", args=[version_2.pk])
+    assert "see who it affects before you publish it." in response.content.decode()
+    assert (version_2.status, Framework.objects.get(pk=framework.pk).status) == ("draft", "published")
+    response = hr_client.post(reverse("admin:frameworks_framework_publish", args=[version_2.pk]), follow=True)
     framework.refresh_from_db()
     assert framework.status == "archived"
     assert Framework.objects.get(key="product", version=2).status == "published"
