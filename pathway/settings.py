@@ -30,7 +30,7 @@ INSTALLED_APPS = [
     "accounts",
     "frameworks",
     "assessments",
-    "django.contrib.admin",
+    "pathway.admin_site.PathwayAdminConfig",  # django.contrib.admin, its index grouped by task
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

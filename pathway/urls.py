@@ -3,10 +3,6 @@ from django.urls import include, path
 
 from pathway.views import healthz
 
-admin.site.site_header = "Pathway administration"
-admin.site.site_title = "Pathway admin"
-admin.site.index_title = "HR administration"
-
 urlpatterns = [
     path("", include("assessments.home.urls")),
     path("", include("assessments.people.urls")),

@@ -1,0 +1,71 @@
+"""The HR admin's index grouped by task (frameworks, people, review cycles, emails and PDFs), not by Django app.
+
+An HR admin thinks "I am setting up a framework" or "a new joiner arrived", not "accounts" or "assessments";
+each model's page and the app pages are Django's own.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+
+# (the task, its models as (app label, model name)), in the order an HR admin meets them.
+TASKS = [
+    (
+        "Frameworks: levels, capabilities and what each level expects",
+        [
+            ("frameworks", "framework"),
+            ("frameworks", "track"),
+            ("frameworks", "level"),
+            ("frameworks", "capabilityarea"),
+            ("frameworks", "capability"),
+            ("frameworks", "expectation"),
+            ("frameworks", "scalelevel"),
+        ],
+    ),
+    (
+        "People: who they are, their level and manager, and sign-in",
+        [("assessments", "person"), ("accounts", "user"), ("auth", "group")],
+    ),
+    (
+        "Review cycles and assessments",
+        [("assessments", "reviewcycle"), ("assessments", "assessment"), ("assessments", "rating")],
+    ),
+    ("Emails and PDFs being sent and made", [("django_tasks_database", "dbtaskresult")]),
+]
+
+
+class PathwayAdminSite(admin.AdminSite):
+    site_header = "Pathway administration"
+    site_title = "Pathway admin"
+    index_title = "HR administration"
+
+    def get_app_list(self, request, app_label=None):
+        if app_label is not None:
+            return super().get_app_list(request, app_label)
+        apps = self._build_app_dict(request)
+        models = {
+            (label, model["object_name"].lower()): model for label, app in apps.items() for model in app["models"]
+        }
+        groups, placed = [], set()
+        for name, keys in TASKS:
+            found = [models[key] for key in keys if key in models]
+            placed.update(key for key in keys if key in models)
+            if found:
+                groups.append(self._group(name, keys[0][0], found))
+        rest = sorted((model for key, model in models.items() if key not in placed), key=lambda m: m["name"].lower())
+        if rest:
+            groups.append(self._group("Other", "other", rest))
+        return groups
+
+    @staticmethod
+    def _group(name, app_label, models):
+        return {
+            "name": name,
+            "app_label": app_label,
+            "app_url": models[0]["admin_url"],
+            "has_module_perms": True,
+            "models": models,
+        }
+
+
+class PathwayAdminConfig(AdminConfig):
+    default_site = "pathway.admin_site.PathwayAdminSite"
