@@ -46,8 +46,8 @@ def source_name(source: Assessment) -> str:
     """The review the answers come from, in a few words: its cycle ("2026 H1"), else the day it was submitted."""
     if source.cycle is not None:
         return source.cycle.name
-    when = timezone.localtime(source.submitted_at) if source.submitted_at else None
-    return f"your review of {when:%-d %B %Y}" if when else "your last review"
+    when = timezone.localtime(source.submitted_at or source.created_at)
+    return f"your review of {when:%-d %B %Y}"
 
 
 def started_message(assessment: Assessment) -> str:
@@ -116,11 +116,10 @@ def carry_answers(assessment: Assessment, source: Assessment) -> Carried:
 
 
 def carried_label(assessment: Assessment) -> str:
-    """ "carried from 2026 H1": the marker on each carried rating ("" when nothing was carried). One query at most."""
-    if assessment.carried_from_id is None:
-        return ""
-    source = Assessment.objects.select_related("cycle").filter(pk=assessment.carried_from_id).first()
-    return f"carried from {source_name(source)}" if source else "carried from your last review"
+    """ "carried from 2026 H1": the marker on each carried rating. One query at most."""
+    if assessment.carried_from_id is None:  # its source was deleted since
+        return "carried from your last review"
+    return f"carried from {source_name(Assessment.objects.select_related('cycle').get(pk=assessment.carried_from_id))}"
 
 
 def untouched_carried(assessment: Assessment, expectations=None) -> list[Problem]:

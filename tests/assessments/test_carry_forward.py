@@ -368,3 +368,46 @@ def test_a_manager_starts_from_their_own_last_review_of_the_person(client, pm, m
     assert review.recommendation == Assessment.Recommendation.NOT_ASSESSED
     html = words(client.get(review.get_absolute_url()))
     assert html.count("Carried from 2026 H1</span>") == 4
+
+
+def test_the_start_message_names_what_the_new_level_does_not_ask_for(client, pm, framework, h2):
+    client.force_login(pm)
+    response = client.post(START, {"level": level(framework, "ic-1").pk, "begin": "carry"})
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Started from your 2026 H1 ratings: 3 ratings carried, each marked until you change it. "
+        "Your answers save as you go. Not carried, as IC level 1 does not ask for them: Capability 2.2."
+    ]
+
+
+def test_outside_cycles_the_source_is_named_by_the_day_it_was_submitted(client, pm, framework):
+    import datetime
+
+    from django.utils import timezone
+
+    earlier = submitted(pm, pm, level(framework, "ic-2"), evidence=EVIDENCE)
+    day = timezone.make_aware(datetime.datetime(2026, 3, 4, 12))
+    Assessment.objects.filter(pk=earlier.pk).update(submitted_at=day)
+    client.force_login(pm)
+    html = words(client.get(START))  # no cycle open: the start is outside cycles too
+    assert "Start from your last submitted ratings (your review of 4 March 2026)</label>" in html
+    response = client.post(START, {"level": level(framework, "ic-3").pk, "cycle": "none", "begin": "carry"})
+    assert [str(m) for m in get_messages(response.wsgi_request)][0].startswith(
+        "Started from your review of 4 March 2026: 4 ratings carried"
+    )
+    new = Assessment.objects.get(level=level(framework, "ic-3"))
+    page = words(client.get(new.get_absolute_url()))
+    assert page.count("Carried from your review of 4 March 2026</span>") == 4
+
+
+def test_an_unanswered_rating_is_not_carried_and_a_lost_source_still_reads(client, pm, framework, last_review, h2):
+    blank = last_review.ratings.select_related("capability").order_by("capability__position", "pk").first()
+    last_review.ratings.filter(pk=blank.pk).update(scale_level=None, not_applicable=False, evidence="")
+    new, _ = Assessment.start(
+        subject=pm.person, author=pm.person, level=level(framework, "ic-3"), cycle=h2, carry_from=last_review
+    )
+    assert not new.ratings.get(capability=blank.capability).carried
+    assert new.carry_result.left_out == [] and len(new.carry_result.carried) == 3
+    Assessment.objects.filter(pk=new.pk).update(carried_from=None)  # say the source was removed since
+    client.force_login(pm)
+    html = words(client.get(page_url(new)))
+    assert html.count("Carried from your last review</span>") == 3
