@@ -10,7 +10,9 @@ track), so both functions also work across versions; mastery is compared by scal
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from enum import StrEnum
 
 
@@ -82,6 +84,14 @@ class CapabilityChange:
     @property
     def to_scale(self):
         return self.to_expectation.scale_level if self.to_expectation else None
+
+    @property
+    def texts(self) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
+        """The two expectation texts as (words, changed) runs: what the `from` text loses, what the `to` text adds."""
+        return text_changes(
+            self.from_expectation.description if self.from_expectation else "",
+            self.to_expectation.description if self.to_expectation else "",
+        )
 
     @property
     def steps(self) -> int:
@@ -196,6 +206,21 @@ class LevelComparison:
 
 def _sort_key(capability) -> tuple:
     return (capability.area.position, capability.area_id, capability.position, capability.pk)
+
+
+def text_changes(before: str, after: str) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
+    """Two texts as runs of (text, changed), word by word: the words only `before` has, and only `after` has,
+    are the changed runs; runs keep their spacing, so joined they give the texts back."""
+    old, new = re.findall(r"\S+\s*", before), re.findall(r"\S+\s*", after)
+    old_runs: list[tuple[str, bool]] = []
+    new_runs: list[tuple[str, bool]] = []
+    matcher = SequenceMatcher(a=[w.strip().lower() for w in old], b=[w.strip().lower() for w in new], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if i2 > i1:
+            old_runs.append(("".join(old[i1:i2]), op != "equal"))
+        if j2 > j1:
+            new_runs.append(("".join(new[j1:j2]), op != "equal"))
+    return old_runs, new_runs
 
 
 def compare_levels(from_level, to_level) -> LevelComparison:

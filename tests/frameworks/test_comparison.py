@@ -194,3 +194,14 @@ def test_identical_versions_have_no_changes(db):
     diff = diff_versions(framework, draft)
     assert not diff.has_changes
     assert diff.summary == "From version 1 to version 2: no capability, level or expected mastery changed."
+
+
+def test_text_changes_marks_the_words_each_side_alone_has():
+    from frameworks.comparison import text_changes
+
+    before, after = text_changes("Leads discovery for one team.", "Leads discovery across several teams, and coaches.")
+    assert before == [("Leads discovery ", False), ("for one team.", True)]
+    assert after == [("Leads discovery ", False), ("across several teams, and coaches.", True)]
+    assert "".join(words for words, _ in after) == "Leads discovery across several teams, and coaches."
+    assert text_changes("", "New here.") == ([], [("New here.", True)])
+    assert text_changes("Same words", "same  words") == ([("Same words", False)], [("same  words", False)])

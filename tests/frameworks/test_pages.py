@@ -589,3 +589,12 @@ def test_framework_page_lists_the_other_versions_a_reader_may_see(client, pm, hr
     response = client.get(detail_url(new))
     assert "Other versions: version 3 (draft), version 1 (archived)" in text(response)
     assert detail_url(draft) in response.content.decode()
+
+
+def test_compare_shows_both_expectation_texts_with_what_changes_marked(client, pm, framework):
+    client.force_login(pm)
+    html = client.get(compare_url(framework, **{"from": "ic/ic-2", "to": "ic/ic-3"})).content.decode()
+    assert "IC level 2 expects</p>" in html and "IC level 3 expects</p>" in html
+    # "Capability 1.1 at IC level 2." becomes "… at IC level 3.": only the changed word is marked, on each side.
+    assert '<p class="change-row__text">Capability 1.1 at IC level <del>2.</del></p>' in html
+    assert '<p class="change-row__text">Capability 1.1 at IC level <ins>3.</ins></p>' in html
