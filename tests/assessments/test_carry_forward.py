@@ -411,3 +411,22 @@ def test_an_unanswered_rating_is_not_carried_and_a_lost_source_still_reads(clien
     client.force_login(pm)
     html = words(client.get(page_url(new)))
     assert html.count("Carried from your last review</span>") == 3
+
+
+@pytest.mark.parametrize("earlier", [1, 4])
+def test_home_offering_to_carry_keeps_its_query_count(client, pm, framework, earlier, django_assert_max_num_queries):
+    import datetime
+
+    for number in range(earlier):
+        cycle = make_cycle(f"{2020 + number} H1", starts_on=f"{2020 + number}-01-01")
+        submitted(pm, pm, level(framework, "ic-3"), cycle)
+        ReviewCycle.objects.filter(pk=cycle.pk).update(status=ReviewCycle.Status.CLOSED)
+        Assessment.objects.filter(cycle=cycle).update(
+            submitted_at=datetime.datetime(2020 + number, 3, 1, tzinfo=datetime.UTC)
+        )
+    make_cycle("2026 H2")
+    client.force_login(pm)
+    # Measured: 14 with 1 and with 4 earlier reviews (one query finds the newest one to start from).
+    with django_assert_max_num_queries(14):
+        html = client.get(reverse("home")).content.decode()
+    assert f"Start from your last submitted ratings ({2020 + earlier - 1} H1)</button>" in html
