@@ -86,22 +86,21 @@ def test_manager_takes_a_promotion_case_from_comparison_to_pdf(
     axe(page)
     screenshot(page, "report-comparison")
 
-    # Agree Practitioner on strategy (differs from both sides); every disagreement needs a note saying why.
+    # Agree Practitioner on strategy: the one row changed needs a note, named at its row; untouched disagreements none.
     page.get_by_label("Agreed rating for Product strategy", exact=True).select_option(label="Practitioner")
     page.get_by_role("button", name="Save agreed ratings").click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
-    expect(
-        page.get_by_text("Say why the agreed rating differs from Priya’s own rating and the manager’s rating.")
-    ).to_have_count(2)
+    error = "Add a note on Product strategy: say why the agreed rating changed from Working to Practitioner."
+    expect(page.get_by_text(error)).to_have_count(2)
+    expect(page.get_by_text("Add a note on")).to_have_count(2)
     expect(page.get_by_label("Agreed rating for Product strategy", exact=True)).to_have_value(
         str(framework.scale_levels.get(rank=3).pk)
     )
     axe(page)
     page.get_by_label("Note on the agreed rating for Product strategy").fill("Led the pricing strategy in Q2.")
-    page.get_by_label("Note on the agreed rating for Stakeholder management").fill("Steering group feedback.")
-    page.get_by_label("Note on the agreed rating for Data literacy").fill("Needs more hands-on analysis.")
     page.get_by_role("button", name="Save agreed ratings").click()
-    expect(page.get_by_text("Agreed ratings saved")).to_be_visible()
+    expect(page.get_by_text("Saved: 1 agreed rating changed.")).to_be_visible()  # at the next step, Recommend
+    page.evaluate("window.scrollTo({top: 0, behavior: 'instant'})")  # back up to the report's links
     manager_assessment = Assessment.objects.get(subject=pm.person, cycle=org["h2"], kind="manager")
     agreed = manager_assessment.ratings.get(capability__name="Product strategy")
     assert agreed.agreed_scale_level.rank == 3 and agreed.agreed_note == "Led the pricing strategy in Q2."
