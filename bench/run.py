@@ -87,6 +87,8 @@ PAGES = [
     Page("team-ceo", "My team, CEO (whole organisation)", "ceo", 15),
     Page("heatmap-ceo", "team heatmap, CEO (whole organisation)", "ceo", 15),
     Page("calibration", "calibration, HR (whole organisation)", "hr", 30),
+    Page("progress-hr", "cycle progress, HR (whole organisation)", "hr", 15),
+    Page("progress-50", "cycle progress, head of ~50", "head", 10),
     Page("peer-page", f"peer: assessment page, {PEER_CAPABILITIES} capabilities", "peer", 5, PEER_HTML_KB),
     Page("peer-save", f"peer: save all {PEER_CAPABILITIES} ratings, one full-page POST", "peer", 10),
 ]
@@ -345,6 +347,7 @@ def choose_cast(peer_assessment) -> Cast:
         "promotion": f"/reports/people/{pm}/promotion/",
         "history": f"/reports/people/{pm}/history/",
         "peer": f"/assessments/{peer_assessment.pk}/",
+        "progress": f"/reports/cycles/{draft.cycle_id}/progress/",
     }
     cast.notes.append(
         f"the PM's manager has {len(reports[manager])} direct reports; the head {below[head]} people below them; "
@@ -405,6 +408,8 @@ def requests_for(cast: Cast) -> dict:
         "team-ceo": get("/team/"),
         "heatmap-ceo": get("/reports/team/"),
         "calibration": get("/reports/calibration/"),
+        "progress-hr": get(urls["progress"]),
+        "progress-50": get(urls["progress"]),
         "peer-page": get(urls["peer"]),
         "peer-save": full_save(urls["peer"]),
     }

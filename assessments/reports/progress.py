@@ -8,7 +8,7 @@ counts at the top are one GROUP BY, and the list is a page of 50. It shows only 
 what it says.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django import forms
@@ -106,6 +106,15 @@ class Counts:
     total: int
     self: dict[str, int]
     manager: dict[str, int]
+    cells: dict[tuple[str, str], int] = field(default_factory=dict)  # (self status, manager status) → people
+
+    def matching(self, self_status: str = "", manager_status: str = "") -> int:
+        """How many people have these statuses (either may be "": any), from the GROUP BY's cells."""
+        return sum(
+            people
+            for (own, review), people in self.cells.items()
+            if self_status in ("", own) and manager_status in ("", review)
+        )
 
     def rows(self, kind: str, link, drafts: bool = True) -> list[tuple[str, str, int, str]]:
         """(status, words, how many, `link(kind, status)`) for one side, "self" or "manager", in the words of
@@ -119,12 +128,12 @@ def count_statuses(people) -> Counts:
     grid = people.order_by().values("self_status", "manager_status").annotate(people=Count("pk"))
     own: dict[str, int] = {}
     review: dict[str, int] = {}
-    total = 0
+    cells: dict[tuple[str, str], int] = {}
     for row in grid:
         own[row["self_status"]] = own.get(row["self_status"], 0) + row["people"]
         review[row["manager_status"]] = review.get(row["manager_status"], 0) + row["people"]
-        total += row["people"]
-    return Counts(total=total, self=own, manager=review)
+        cells[row["self_status"], row["manager_status"]] = row["people"]
+    return Counts(total=sum(cells.values()), self=own, manager=review, cells=cells)
 
 
 @dataclass
@@ -162,7 +171,10 @@ def cycle_progress(request, pk):
     if chosen.get("manager_status"):
         filtered = filtered.filter(manager_status=chosen["manager_status"])
     listed = filtered.select_related("user", "level", "manager__user").order_by("user__full_name", "pk")
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(listed, PAGE_SIZE)
+    # The GROUP BY has counted them already: the paginator need not scan the scope again.
+    paginator.count = counts.matching(chosen.get("self_status", ""), chosen.get("manager_status", ""))
+    page = paginator.get_page(request.GET.get("page"))
     params = {
         "manager": root.pk if root is not None and request.GET.get("manager") else "",
         "self_status": chosen.get("self_status", ""),

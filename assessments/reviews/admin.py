@@ -60,7 +60,16 @@ class VisibleOnlyHistoryMixin(AuditHistoryMixin):
 
 @admin.register(ReviewCycle)
 class ReviewCycleAdmin(AuditHistoryMixin, SimpleHistoryAdmin):
-    list_display = ["name", "starts_on", "ends_on", "status", "blind", "assessment_count"]
+    list_display = [
+        "name",
+        "starts_on",
+        "ends_on",
+        "self_deadline",
+        "manager_deadline",
+        "status",
+        "blind",
+        "assessment_count",
+    ]
     list_filter = ["status", "blind"]
     search_fields = ["name"]
     fields = ["name", "starts_on", "ends_on", "self_deadline", "manager_deadline", "status", "blind", "emails"]
