@@ -72,7 +72,8 @@ def test_head_home_query_count_is_flat(client, framework, manager, size, django_
         if i % 3 == 0:
             make_self(person, level, {}, cycle=cycle, status="draft")
     client.force_login(manager)
-    # Measured 16 at both sizes: the home page's own, and three for the progress (a head? the open cycle, one GROUP BY).
-    with django_assert_max_num_queries(16):
+    # Measured 17 at both sizes (on SQLite and PostgreSQL, since main gained a query on home while this landed):
+    # the home page's own, and two for the progress (a head? one GROUP BY); the open cycle is read once for home.
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("home"))
     assert response.context["head_progress"]["counts"].total == size
