@@ -46,6 +46,7 @@ from assessments.reviews.carry import (
 from assessments.reviews.cycles import CycleClosed, closed_cycle_message
 from assessments.reviews.forms import (
     CARRY,
+    NO_CYCLE,
     NOT_APPLICABLE,
     DetailsForm,
     RatingForm,
@@ -301,7 +302,10 @@ def start(request):
             response = _start_or_refuse(request, form, subject, me, source)
             if response is not None:
                 return response
-        status = 400 if form.errors else 200  # 200: asked how to begin
+        status = 400 if form.errors else 200
+        if status == 200:  # asked how to begin: show what the one click chose, the cycle included
+            chosen = {"level": level.pk, "cycle": str(cycle.pk) if cycle else NO_CYCLE}
+            form = StartForm(initial=chosen, default_level=default_level)
     else:
         form = StartForm(default_level=default_level)
         cycle = form.open_cycles[0] if len(form.open_cycles) == 1 else None

@@ -216,6 +216,8 @@ def test_a_one_click_start_with_ratings_to_carry_asks_how_to_begin_first(client,
     html = words(response)
     assert "Start from your last submitted ratings (2026 H1)</label>" in html
     assert f'<option value="{level(framework, "ic-3").pk}" selected>' in html
+    # The open cycle the one click would have used is the one chosen on the page.
+    assert f'name="cycle" id="id_cycle_0" value="{h2.pk}" checked>' in html
 
 
 def test_a_start_that_opens_the_existing_draft_carries_nothing_into_it(client, pm, framework, h2):
