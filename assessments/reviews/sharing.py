@@ -47,9 +47,7 @@ def share(request, pk):
     elif assessment.share():
         notifications.assessment_shared(assessment)
         due = timezone.localtime(assessment.share_email_due)
-        messages.success(
-            request, f"Shared with {name}. You can undo this until {due:%H:%M}, when the email goes to them.", "share"
-        )
+        messages.success(request, f"Shared with {name}. The email goes to them at {due:%H:%M}.", "share")
     return _back(request, assessment)
 
 

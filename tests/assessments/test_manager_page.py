@@ -233,8 +233,8 @@ def test_sharing_offers_undo_and_says_when_the_email_goes(client, manager, pm, r
     due = timezone.localtime(theirs.share_email_due)
     assert due - timezone.localtime(theirs.shared_at) == datetime.timedelta(minutes=10)
     body = client.get(response["Location"]).content.decode()
-    assert f"You can undo this until {due:%H:%M}, when the email goes to them." in body
-    assert f"The email goes to them at <strong>{due:%H:%M}</strong>" in body
+    assert f"Shared with Priya Product. The email goes to them at {due:%H:%M}." in body
+    assert f"Until <strong>{due:%H:%M}</strong>, when the email goes, you can take it back." in body
     assert "Undo sharing" in body and "What Priya will see" not in body
 
 

@@ -175,7 +175,7 @@ def test_pm_and_manager_assess_with_the_keyboard_only(page, pm, manager, framewo
     press_button(page, "Preview and share with Priya Product")  # the manager's page, at its Share step
     expect(page.get_by_role("heading", name="What Priya will see")).to_be_visible()
     press_button(page, "Share with Priya Product")
-    expect(page.get_by_text("Shared with Priya Product. You can undo this until")).to_be_visible()
+    expect(page.get_by_text("Shared with Priya Product. The email goes to them at")).to_be_visible()
     assert Assessment.objects.get(pk=mine.pk).status == Assessment.Status.SHARED
 
     # Priya reads the shared manager assessment.

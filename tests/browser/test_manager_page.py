@@ -59,7 +59,7 @@ def test_manager_agrees_recommends_shares_and_undoes_on_one_page(
     axe(page)
     screenshot(page, "manager-page-share-preview")
     page.get_by_role("button", name="Share with Priya Product").click()
-    expect(page.get_by_text("Shared with Priya Product. You can undo this until")).to_be_visible()
+    expect(page.get_by_text("Shared with Priya Product. The email goes to them at")).to_be_visible()
     assert Assessment.objects.get(pk=theirs.pk).status == "shared"
     expect(page.get_by_role("navigation", name="Your steps")).to_contain_text("Shared")
     axe(page)
