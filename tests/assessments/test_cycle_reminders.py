@@ -50,6 +50,10 @@ def team(framework, cycle, pm, manager):
     return people
 
 
+def pm_person(team):
+    return team["priya"].person
+
+
 def run(today, **options) -> str:
     out = StringIO()
     call_command("send_cycle_reminders", f"--date={today.isoformat()}", stdout=out, **options)
@@ -74,6 +78,8 @@ def test_three_days_before_everyone_who_has_not_submitted_and_can_sign_in_is_rem
     assert "Self-assessments in the review cycle 2026 H2 are due on 16 October 2026 (in 3 days)." in email.body
     assert "/assessments/start/" in email.body
     assert set(CycleReminder.objects.values_list("kind", "deadline").distinct()) == {("self", SELF_DUE)}
+    reminder = CycleReminder.objects.get(person=pm_person(team))
+    assert str(reminder) == f"Self-assessment reminder to {reminder.person_id} for {cycle.pk} (due 2026-10-16)"
 
 
 def test_running_again_reminds_nobody_twice(team, cycle):
