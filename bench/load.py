@@ -149,9 +149,11 @@ def fetch_pdf(browser: Browser, subject: int, until: float) -> float | None:
     if status != 302:
         return None
     status_url = response.headers["Location"]
+    page = browser.get("pdf page", status_url)[1].decode()
+    values = dict(re.findall(r'"(shown|digest)": "([^"]*)"', page))  # the poll's hx-vals, as htmx sends them
     while time.perf_counter() < until:
         time.sleep(2)
-        status, _, response = browser.get("pdf poll", f"{status_url}&shown=preparing", {"HX-Request": "true"})
+        status, _, response = browser.get("pdf poll", f"{status_url}&{urlencode(values)}", {"HX-Request": "true"})
         if status == 200 and response.headers.get("HX-Refresh"):
             status, _, _ = browser.get("pdf", f"/reports/people/{subject}/promotion.pdf")
             return time.perf_counter() - started if status == 200 else None
@@ -443,6 +445,10 @@ def main() -> int:
     django.setup()
     from assessments.reviews.models import Rating
 
+    from django_tasks_db.models import DBTaskResult
+
+    # Renders queued by an earlier run wait for HTML files that went with its media folder.
+    DBTaskResult.objects.filter(status__in=("READY", "RUNNING")).delete()
     phase_a, phase_b, pressure = choose_people(USERS)
     initial = dict(Rating.objects.filter(assessment_id__in=[p.draft for p in phase_a]).values_list("pk", "revision"))
     media, logs = tempfile.mkdtemp(prefix="pathway-load-media-"), Path(tempfile.mkdtemp(prefix="pathway-load-logs-"))

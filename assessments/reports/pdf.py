@@ -109,6 +109,19 @@ def request_pdf(user, html: str, base_url: str, *, again: bool = False) -> Promo
     return PromotionPdf(digest, State.READY if _is_ready(digest) else State.PREPARING)
 
 
+def known_state(user, digest: str) -> State | None:
+    """The state of the PDF named `digest` as far as it is known without rendering its HTML again (what the
+    waiting page's poll asks every 2 seconds); None when it is neither made, failed nor in flight."""
+    if _is_ready(digest):
+        return State.READY
+    if default_storage.exists(_name(digest, "failed")):
+        return State.FAILED
+    renders = _renders_of(user)
+    if digest in renders:
+        return State.PREPARING
+    return State.WAITING if renders else None
+
+
 @task()
 def render_promotion_pdf(*, digest: str, html_name: str, base_url: str, user_pk: int) -> str:
     """Make the PDF of the HTML saved as `html_name` (`user_pk` asked for it), unless it exists already."""

@@ -7,6 +7,7 @@ Every view starts with a question to the report access policy (`reports/access.p
 report only once the manager has shared their assessment, and then only what was shared.
 """
 
+import re
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -34,7 +35,7 @@ from assessments.reports.comparison import (
 from assessments.reports.csv_export import csv_response, csv_stream, filename
 from assessments.reports.forms import CycleFilterForm, TeamFilterForm
 from assessments.reports.history import build_history, earlier_history
-from assessments.reports.pdf import State, request_pdf
+from assessments.reports.pdf import State, known_state, request_pdf
 from assessments.reports.readiness import Rule
 from assessments.reports.team import CELL_STATES, build_calibration, build_team_heatmap
 from assessments.reviews.models import Assessment, ReviewCycle
@@ -154,6 +155,15 @@ def promotion_pdf_status(request, person_pk):
     It polls itself with htmx (no inline script: a Content-Security-Policy is coming): a poll that finds nothing
     new answers 204, one that finds the PDF ready reloads the page, whose ready state starts the download.
     """
+    digest = request.GET.get("digest", "")
+    if request.htmx and re.fullmatch(r"[0-9a-f]{64}", digest):
+        # A poll: after the report's access check, the state by the PDF's name, without rendering the report.
+        get_comparison_for_user(request.user, person_pk, request.GET)
+        state = known_state(request.user, digest)
+        if state == State.READY:
+            return HttpResponseClientRefresh()
+        if state == request.GET.get("shown"):
+            return HttpResponse(status=204)
     subject, found, pdf = _promotion_pdf(request, person_pk)
     if request.htmx and pdf.state == State.READY:
         return HttpResponseClientRefresh()
@@ -163,6 +173,7 @@ def promotion_pdf_status(request, person_pk):
         "subject": subject,
         "comparison": found,
         "state": pdf.state.value,
+        "digest": pdf.digest,
         "status_url": report_url("promotion_pdf_status", subject, found.level, found.cycle),
         "pdf_url": report_url("promotion_pdf", subject, found.level, found.cycle),
         "report_url": report_url("promotion", subject, found.level, found.cycle),

@@ -144,7 +144,7 @@ def test_one_render_per_person_at_a_time(client, manager, pm, ic3, review, datab
     poll = client.get(url("promotion_pdf_status", other), {"shown": "waiting"}, headers={"HX-Request": "true"})
     fragment = poll.content.decode()  # its turn: the poll swaps in the new state
     assert "Your other PDF is being made first" not in fragment and "Preparing the PDF…" in fragment
-    assert "<h1>" not in fragment and 'hx-vals=\'{"shown": "preparing"}\'' in fragment
+    assert "<h1>" not in fragment and 'hx-vals=\'{"shown": "preparing", "digest": "' in fragment
     database_tasks()
     assert client.get(url("promotion_pdf", other))["Content-Type"] == "application/pdf"
     assert client.get(url("promotion_pdf", review))["Content-Type"] == "application/pdf"
@@ -183,3 +183,29 @@ def test_files_older_than_a_week_are_removed(client, manager, review):
     assert len(default_storage.listdir("promotion-pdfs")[1]) == 2
     pdf.remove_old_files(now=timezone.now() + pdf.KEEP_FOR + timedelta(minutes=1))
     assert default_storage.listdir("promotion-pdfs")[1] == []
+
+
+def test_the_waiting_pages_poll_reads_the_pdfs_state_without_rendering_the_report(
+    client, manager, pm, review, database_tasks
+):
+    client.force_login(manager)
+    client.get(url("promotion_pdf", review))
+    digest = re.search(r'"digest": "([0-9a-f]{64})"', client.get(url("promotion_pdf_status", review)).content.decode())[
+        1
+    ]
+    poll = {"shown": "preparing", "digest": digest}
+    with mock.patch("assessments.reports.views.render_to_string", side_effect=AssertionError("rendered")):
+        assert client.get(url("promotion_pdf_status", review), poll, headers={"HX-Request": "true"}).status_code == 204
+        database_tasks()
+        ready = client.get(url("promotion_pdf_status", review), poll, headers={"HX-Request": "true"})
+        assert ready["HX-Refresh"] == "true"
+        client.force_login(pm)  # the report's access check still comes first: Priya may not see Maya's report
+        assert client.get(url("promotion_pdf_status", review), poll, headers={"HX-Request": "true"}).status_code == 404
+
+
+def test_a_poll_for_a_pdf_nobody_is_making_asks_for_it_again(client, manager, review, database_tasks):
+    client.force_login(manager)
+    poll = {"shown": "preparing", "digest": "0" * 64}
+    answer = client.get(url("promotion_pdf_status", review), poll, headers={"HX-Request": "true"})
+    assert answer.status_code == 204  # queued again by the full path: still "preparing", nothing new to show
+    assert DBTaskResult.objects.get().status == "READY"
