@@ -443,9 +443,9 @@ def main() -> int:
     import django
 
     django.setup()
-    from assessments.reviews.models import Rating
-
     from django_tasks_db.models import DBTaskResult
+
+    from assessments.reviews.models import Rating
 
     # Renders queued by an earlier run wait for HTML files that went with its media folder.
     DBTaskResult.objects.filter(status__in=("READY", "RUNNING")).delete()
