@@ -358,3 +358,21 @@ def test_the_model_refuses_too(manager, review):
     with pytest.raises(CycleClosed):
         theirs.record_recommendation(recommendation="ready", rationale="", expected_revision=theirs.revision)
     assert fresh(theirs).recommendation == "not-yet"
+
+
+def test_the_model_takes_only_a_verdicts_word_on_a_manager_assessment(manager, review):
+    from django.core.exceptions import ValidationError
+
+    theirs, mine = review["manager"], review["self"]
+    for assessment, word in ((theirs, "maybe"), (mine, "ready")):
+        with pytest.raises(ValidationError):
+            assessment.record_recommendation(recommendation=word, rationale="", expected_revision=assessment.revision)
+    same = {"recommendation": theirs.recommendation, "rationale": theirs.rationale}
+    assert theirs.record_recommendation(**same, expected_revision=theirs.revision) is False
+
+
+def test_the_saved_message_counts_notes_alone():
+    from assessments.reports.forms import saved_message
+
+    assert saved_message(0, 2) == "Saved: 2 notes changed."
+    assert saved_message(2, 0) == "Saved: 2 agreed ratings changed."
