@@ -26,6 +26,7 @@ from assessments.people.models import Person
 from assessments.reports.readiness import Readiness, Rule, Standing, Verdict, assess
 from assessments.reviews.forms import next_level
 from assessments.reviews.models import Assessment, Rating, ReviewCycle
+from assessments.reviews.tallies import refresh_tallies
 from frameworks.models import Expectation
 
 # Two ways to say what someone did, per capability of the default frameworks. {product} is the service or
@@ -558,6 +559,8 @@ def seed_demo_assessments() -> str:
                 if plan.cycle == H2:
                     _seed(plan, people, h2, scale_for)
             done.append(f"{H2} (open)")
+        if done:  # written around submit and return, which keep calibration's tallies
+            refresh_tallies()
     if not done:
         return "Demo assessments already in place: nothing changed."
     return f"Demo assessments added in the review cycles {' and '.join(done)}."

@@ -14,6 +14,7 @@ from assessments.reviews.models import (
     ReviewCycle,
     StaleRevision,
 )
+from assessments.reviews.tallies import RatingTally
 
 __all__ = [
     "Assessment",
@@ -24,6 +25,7 @@ __all__ = [
     "PersonQuerySet",
     "Problem",
     "Rating",
+    "RatingTally",
     "ReportingTree",
     "ReviewCycle",
     "StaleRevision",

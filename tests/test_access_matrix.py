@@ -130,6 +130,10 @@ MATRIX: dict[str, Entry] = {
     "reports:cycle_progress": Entry(
         signed_in(subject=NOT_FOUND, peer=NOT_FOUND), kwargs=lambda cast: {"pk": cycle(cast)}
     ),
+    # Calibration's drill-down into the subject's manager: HR, and the head above her.
+    "reports:calibration_manager": Entry(
+        in_scope(subject=NOT_FOUND, manager=NOT_FOUND), kwargs=lambda cast: {"person_pk": cast.manager.person.pk}
+    ),
     # Frameworks: published versions are for everyone signed in.
     "frameworks:list": Entry(signed_in()),
     "frameworks:current": Entry(outcomes(REDIRECT, anonymous=SIGN_IN), kwargs=lambda cast: {"key": "product"}),

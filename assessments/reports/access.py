@@ -178,3 +178,14 @@ def get_progress_scope_for_user(user, cycle_pk, manager_param) -> tuple[ReviewCy
     if manager_param in (None, ""):
         return cycle, None if user.is_hr_admin else person_of(user)
     return cycle, get_person_for_user(user, manager_param)
+
+
+def get_calibration_manager_for_user(user, person_pk) -> Person:
+    """The manager whose people calibration drills into: anyone for HR; for a head, themself or someone below them;
+    404 otherwise (and for anyone who may not see calibration)."""
+    if not can_see_calibration(user):
+        raise Http404("Calibration is for HR and for managers of managers.")
+    manager = Person.objects.visible_to(user).select_related("user").filter(pk=person_pk).first()
+    if manager is None:
+        raise Http404("No such manager.")
+    return manager

@@ -1,20 +1,20 @@
-"""Team-wide pictures: the heatmap of a manager's reports, and the calibration of managers' ratings.
+"""The team heatmap: a page of a manager's people, capability by capability, with each one's verdict.
 
-Both are built from a fixed number of queries whatever the size of the team (people, their latest
-manager assessments, those ratings, the expectations of the levels involved), then computed in
-memory. Both read assessments through `Assessment.objects.visible_to`, so they never show more
-than the viewer may see, and only submitted (or shared) manager assessments count.
+Built from a fixed number of queries whatever the size of the page (people, their latest manager assessments,
+those ratings, the expectations of the levels involved), then computed in memory; the order of the pages (by
+verdict) comes from the database (`verdicts.py`). Assessments are read through `Assessment.objects.visible_to`,
+so it never shows more than the viewer may see, and only submitted (or shared) manager assessments count.
+Calibration lives in `calibration.py`.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from statistics import mean
 
 from assessments.people.models import Person
 from assessments.reports.comparison import Row, effective, readiness_for
-from assessments.reports.readiness import Readiness, Verdict
+from assessments.reports.readiness import Readiness
 from assessments.reviews.models import Assessment, Rating
 from frameworks.models import Capability, Expectation, Level
 
@@ -233,205 +233,3 @@ def build_team_heatmap(user, people: list[Person], cycle=None, sort: str = "verd
         else:
             table.rows.sort(key=lambda row: (row.verdict_order, row.person.name.lower(), row.person.pk))
     return [table for table in ordered if table.rows]
-
-
-# Calibration --------------------------------------------------------------------------------------
-
-OUTLIER_STEPS = 0.5
-OUTLIER_MIN_RATINGS = 5
-
-
-@dataclass
-class RaterStats:
-    manager: Person | None  # None: the organisation (everyone in scope)
-    people: int = 0
-    ratings: int = 0
-    vs_expectation: float | None = None
-    vs_self: float | None = None
-    self_pairs: int = 0
-    share_above: float | None = None
-
-    @property
-    def name(self) -> str:
-        return self.manager.name if self.manager else "The organisation"
-
-    @staticmethod
-    def _signed(value: float | None) -> str:
-        if value is None:
-            return ""
-        rounded = round(value, 1)
-        return "0.0 steps" if rounded == 0 else f"{rounded:+.1f} {'step' if abs(rounded) == 1 else 'steps'}"
-
-    @property
-    def vs_expectation_text(self) -> str:
-        return self._signed(self.vs_expectation)
-
-    @property
-    def vs_self_text(self) -> str:
-        return self._signed(self.vs_self)
-
-    @property
-    def share_above_text(self) -> str:
-        return f"{round(100 * self.share_above)}% of ratings" if self.share_above is not None else ""
-
-
-@dataclass
-class LevelReadiness:
-    level_name: str
-    framework_name: str
-    counts: dict[str, int]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    def count(self, verdict: Verdict) -> int:
-        return self.counts.get(verdict.value, 0)
-
-    @property
-    def ready(self) -> int:
-        return self.count(Verdict.READY)
-
-    @property
-    def nearly(self) -> int:
-        return self.count(Verdict.NEARLY)
-
-    @property
-    def not_yet(self) -> int:
-        return self.count(Verdict.NOT_YET)
-
-
-@dataclass
-class Calibration:
-    raters: list[RaterStats]
-    organisation: RaterStats
-    outliers: list[str]
-    readiness: list[LevelReadiness]
-
-
-def _stats(manager, diffs_expected, diffs_self, people) -> RaterStats:
-    return RaterStats(
-        manager=manager,
-        people=len(people),
-        ratings=len(diffs_expected),
-        vs_expectation=mean(diffs_expected) if diffs_expected else None,
-        vs_self=mean(diffs_self) if diffs_self else None,
-        self_pairs=len(diffs_self),
-        share_above=(sum(1 for d in diffs_expected if d > 0) / len(diffs_expected)) if diffs_expected else None,
-    )
-
-
-def _direction(value: float, what: str, level_words: str, *, unit: bool = True) -> str:
-    """E.g. "0.8 steps above expectation", "0.1 below", or `level_words` when it rounds to zero."""
-    rounded = round(value, 1)
-    if rounded == 0:
-        return level_words
-    steps = (" step" if abs(rounded) == 1 else " steps") if unit else ""
-    side = "above" if rounded > 0 else "below"
-    return f"{abs(rounded):.1f}{steps} {side}{' ' + what if what else ''}"
-
-
-def _outliers(raters: list[RaterStats], organisation: RaterStats) -> list[str]:
-    """Managers whose average sits at least OUTLIER_STEPS away from the organisation's, in words."""
-    sentences = []
-    for rater in raters:
-        if rater.ratings >= OUTLIER_MIN_RATINGS and rater.vs_expectation is not None:
-            org = organisation.vs_expectation or 0.0
-            if abs(rater.vs_expectation - org) >= OUTLIER_STEPS:
-                mine = _direction(rater.vs_expectation, "expectation", "at expectation")
-                theirs = _direction(org, "", "at expectation", unit=False)
-                sentences.append(f"{rater.name} rates {mine} on average; the organisation, {theirs}.")
-        org_self = organisation.vs_self
-        if (
-            rater.self_pairs >= OUTLIER_MIN_RATINGS
-            and org_self is not None
-            and abs(rater.vs_self - org_self) >= OUTLIER_STEPS
-        ):
-            mine = _direction(rater.vs_self, "their people’s own ratings", "level with their people’s own ratings")
-            theirs = _direction(org_self, "", "level", unit=False)
-            sentences.append(f"{rater.name} rates {mine} on average; the organisation, {theirs}.")
-    return sentences
-
-
-def _submitted_for_calibration(user, scope: list[int] | None, cycle):
-    """(manager assessments newest first per subject, self-assessment pk by (subject, level, cycle)), as far as
-    `user` may see them."""
-    managers_qs = Assessment.objects.visible_to(user).submitted().filter(kind=Assessment.Kind.MANAGER)
-    selves_qs = Assessment.objects.visible_to(user).submitted().filter(kind=Assessment.Kind.SELF)
-    if scope is not None:
-        managers_qs = managers_qs.filter(subject_id__in=scope)
-        selves_qs = selves_qs.filter(subject_id__in=scope)
-    if cycle is not None:
-        managers_qs = managers_qs.filter(cycle=cycle)
-        selves_qs = selves_qs.filter(cycle=cycle)
-    manager_assessments = list(
-        managers_qs.select_related("author__user", "subject__user", "subject__level", "level__framework").order_by(
-            "subject_id", "-submitted_at", "-pk"
-        )
-    )
-    self_by_pair = {
-        (a.subject_id, a.level_id, a.cycle_id): a.pk for a in selves_qs.only("pk", "subject", "level", "cycle")
-    }
-    return manager_assessments, self_by_pair
-
-
-def _rater_stats(manager_assessments, self_by_pair, ratings, expectations) -> tuple[list[RaterStats], RaterStats]:
-    """Each manager's differences from expectation and from their people's own ratings, and the organisation's."""
-    per_manager: dict[int, dict] = {}
-    everyone = {"expected": [], "self": [], "people": set()}
-    for assessment in manager_assessments:
-        bucket = per_manager.setdefault(
-            assessment.author_id, {"manager": assessment.author, "expected": [], "self": [], "people": set()}
-        )
-        theirs = ratings.get(self_by_pair.get((assessment.subject_id, assessment.level_id, assessment.cycle_id)), {})
-        asked = expectations.get(assessment.level_id, {})
-        for key, rating in ratings.get(assessment.pk, {}).items():
-            if rating.scale_level is None:
-                continue
-            for target in (bucket, everyone):
-                target["people"].add(assessment.subject_id)
-            if key in asked:
-                diff = rating.scale_level.rank - asked[key].scale_level.rank
-                bucket["expected"].append(diff)
-                everyone["expected"].append(diff)
-            self_rating = theirs.get(key)
-            if self_rating is not None and self_rating.scale_level is not None:
-                diff = rating.scale_level.rank - self_rating.scale_level.rank
-                bucket["self"].append(diff)
-                everyone["self"].append(diff)
-    raters = sorted(
-        (_stats(b["manager"], b["expected"], b["self"], b["people"]) for b in per_manager.values()),
-        key=lambda stats: (stats.name.lower(), stats.manager.pk),
-    )
-    return raters, _stats(None, everyone["expected"], everyone["self"], everyone["people"])
-
-
-def _readiness_by_level(manager_assessments, ratings, expectations) -> list[LevelReadiness]:
-    """How many people are ready, nearly or not yet, per level, from each person's newest manager assessment."""
-    counts: dict[int, Counter] = {}
-    levels: dict[int, Level] = {}
-    seen_subjects = set()
-    for assessment in manager_assessments:  # newest first per subject
-        if assessment.subject_id in seen_subjects:
-            continue
-        seen_subjects.add(assessment.subject_id)
-        result = _readiness(assessment.subject, assessment.level, expectations, ratings.get(assessment.pk, {}))
-        counts.setdefault(assessment.level_id, Counter())[result.verdict.value] += 1
-        levels[assessment.level_id] = assessment.level
-    return [
-        LevelReadiness(levels[pk].name, levels[pk].framework.name, dict(counts[pk]))
-        for pk in sorted(counts, key=lambda pk: (levels[pk].framework.name, levels[pk].grade, levels[pk].name))
-    ]
-
-
-def build_calibration(user, scope: list[int] | None, cycle=None) -> Calibration:
-    """Per manager: how their ratings sit against expectations and against their people's own ratings."""
-    manager_assessments, self_by_pair = _submitted_for_calibration(user, scope, cycle)
-    ratings = _ratings_by_assessment([a.pk for a in manager_assessments] + list(self_by_pair.values()))
-    level_ids = {a.level_id for a in manager_assessments} | {
-        a.subject.level_id for a in manager_assessments if a.subject.level_id
-    }
-    expectations = _expectations_by_level(level_ids)
-    raters, organisation = _rater_stats(manager_assessments, self_by_pair, ratings, expectations)
-    readiness = _readiness_by_level(manager_assessments, ratings, expectations)
-    return Calibration(raters, organisation, _outliers(raters, organisation), readiness)

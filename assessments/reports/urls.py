@@ -20,4 +20,5 @@ urlpatterns = [
     path("calibration/", views.calibration, name="calibration"),
     path("calibration.csv", views.calibration_csv, name="calibration_csv"),
     path("cycles/<int:pk>/progress/", progress.cycle_progress, name="cycle_progress"),
+    path("calibration/managers/<int:person_pk>/", views.calibration_manager, name="calibration_manager"),
 ]

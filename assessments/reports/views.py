@@ -23,9 +23,19 @@ from django_htmx.http import HttpResponseClientRefresh
 from assessments.people.access import get_person_for_user
 from assessments.people.models import Person
 from assessments.reports.access import (
+    get_calibration_manager_for_user,
     get_calibration_scope_for_user,
     get_comparison_for_user,
     get_team_for_user,
+)
+from assessments.reports.calibration import (
+    build_calibration,
+    calibration_assessments,
+    organisation_stats,
+    people_rated_by,
+    per_author,
+    readiness_by_level,
+    stats_for,
 )
 from assessments.reports.charts import difference_plot
 from assessments.reports.comparison import (
@@ -37,7 +47,8 @@ from assessments.reports.forms import CycleFilterForm, TeamFilterForm
 from assessments.reports.history import build_history, earlier_history
 from assessments.reports.pdf import State, known_state, request_pdf
 from assessments.reports.readiness import Rule
-from assessments.reports.team import CELL_STATES, build_calibration, build_team_heatmap
+from assessments.reports.team import CELL_STATES, build_team_heatmap
+from assessments.reports.verdicts import PeopleByVerdict, managers_visible_to
 from assessments.reviews.models import Assessment, ReviewCycle
 
 # Helpers ------------------------------------------------------------------------------------------
@@ -244,7 +255,8 @@ def _team(request):
     if manager is not None:
         people = Person.objects.with_related().active().in_subtree_of(manager).order_by("user__full_name", "pk")
     tracks = sorted(
-        set(people.filter(level__isnull=False).values_list("level__track__key", "level__track__name")),
+        # One row per track, not per person: DISTINCT in the database.
+        people.filter(level__isnull=False).values_list("level__track__key", "level__track__name").order_by().distinct(),
         key=lambda track: track[1],
     )
     # Only cycles with submitted work this viewer may see: someone's draft must not show through the filter.
@@ -283,9 +295,13 @@ def _team(request):
 
 @require_GET
 def team_heatmap(request):
-    """A page of the heatmap: HEATMAP_PAGE_SIZE people at a time, by name; sorted by verdict within the page."""
+    """A page of the heatmap: HEATMAP_PAGE_SIZE people at a time, by verdict (the database orders the whole
+    scope, so page 2 follows page 1) or by name."""
     context = _team(request)
-    page = Paginator(context["people"], HEATMAP_PAGE_SIZE).get_page(request.GET.get("page"))
+    people = context["people"]
+    if context["sort"] == "verdict":
+        people = PeopleByVerdict(people, managers_visible_to(request.user, people.values("pk"), context["cycle"]))
+    page = Paginator(people, HEATMAP_PAGE_SIZE).get_page(request.GET.get("page"))
     people = list(page.object_list)
     tables = build_team_heatmap(request.user, people, context["cycle"], context["sort"]) if people else []
     placed = {row.person.pk for table in tables for row in table.rows}
@@ -362,14 +378,15 @@ def _calibration(request):
     form = CycleFilterForm(request.GET or None, cycles=cycles)
     chosen = form.cleaned_data.get("cycle") if form.is_bound and form.is_valid() else ""
     cycle = next((c for c in cycles if str(c.pk) == chosen), None)
-    found = build_calibration(request.user, scope, cycle)
-    return {"me": me, "scope": scope, "calibration": found, "form": form, "cycle": cycle}
+    query = urlencode({"cycle": cycle.pk} if cycle else {})
+    return {"me": me, "scope": scope, "form": form, "cycle": cycle, "cycle_query": query}
 
 
 @require_GET
 def calibration(request):
     context = _calibration(request)
-    found = context["calibration"]
+    found = build_calibration(request.user, context["scope"], context["cycle"], request.GET.get("page"))
+    context["calibration"] = found
     plotted = [(rater.name, rater.vs_expectation) for rater in found.raters if rater.vs_expectation is not None]
     org = found.organisation.vs_expectation or 0.0
     if plotted:
@@ -378,19 +395,29 @@ def calibration(request):
             plotted,
             org,
             "How far each manager's ratings sit from expectation, on average",
-            "One dot per manager, in steps of the mastery scale: 0 is exactly what the level expects, positive is "
-            f"above, negative below. The dashed line is the organisation's average, {org:+.1f}. "
+            "One dot per manager on this page, in steps of the mastery scale: 0 is exactly what the level expects, "
+            f"positive is above, negative below. The dashed line is the organisation's average, {org:+.1f}. "
             + "; ".join(f"{name}: {value:+.1f}" for name, value in plotted)
             + ".",
         )
-    query = urlencode({key: value for key, value in request.GET.items() if key == "cycle"})
+    query = context["cycle_query"]
     context["csv_url"] = reverse("reports:calibration_csv") + (f"?{query}" if query else "")
     context["readiness_csv_url"] = (
-        reverse("reports:calibration_csv")
-        + "?"
-        + urlencode({**({"cycle": request.GET["cycle"]} if request.GET.get("cycle") else {}), "table": "readiness"})
+        reverse("reports:calibration_csv") + "?" + (f"{query}&" if query else "") + "table=readiness"
     )
     return render(request, "assessments/reports/calibration.html", context)
+
+
+@require_GET
+def calibration_manager(request, person_pk):
+    """One manager's people, each with how the manager's ratings of them sit; each name leads to the ratings."""
+    context = _calibration(request)
+    manager = get_calibration_manager_for_user(request.user, person_pk)
+    stats, page, people = people_rated_by(
+        request.user, context["scope"], context["cycle"], manager, request.GET.get("page")
+    )
+    context.update(manager=manager, stats=stats, page=page, people=people)
+    return render(request, "assessments/reports/calibration_manager.html", context)
 
 
 def _steps_value(value):
@@ -400,13 +427,13 @@ def _steps_value(value):
 @require_GET
 def calibration_csv(request):
     context = _calibration(request)
-    found = context["calibration"]
+    managers = calibration_assessments(request.user, context["scope"], context["cycle"])
     cycle_name = context["cycle"].name if context["cycle"] else "all-cycles"
     if request.GET.get("table") == "readiness":
         header = ["Level", "Framework", "Ready", "Nearly", "Not yet", "People"]
         rows = [
             [line.level_name, line.framework_name, line.ready, line.nearly, line.not_yet, line.total]
-            for line in found.readiness
+            for line in readiness_by_level(managers)
         ]
         return csv_response(filename("readiness", cycle_name), header, rows)
     header = [
@@ -428,6 +455,6 @@ def calibration_csv(request):
             rater.self_pairs,
             round(100 * rater.share_above) if rater.share_above is not None else "",
         ]
-        for rater in [*found.raters, found.organisation]
+        for rater in [*stats_for(per_author(managers)), organisation_stats(managers)]
     ]
     return csv_response(filename("calibration", cycle_name), header, rows)

@@ -90,33 +90,36 @@ def home_assessments(me: Person) -> dict:
     changes), else the one already submitted in the current review; and, for a manager, the direct reports'
     submitted self-assessments still waiting for a manager assessment.
 
-    One query, one more only when something waits for review, and one more for a source to carry forward only
-    when nothing is started in the current review.
+    Two queries, each on an index (my own by subject; my reports' by their manager), rather than one OR that
+    PostgreSQL can only answer by reading every assessment; one more only when something waits for review, and
+    one more for a source to carry forward only when nothing is started in the current review.
     """
     # The current review is the one a one-click start would open: the open cycle's, or outside cycles
     # when no cycle is open.
     current_review = Q(cycle__status=ReviewCycle.Status.OPEN) | (
         Q(cycle__isnull=True) & ~Exists(ReviewCycle.objects.filter(status=ReviewCycle.Status.OPEN))
     )
-    rows = list(
-        Assessment.objects.filter(kind=Assessment.Kind.SELF)
-        .filter(
-            Q(subject=me, status__in=Assessment.EDITABLE_STATUSES)
-            | (Q(subject=me, status=Assessment.Status.SUBMITTED) & current_review)
-            | (
-                Q(subject__manager=me, subject__user__is_active=True, status=Assessment.Status.SUBMITTED)
-                # A closed cycle's self-assessment can no longer be answered with a manager assessment.
-                & (Q(cycle__isnull=True) | Q(cycle__status=ReviewCycle.Status.OPEN))
-            )
-        )
-        .select_related("subject__user", "level__framework", "cycle", "returned_by__user")
+    self_assessments = Assessment.objects.filter(kind=Assessment.Kind.SELF).select_related(
+        "subject__user", "level__framework", "cycle", "returned_by__user"
+    )
+    mine = list(
+        self_assessments.filter(subject=me)
+        .filter(Q(status__in=Assessment.EDITABLE_STATUSES) | (Q(status=Assessment.Status.SUBMITTED) & current_review))
         .with_progress()
         .order_by("-updated_at", "-pk")
     )
-    mine = [row for row in rows if row.subject_id == me.pk]
     draft = next((row for row in mine if row.is_editable), None)
     submitted = None if draft else next(iter(mine), None)
-    waiting = sorted((row for row in rows if row.subject_id != me.pk), key=lambda row: (row.submitted_at, row.pk))
+    waiting = list(
+        self_assessments.filter(
+            subject__in=Person.objects.filter(manager=me, user__is_active=True).values("pk"),
+            status=Assessment.Status.SUBMITTED,
+        )
+        # A closed cycle's self-assessment can no longer be answered with a manager assessment.
+        .filter(Q(cycle__isnull=True) | Q(cycle__status=ReviewCycle.Status.OPEN))
+        .with_progress()
+        .order_by("submitted_at", "pk")
+    )
     if waiting:
         reviewed = set(
             Assessment.objects.filter(

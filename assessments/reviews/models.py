@@ -360,6 +360,7 @@ class Assessment(models.Model):
                     default_user=self.author.user,
                     default_change_reason="Submitted",
                 )
+                self._refresh_tallies()
         return submitted
 
     def return_for_changes(self, by: Person, comment: str) -> bool:
@@ -368,13 +369,23 @@ class Assessment(models.Model):
             raise ValidationError("Only a self-assessment can be returned for changes.")
         if not comment.strip():
             raise ValidationError("Say what should change.")
-        return self._transition(
-            [self.Status.SUBMITTED],
-            status=self.Status.RETURNED,
-            return_comment=comment.strip(),
-            returned_by=by,
-            returned_at=timezone.now(),
-        )
+        with transaction.atomic():
+            done = self._transition(
+                [self.Status.SUBMITTED],
+                status=self.Status.RETURNED,
+                return_comment=comment.strip(),
+                returned_by=by,
+                returned_at=timezone.now(),
+            )
+            if done:
+                self._refresh_tallies()
+        return done
+
+    def _refresh_tallies(self):
+        """Calibration's tally of this review (see `tallies.py`), in the transaction of the change."""
+        from assessments.reviews.tallies import refresh_tallies
+
+        refresh_tallies([self])
 
     def share(self) -> bool:
         """Show a submitted manager assessment to its subject."""

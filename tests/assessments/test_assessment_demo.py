@@ -11,8 +11,8 @@ from django.core.management import call_command
 
 from accounts.models import User
 from assessments.demo import EVIDENCE, PLANS, verdict_for
+from assessments.reports.calibration import build_calibration
 from assessments.reports.readiness import Verdict
-from assessments.reports.team import build_calibration
 from assessments.reviews.models import Assessment, Rating, ReviewCycle
 
 

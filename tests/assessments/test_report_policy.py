@@ -15,6 +15,7 @@ from assessments.reports.access import (
     can_record_agreed,
     can_see_calibration,
     can_see_cycle_progress,
+    get_calibration_manager_for_user,
     get_calibration_scope_for_user,
     get_comparison_for_user,
     get_progress_scope_for_user,
@@ -472,3 +473,30 @@ def test_get_progress_scope_for_user(cast, role, expected):
 @pytest.mark.parametrize(("role", "expected"), rows(lambda role: {"drafts": role in {"hr", "hr_party"}}))
 def test_progress_shows_drafts(cast, role, expected):
     assert {"drafts": progress_shows_drafts(cast.viewer(role))} == expected
+
+
+# Calibration's drill-down: a manager's people ----------------------------------------------------------
+
+DRILL_TARGETS = ("maya", "omar", "hugo", "cleo")
+NO_SUCH_MANAGER = "404: No such manager."
+
+
+def _drill(cast, user, target):
+    outcome, found = answer(lambda: get_calibration_manager_for_user(user, cast.pid(target)))
+    return cast.name_of(found.pk) if outcome == "ok" else f"{outcome}: {found}"
+
+
+def _drill_row(role):
+    if role == "skip_level":  # Hugo: himself and those below him
+        return {target: target if target in ("maya", "hugo") else NO_SUCH_MANAGER for target in DRILL_TARGETS}
+    if role in ("hr", "hr_party"):
+        return {target: target for target in DRILL_TARGETS}
+    return dict.fromkeys(DRILL_TARGETS, NOT_CALIBRATION)
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    rows(_drill_row),
+)
+def test_get_calibration_manager_for_user(cast, role, expected):
+    assert {target: _drill(cast, cast.viewer(role), target) for target in DRILL_TARGETS} == expected
