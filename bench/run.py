@@ -87,7 +87,9 @@ PAGES = [
     Page("team-ceo", "My team, CEO (whole organisation)", "ceo", 15),
     Page("heatmap-ceo", "team heatmap, CEO (whole organisation)", "ceo", 15),
     Page("calibration", "calibration, HR (whole organisation)", "hr", 30),
-    Page("progress-hr", "cycle progress, HR (whole organisation)", "hr", 15),
+    # The whole organisation's statuses: one GROUP BY and one sorted page over everyone, like calibration's budget.
+    # Measured on SQLite at 20,000 people: 374 ms, 25× the bare page (the head of ~50: 119 ms, 4.8×).
+    Page("progress-hr", "cycle progress, HR (whole organisation)", "hr", 30),
     Page("progress-50", "cycle progress, head of ~50", "head", 10),
     Page("peer-page", f"peer: assessment page, {PEER_CAPABILITIES} capabilities", "peer", 5, PEER_HTML_KB),
     Page("peer-save", f"peer: save all {PEER_CAPABILITIES} ratings, one full-page POST", "peer", 10),
