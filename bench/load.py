@@ -43,6 +43,7 @@ PDF_PRESSURE = 6
 SLOWDOWN = float(os.environ.get("LOAD_PDF_SLOWDOWN", "3"))
 PORT = int(os.environ.get("LOAD_PORT", "8199"))
 SECRET = secrets.token_urlsafe(40)
+RUN = secrets.token_hex(4)
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -125,8 +126,10 @@ class Person:
 
 def autosave(browser: Browser, person: Person, state: dict, rng: random.Random):
     capability = rng.choice(list(person.ratings))
-    state["saves"] += 1  # every save changes the evidence, so each one answered 200 moves the revision by one
-    scale, evidence = rng.choice(state["choices"]), f"Load test save {state['saves']} by {browser.phase}-{person.draft}"
+    # Every save changes the evidence (this run's own words: a run before it on the same database made the same
+    # random choices), so each one answered 200 moves its rating's revision by one.
+    state["saves"] += 1
+    scale, evidence = rng.choice(state["choices"]), f"Load test {RUN} save {state['saves']} by {browser.phase}"
     prefix = f"r{capability}"
     body = {f"{prefix}-scale": scale, f"{prefix}-evidence": evidence, f"{prefix}-revision": state["rev"][capability]}
     url = f"/assessments/{person.draft}/ratings/{capability}/"
