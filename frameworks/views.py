@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
 from frameworks.comparison import Change, compare_levels, diff_versions
+from frameworks.hooks import draft_progress_of
 from frameworks.models import Capability, Expectation, Framework, Level, Track
 
 # One query per table, whatever the framework's size.
@@ -491,6 +492,11 @@ def compare(request, key, version):
                 problems.append(f"{from_level.name} is the most senior level. Choose another level to compare with.")
         else:
             comparison = compare_levels(from_level, to_level)
+    assess_level = (
+        to_level
+        if comparison and framework.status == Framework.Status.PUBLISHED and to_level.ref != reader_ref
+        else None
+    )
     context = {
         "framework": framework,
         "groups": [(track, ladders[track.pk]) for track in framework.tracks.all() if ladders.get(track.pk)],
@@ -505,11 +511,9 @@ def compare(request, key, version):
         if comparison
         else [],
         # The next step: assess yourself against the level you are reading about (only a published one).
-        "assess_level": (
-            to_level
-            if comparison and framework.status == Framework.Status.PUBLISHED and to_level.ref != reader_ref
-            else None
-        ),
+        "assess_level": assess_level,
+        # Already started: "Continue — N of M rated" (the reviews room answers, frameworks.hooks).
+        "draft": draft_progress_of(request.user, assess_level) if assess_level else None,
         "problems": problems,
         "scale_length": _scale_length(framework),
     }

@@ -14,6 +14,7 @@ from assessments.people.access import (
 from assessments.people.forms import SetLevelForm
 from assessments.people.models import Person, by_name
 from assessments.people.next_steps import framework_url, indefinite_article, level_url, next_steps
+from frameworks.hooks import draft_progress_of
 
 
 def _person_page(request, subject, level_form=None, status=200):
@@ -26,6 +27,11 @@ def _person_page(request, subject, level_form=None, status=200):
     # A new joiner's level is set here by their manager or HR (HR changes a set level in the admin).
     if level_form is None and subject.level_id is None and can_set_level(request.user, subject):
         level_form = SetLevelForm()
+    steps = next_steps(subject.level)
+    # The button "Assess" (for the subject's managers) opens their draft when they have one (frameworks.hooks).
+    assessor = subject.pk != viewer.pk and any(manager.user_id == request.user.pk for manager in chain.values())
+    assess_level = steps.on_track.level if steps and steps.on_track else subject.level
+    draft = draft_progress_of(request.user, assess_level, subject) if assessor and assess_level else None
     return render(
         request,
         "assessments/people/person.html",
@@ -34,7 +40,8 @@ def _person_page(request, subject, level_form=None, status=200):
             "is_self": subject.pk == viewer.pk,
             "chain": [(chain[pk], pk in may_open) for pk in chain_ids if pk in chain],
             "reports": reports,
-            "steps": next_steps(subject.level),
+            "steps": steps,
+            "draft": draft,
             "level_url": level_url(subject.level) if subject.level else None,
             "framework_url": framework_url(subject.level.framework) if subject.level else None,
             "article": indefinite_article(subject.level.name) if subject.level else "",

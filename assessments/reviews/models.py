@@ -52,6 +52,20 @@ class AssessmentQuerySet(models.QuerySet):
         """Submitted or shared: finished by their author."""
         return self.filter(status__in=Assessment.SUBMITTED_STATUSES)
 
+    def drafts_by(self, user, subject=None):
+        """The reader's own editable drafts of `subject` (of themself when None), with their progress."""
+        about = models.Q(subject__user=user) if subject is None else models.Q(subject=subject)
+        return self.filter(about, author__user=user, status__in=Assessment.EDITABLE_STATUSES).with_progress()
+
+    def one_click(self, level):
+        """What a one-click start against `level` opens (StartForm's default): the assessment in the only open
+        cycle; with no cycle open, the one against `level` outside cycles; with several open, none."""
+        open_cycles = ReviewCycle.objects.filter(status=ReviewCycle.Status.OPEN)
+        only_open = models.Q(cycle__status=ReviewCycle.Status.OPEN) & ~models.Exists(
+            open_cycles.exclude(pk=models.OuterRef("cycle_id"))
+        )
+        return self.filter(only_open | (models.Q(cycle=None, level=level) & ~models.Exists(open_cycles)))
+
     def with_progress(self):
         """Annotate rated_count and capability_count (one query for a whole list)."""
         return self.annotate(

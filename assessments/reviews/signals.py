@@ -3,6 +3,7 @@ from django.dispatch import receiver
 
 from assessments.reviews.cycles import ReviewCycle
 from assessments.reviews.models import Assessment
+from frameworks.hooks import DraftProgress, draft_progress
 from frameworks.impact import ImpactSection, publish_impact
 from frameworks.models import Framework
 
@@ -25,3 +26,12 @@ def assessments_on_the_old_version(sender, framework, previous=None, **kwargs):
     return ImpactSection(
         20, "Assessments in the open review cycle", "assessments/reviews/includes/publish_impact.html", context
     )
+
+
+@receiver(draft_progress, dispatch_uid="assessments.reviews.draft_progress")
+def reader_draft(sender, user, level, subject=None, **kwargs):
+    """The reader's own draft that a one-click start against `level` would open, with its progress (one query)."""
+    draft = Assessment.objects.drafts_by(user, subject).one_click(level).select_related("level").first()
+    if draft is None:
+        return None
+    return DraftProgress(draft.get_absolute_url(), draft.level.name, draft.rated_count, draft.capability_count)

@@ -290,7 +290,7 @@ def start(request):
     me = person_of(request.user)
     subject = get_subject_for_start(request.user, me, request.POST.get("subject") or request.GET.get("subject"))
     default_level = next_level(subject.level)
-    status, source = 200, None
+    status, source, draft = 200, None, None
     if request.method == "POST":
         form = StartForm(request.POST, default_level=default_level)
         if "level" not in request.POST and default_level is not None:
@@ -310,7 +310,10 @@ def start(request):
         form = StartForm(default_level=default_level)
         cycle = form.open_cycles[0] if len(form.open_cycles) == 1 else None
         source = carry_source(subject=subject, author=me, cycle=cycle)
-    context = {"form": form, "subject": subject, "is_self": subject.pk == me.pk, "source": source}
+        # What the form's default choice opens, when the reader has started it already: "Continue — N of M rated".
+        mine = Assessment.objects.drafts_by(request.user, subject).select_related("level", "cycle")
+        draft = mine.one_click(default_level).first()
+    context = {"form": form, "subject": subject, "is_self": subject.pk == me.pk, "source": source, "draft": draft}
     if source is not None:
         context["source_name"] = source_name(source)
     return render(request, "assessments/reviews/start.html", context, status=status)

@@ -215,3 +215,64 @@ def test_starting_many_capabilities_keeps_framework_order(client, db):
     names = [expectation.capability.name for expectation in assessment.expectations()]
     assert names[:3] == ["Capability 1.1", "Capability 1.2", "Capability 1.3"]
     assert assessment.ratings.count() == 12
+
+
+# "Continue — N of M rated" when the default choice is started already --------------------------------------------
+
+
+def _rate_one(assessment, framework):
+    first = assessment.ratings.order_by("pk").first()
+    assessment.ratings.filter(pk=first.pk).update(scale_level=framework.scale_levels.get(key="practitioner"))
+
+
+def test_start_page_continues_my_draft_in_the_open_cycle(client, pm, framework, django_assert_max_num_queries):
+    cycle = make_cycle()
+    client.force_login(pm)
+    with django_assert_max_num_queries(11):
+        html = client.get(START).content.decode()
+    assert "Start self-assessment</button>" in html and "Continue —" not in html
+    draft = start(pm, pm, level(framework, "ic-3"), cycle)
+    _rate_one(draft, framework)
+    with django_assert_max_num_queries(11):  # the same: one query looks for the draft either way
+        html = client.get(START).content.decode()
+    assert f'<a class="btn btn-primary" href="{draft.get_absolute_url()}">Continue — 1 of 4 rated</a>' in html
+    assert "You have already started this assessment against IC level 3 in 2026 H2." in html
+    assert "Start self-assessment</button>" not in html
+    draft.ratings.update(scale_level=framework.scale_levels.get(key="practitioner"))
+    draft.submit()  # submitted: nothing to continue
+    assert "Continue —" not in client.get(START).content.decode()
+
+
+def test_start_page_continues_outside_cycles_only_the_default_levels_draft(client, pm, framework):
+    client.force_login(pm)
+    other = start(pm, pm, level(framework, "mgr-1"))
+    assert "Continue —" not in client.get(START).content.decode()  # the default is IC level 3
+    draft = start(pm, pm, level(framework, "ic-3"))
+    html = client.get(START).content.decode()
+    assert f'href="{draft.get_absolute_url()}">Continue — 0 of 4 rated</a>' in html
+    assert f'href="{other.get_absolute_url()}"' not in html
+    assert "against IC level 3, outside any review cycle." in html
+
+
+def test_start_page_with_two_open_cycles_asks_which(client, pm, framework):
+    first = make_cycle()
+    make_cycle("2026 H2b", starts_on="2026-07-02")
+    start(pm, pm, level(framework, "ic-3"), first)
+    client.force_login(pm)
+    html = client.get(START).content.decode()
+    assert "Continue —" not in html and "Start self-assessment</button>" in html
+
+
+def test_managers_start_page_continues_only_their_own_draft(client, pm, manager, framework):
+    cycle = make_cycle()
+    own = start(pm, pm, level(framework, "ic-3"), cycle)  # Priya's self-assessment is not Maya's to continue
+    client.force_login(manager)
+    page = f"{START}?subject={pm.person.pk}"
+    assert "Start assessment</button>" in client.get(page).content.decode()
+    draft = start(pm, manager, level(framework, "ic-3"), cycle)
+    _rate_one(draft, framework)
+    html = client.get(page).content.decode()
+    assert f'href="{draft.get_absolute_url()}">Continue — 1 of 4 rated</a>' in html
+    assert f'href="{own.get_absolute_url()}"' not in html
+    client.force_login(pm)
+    assert f'href="{own.get_absolute_url()}">Continue — 0 of 4 rated</a>' in client.get(START).content.decode()

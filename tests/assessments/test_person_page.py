@@ -140,3 +140,40 @@ def test_person_page_query_count_is_flat(client, framework, manager, size, djang
     with django_assert_max_num_queries(13):
         response = client.get(url(manager))
     assert response.content.decode().count('href="/people/') == size
+
+
+def test_assess_button_continues_the_managers_own_draft(
+    client, framework, pm, manager, head, django_assert_max_num_queries
+):
+    from assessments.reviews.models import Assessment
+
+    ic3 = framework.levels.get(key="ic-3")
+    client.force_login(manager)
+    with django_assert_max_num_queries(14):  # one more than before: the draft
+        html = client.get(url(pm)).content.decode()
+    assert "Assess Priya Product against IC level 3</button>" in html and "Continue" not in html
+    draft, _ = Assessment.start(subject=pm.person, author=manager.person, level=ic3)
+    first = draft.ratings.order_by("pk").first()
+    draft.ratings.filter(pk=first.pk).update(not_applicable=True)
+    with django_assert_max_num_queries(14):  # one more than before: the draft
+        html = client.get(url(pm)).content.decode()
+    assert (
+        f'<a class="btn btn-primary" href="{draft.get_absolute_url()}">Continue assessing Priya Product against '
+        "IC level 3 — 1 of 4 rated</a>" in html
+    )
+    assert "Assess Priya Product" not in html
+    client.force_login(head)  # Maya's draft is hers: her manager may still start his own
+    html = client.get(url(pm)).content.decode()
+    assert "Assess Priya Product against IC level 3</button>" in html and "Continue" not in html
+
+
+def test_no_assess_button_until_the_level_is_set(client, framework, manager, head):
+    joiner = make_user("nia@example.com", "Nia New", manager=manager)
+    client.force_login(manager)
+    html = client.get(url(joiner)).content.decode()
+    assert "Assess Nia New" not in html
+    assert "To assess Nia New, set their level first: choose it under “Set Nia New’s level” above." in html
+    client.force_login(head)
+    html = client.get(url(joiner)).content.decode()
+    assert "Assess Nia New" not in html
+    assert "To assess Nia New, set their level first: their manager, Maya Manager, or HR sets it." in html

@@ -598,3 +598,27 @@ def test_compare_shows_both_expectation_texts_with_what_changes_marked(client, p
     # "Capability 1.1 at IC level 2." becomes "… at IC level 3.": only the changed word is marked, on each side.
     assert '<p class="change-row__text">Capability 1.1 at IC level <del>2.</del></p>' in html
     assert '<p class="change-row__text">Capability 1.1 at IC level <ins>3.</ins></p>' in html
+
+
+def test_compare_continues_a_started_self_assessment_with_its_progress(
+    client, pm, manager, framework, django_assert_max_num_queries
+):
+    from assessments.reviews.models import Assessment
+
+    target = framework.levels.get(key="ic-3")
+    Assessment.start(subject=manager.person, author=manager.person, level=target)  # someone else's: not offered
+    client.force_login(pm)
+    assert "Start a self-assessment against IC level 3</button>" in client.get(compare_url(framework)).content.decode()
+    draft, _ = Assessment.start(subject=pm.person, author=pm.person, level=target)
+    first = draft.ratings.order_by("pk").first()
+    draft.ratings.filter(pk=first.pk).update(scale_level=framework.scale_levels.get(key="practitioner"))
+    with django_assert_max_num_queries(13):  # as without a draft (tests/frameworks/test_page_queries.py)
+        html = client.get(compare_url(framework)).content.decode()
+    assert (
+        f'<a class="btn btn-primary" href="{draft.get_absolute_url()}">Continue your self-assessment against '
+        "IC level 3 — 1 of 4 rated</a>" in html
+    )
+    assert "Start a self-assessment against" not in html
+    # Another level compared to: starting against it outside cycles is another assessment, so "Start" again.
+    other = client.get(compare_url(framework, **{"from": "ic-2", "to": "mgr-1"})).content.decode()
+    assert "Start a self-assessment against Manager level 1</button>" in other and "Continue" not in other
