@@ -11,6 +11,7 @@ import re
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -260,8 +261,11 @@ def _team(request):
         key=lambda track: track[1],
     )
     # Only cycles with submitted work this viewer may see: someone's draft must not show through the filter.
+    # An EXISTS per cycle (a handful) stops at the first such assessment, not a join over every one in scope.
     visible = Assessment.objects.visible_to(request.user).submitted().filter(subject__in=people.values("pk"))
-    cycles = list(ReviewCycle.objects.filter(assessments__in=visible).distinct().order_by("-starts_on", "name"))
+    cycles = list(
+        ReviewCycle.objects.filter(Exists(visible.filter(cycle=OuterRef("pk")))).order_by("-starts_on", "name")
+    )
     form = TeamFilterForm(
         request.GET or None,
         managers=managers if request.user.is_hr_admin or len(managers) > 1 else (),
