@@ -238,6 +238,7 @@ def test_start_page_continues_my_draft_in_the_open_cycle(client, pm, framework, 
     assert f'<a class="btn btn-primary" href="{draft.get_absolute_url()}">Continue — 1 of 4 rated</a>' in html
     assert "You have already started this assessment against IC level 3 in 2026 H2." in html
     assert "Start self-assessment</button>" not in html
+    assert "The next level on that track is chosen for you" not in html  # no choice to make here
     draft.ratings.update(scale_level=framework.scale_levels.get(key="practitioner"))
     draft.submit()  # submitted: nothing to continue
     assert "Continue —" not in client.get(START).content.decode()
