@@ -7,7 +7,8 @@ and one summary row per team below them, each a link to drill in, with a search 
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Case, Count, FilteredRelation, Q, Value, When
+from django.db.models.functions import StrIndex, Substr
 
 from assessments.people.models import Person
 from assessments.reports.readiness import Readiness
@@ -164,25 +165,32 @@ def review_cycle_for_summary() -> ReviewCycle | None:
     return ReviewCycle.objects.order_by(is_open, "-starts_on", "-pk").first()
 
 
-def team_summaries(managers: list[Person], cycle: ReviewCycle | None) -> list[TeamSummary]:
-    """One aggregate query per team (so a page costs as many queries as it has rows, never more)."""
-    done = Q(assessments_about__status__in=Assessment.SUBMITTED_STATUSES, assessments_about__cycle=cycle)
-    summaries = []
-    for manager in managers:
-        counts = (
-            Person.objects.active()
-            .in_subtree_of(manager)
-            .aggregate(
-                people=Count("pk", distinct=True),
-                self_submitted=Count(
-                    "assessments_about", filter=done & Q(assessments_about__kind=Assessment.Kind.SELF), distinct=True
-                ),
-                manager_submitted=Count(
-                    "assessments_about",
-                    filter=done & Q(assessments_about__kind=Assessment.Kind.MANAGER),
-                    distinct=True,
-                ),
-            )
+def team_summaries(parent: Person, managers: list[Person], cycle: ReviewCycle | None) -> list[TeamSummary]:
+    """Every team's counts in one query, whatever the number of teams: each of `managers` reports to `parent`.
+
+    Everyone below `parent` is grouped by their path up to the segment just below `parent` (that segment is the
+    direct report whose team they are in); the direct reports themselves are not in their own team.
+    """
+    depth = len(parent.path)
+    rest = Substr("path", depth + 1)
+    # Only this cycle's submitted assessments are joined: a person's other assessments never reach the sort.
+    done = FilteredRelation(
+        "assessments_about",
+        condition=Q(assessments_about__status__in=Assessment.SUBMITTED_STATUSES, assessments_about__cycle=cycle),
+    )
+    rows = (
+        Person.objects.active()
+        .in_subtree_of(parent)
+        .exclude(manager=parent)
+        .annotate(team=Substr("path", 1, StrIndex(rest, Value("/")) + depth), done=done)
+        .order_by()
+        .values("team")
+        .annotate(
+            people=Count("pk", distinct=True),
+            self_submitted=Count("done", filter=Q(done__kind=Assessment.Kind.SELF), distinct=True),
+            manager_submitted=Count("done", filter=Q(done__kind=Assessment.Kind.MANAGER), distinct=True),
         )
-        summaries.append(TeamSummary(manager=manager, **counts))
-    return summaries
+    )
+    counts = {row.pop("team"): row for row in rows}
+    nobody = {"people": 0, "self_submitted": 0, "manager_submitted": 0}
+    return [TeamSummary(manager=manager, **counts.get(manager.path, nobody)) for manager in managers]

@@ -167,7 +167,7 @@ def _summarised_team(user, viewer: Person, manager: Person, below_count: int) ->
     cycle = review_cycle_for_summary()
     return {
         "direct": [(person, statuses[person.pk]) for person in direct_people],
-        "summaries": team_summaries(by_name(with_teams), cycle),
+        "summaries": team_summaries(manager, by_name(with_teams), cycle),
         "summary_cycle": cycle,
         "indirect_count": below_count - len(direct_people),
     }
