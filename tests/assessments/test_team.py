@@ -228,7 +228,7 @@ def test_person_without_a_level_gets_the_start_page_to_choose_one_and_no_compare
     start = f"{reverse('assessments:start')}?subject={org['nia'].person.pk}"
     assert f'href="{start}" title="Choose a level to assess">Assess…' in row
     assert "Compare" not in row
-    assert cell(row, "Level") == "Not set yet — HR sets it"
+    assert cell(row, "Level") == "Not set yet — their manager or HR sets it"
     assert client.get(start).status_code == 200
 
 
@@ -348,7 +348,7 @@ def test_job_title_shows_under_the_name_only_when_it_differs_from_the_level(clie
     assert '<span class="team-table__job">Associate PM</span>' in row_of(html, "Pete Peer")
     fay = row_of(html, "Fay Fresh")
     assert '<span class="team-table__job">Product Manager</span>' in fay
-    assert cell(fay, "Level") == "Not set yet — HR sets it"
+    assert cell(fay, "Level") == "Not set yet — their manager or HR sets it"
 
 
 def test_calibration_is_linked_from_my_team_for_managers_of_managers_only(client, manager, pm, org):

@@ -211,5 +211,5 @@ def test_manager_team_offers_only_actions_that_lead_somewhere(page, demo, axe, s
     expect(page.get_by_label("Against which level?")).to_be_visible()
     page.goto("/team/")
     finn = page.get_by_role("row", name=re.compile("Finn Walsh"))
-    expect(finn.locator('td[data-label="Level"]')).to_have_text("Not set yet — HR sets it")
+    expect(finn.locator('td[data-label="Level"]')).to_have_text("Not set yet — their manager or HR sets it")
     screenshot(page, "team-grace")
