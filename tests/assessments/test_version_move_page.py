@@ -170,3 +170,13 @@ def test_home_names_the_version_of_a_self_assessment_submitted_before_the_publis
     framework.new_version().publish()
     client.force_login(pm)
     assert "Your self-assessment against IC level 3 (version 1): Submitted" in text(client.get(reverse("home")))
+
+
+def test_the_managers_waiting_list_names_the_version_of_a_self_assessment_submitted_before_the_publish(
+    client, pm, manager, framework, cycle
+):
+    submitted(pm, pm, framework.levels.get(key="ic-3"), cycle)
+    client.force_login(manager)
+    assert "against IC level 3 (version 1)" not in text(client.get(reverse("home")))
+    framework.new_version().publish()
+    assert f"{pm.person.name} against IC level 3 (version 1) ({cycle.name})" in text(client.get(reverse("home")))
