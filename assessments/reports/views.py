@@ -377,7 +377,8 @@ def _calibration(request):
     me, scope = get_calibration_scope_for_user(request.user)
     cycles = ReviewCycle.objects.order_by("-starts_on")
     if scope is not None:
-        cycles = cycles.filter(assessments__subject_id__in=scope).distinct()
+        # An EXISTS per cycle (a handful), not a DISTINCT over every assessment in scope (as the heatmap's list).
+        cycles = cycles.filter(Exists(Assessment.objects.filter(cycle=OuterRef("pk"), subject_id__in=scope)))
     cycles = list(cycles)
     form = CycleFilterForm(request.GET or None, cycles=cycles)
     chosen = form.cleaned_data.get("cycle") if form.is_bound and form.is_valid() else ""
