@@ -124,9 +124,12 @@ class Framework(models.Model):
         """Raise FrameworkLocked unless this version is, in the database, still a draft."""
         if self.pk is None:
             return
-        if not Framework.objects.filter(pk=self.pk, status=self.Status.DRAFT).exists():
+        stored_status = Framework.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        if stored_status is None:
+            raise FrameworkLocked(f"Version {self.version} of {self.name} has been deleted and cannot be changed.")
+        if stored_status != self.Status.DRAFT:
             raise FrameworkLocked(
-                f"Version {self.version} of {self.name} is {self.get_status_display().lower()} and cannot be "
+                f"Version {self.version} of {self.name} is {self.Status(stored_status).label.lower()} and cannot be "
                 "changed. Make a new version to edit it."
             )
 

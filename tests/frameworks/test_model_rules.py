@@ -27,16 +27,19 @@ def test_assert_editable_reads_the_status_from_the_database(db):
         stale_copy.assert_editable()  # ...the database does not
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: assert_editable words its refusal from the stale in-memory status, so it says 'is draft and "
-    "cannot be changed' about a version the database holds as published.",
-)
 def test_assert_editable_says_what_the_version_has_become(db):
     draft = make_framework(publish=False)
     stale_copy = Framework.objects.get(pk=draft.pk)
     draft.publish()
     with pytest.raises(FrameworkLocked, match="Version 1 of Product management is published and cannot be changed"):
+        stale_copy.assert_editable()
+
+
+def test_assert_editable_refuses_a_deleted_draft(db):
+    draft = make_framework(publish=False)
+    stale_copy = Framework.objects.get(pk=draft.pk)
+    draft.delete()
+    with pytest.raises(FrameworkLocked, match="Version 1 of Product management has been deleted"):
         stale_copy.assert_editable()
 
 
