@@ -177,6 +177,12 @@ class PathwayGrade:
     span: int
 
 
+# static/css/pathway-grid.css places the diagram's cells for grids up to this size (the CSP allows no style
+# attributes); a larger framework's pathway is shown as one list per track instead.
+PATHWAY_MAX_ROWS = 24
+PATHWAY_MAX_TRACKS = 8
+
+
 @dataclass
 class Pathway:
     tracks: list[PathwayTrack]
@@ -188,6 +194,10 @@ class Pathway:
 
     def __post_init__(self):
         self.band_column = len(self.tracks) + 2
+
+    @property
+    def fits_grid(self) -> bool:
+        return self.rows <= PATHWAY_MAX_ROWS and len(self.tracks) <= PATHWAY_MAX_TRACKS
 
 
 def build_pathway(framework, reader_level_ref=None) -> Pathway:

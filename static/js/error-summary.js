@@ -1,2 +1,2 @@
 // A page that answered with errors: move the focus to its summary, so the errors are read first.
-document.getElementById("error-summary")?.focus();
+document.querySelector("#error-summary, [data-error-summary]")?.focus();
