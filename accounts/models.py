@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from pathway.text import validate_name
+
 HR_ADMINS_GROUP = "HR admins"
 
 
@@ -58,7 +60,7 @@ class UserManager(BaseUserManager):
 
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("email address", unique=True)
-    full_name = models.CharField(max_length=150)
+    full_name = models.CharField(max_length=150, validators=[validate_name])
     is_staff = models.BooleanField(
         "staff status", default=False, help_text="Can sign in to the HR administration site."
     )

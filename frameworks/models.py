@@ -25,6 +25,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from pathway.text import validate_name
+
 # Sent after a draft is published: sender=Framework, framework=<new>, previous=<archived or None>.
 framework_published = Signal()
 
@@ -61,7 +63,7 @@ class Framework(models.Model):
 
     key = models.SlugField(max_length=60, help_text="Stays the same across versions, e.g. product-management.")
     version = models.PositiveIntegerField(default=1)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_name])
     description = models.TextField(blank=True)
     source = models.TextField(blank=True, help_text="Where the framework comes from, and its licence.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -231,7 +233,7 @@ class ScaleLevel(FrameworkPart):
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="scale_levels")
     key = models.SlugField(max_length=60)
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, validators=[validate_name])
     description = models.TextField(blank=True)
     rank = models.PositiveSmallIntegerField(help_text="1 is the lowest step of the scale.")
 
@@ -251,7 +253,7 @@ class ScaleLevel(FrameworkPart):
 class CapabilityArea(FrameworkPart):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="areas")
     key = models.SlugField(max_length=60)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_name])
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -271,8 +273,10 @@ class Capability(FrameworkPart):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="capabilities")
     area = models.ForeignKey(CapabilityArea, on_delete=models.CASCADE, related_name="capabilities")
     key = models.SlugField(max_length=60, help_text="Stays the same across versions so progress can be followed.")
-    name = models.CharField(max_length=200)
-    short_name = models.CharField(max_length=40, blank=True, help_text="Used where space is tight, e.g. the heatmap.")
+    name = models.CharField(max_length=200, validators=[validate_name])
+    short_name = models.CharField(
+        max_length=40, blank=True, validators=[validate_name], help_text="Used where space is tight, e.g. the heatmap."
+    )
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -304,7 +308,7 @@ class Track(FrameworkPart):
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="tracks")
     key = models.SlugField(max_length=60)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_name])
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.IC)
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
@@ -362,11 +366,11 @@ class Level(FrameworkPart):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="levels")
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="levels")
     key = models.SlugField(max_length=60, help_text="Unique within its track, and stable across versions.")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_name])
     grade = models.PositiveSmallIntegerField(
         help_text="Never decreases along a track; levels on different tracks with the same grade are peers."
     )
-    stage = models.CharField(max_length=100, blank=True)
+    stage = models.CharField(max_length=100, blank=True, validators=[validate_name])
     summary = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the track, lowest first.")
 

@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from accounts.models import User
 from assessments.people.models import Person, ReportingTree
 from frameworks.models import Framework, Level
+from pathway.text import validate_name
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
@@ -91,7 +92,9 @@ class PersonLevelMixin:
 class PersonAdminForm(PersonLevelMixin, forms.ModelForm):
     """HR's form for one person: their name and email (on the account) and their place in the organisation."""
 
-    full_name = forms.CharField(label="Name", max_length=User._meta.get_field("full_name").max_length)
+    full_name = forms.CharField(
+        label="Name", max_length=User._meta.get_field("full_name").max_length, validators=[validate_name]
+    )
     email = forms.EmailField(label="Email address")
 
     class Meta:

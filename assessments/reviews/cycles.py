@@ -11,6 +11,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from pathway.text import validate_name
+
 ONE_OPEN_CYCLE_MESSAGE = (
     "Another review cycle is open: close it before opening this one (only one cycle is open at a time)."
 )
@@ -84,7 +86,7 @@ class ReviewCycle(models.Model):
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[validate_name])
     starts_on = models.DateField()
     ends_on = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)

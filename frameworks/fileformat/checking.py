@@ -8,6 +8,7 @@ import re
 
 from frameworks.fileformat.spec import FORMAT, READINESS_DEFAULTS, clean_text
 from frameworks.models import Capability, CapabilityArea, Framework, Level, ScaleLevel, Track
+from pathway.text import refused_name_character
 
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KEY_MAX_LENGTH = 60
@@ -23,6 +24,7 @@ CAPABILITY_FIELDS = ("key", "name", "short_name", "description")
 TRACK_FIELDS = ("key", "name", "kind", "description", "levels")
 LEVEL_FIELDS = ("key", "name", "grade", "stage", "summary", "expectations")
 EXPECTATION_FIELDS = ("level", "description")
+NAME_FIELDS = ("name", "short_name", "stage")  # one line each, as the models' validate_name asks
 
 
 def _max_length(model, field):
@@ -98,6 +100,9 @@ class Checker:
             self.error(where, "must not be empty")
         if max_length is not None and len(value) > max_length:
             self.error(where, f"is {len(value)} characters long; the most allowed is {max_length}")
+        found = refused_name_character(value) if field in NAME_FIELDS else None
+        if found:
+            self.error(where, f"must be one line of plain text, but contains {found}")
         return value
 
     def key(self, obj, path, field="key"):

@@ -6,6 +6,7 @@ import yaml
 
 from frameworks.fileformat.checking import Checker
 from frameworks.fileformat.spec import FrameworkFileError
+from pathway.text import unstorable_character
 
 MAX_FILE_BYTES = 1_000_000
 
@@ -46,7 +47,13 @@ _UNREADABLE = object()
 
 
 def _load_yaml(text):
-    loader = _StrictLoader(text)
+    try:
+        loader = _StrictLoader(text)  # refuses unprintable characters (a NUL byte) at once
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        what = unstorable_character(chr(exc.character)) or f"the character U+{exc.character:04X}"
+        return _UNREADABLE, [f"line {line}, column {column}: contains {what}, which YAML does not allow; remove it"]
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
@@ -83,6 +90,27 @@ def _load_json(text):
     return data, duplicates
 
 
+def _shown(text):
+    """Text safe to quote in a message: NUL bytes and lone surrogates written as escapes."""
+    return "".join(ascii(c)[1:-1] if unstorable_character(c) else c for c in text)
+
+
+def _unstorable_text(data, path):
+    """Every key or text in the data that no database column can hold, as "path: message"."""
+    if isinstance(data, str):
+        found = unstorable_character(data)
+        if found:
+            yield f"{path or 'file'}: contains {found}, which cannot be saved; remove it"
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            key_path = f"{path}.{_shown(str(key))}" if path else _shown(str(key))
+            yield from _unstorable_text(key, key_path)
+            yield from _unstorable_text(value, key_path)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _unstorable_text(value, f"{path}[{index}]")
+
+
 def _looks_like_json(text, filename):
     name = filename.lower()
     if name.endswith(".json"):
@@ -108,6 +136,9 @@ def parse_framework_file(content: bytes | str, filename: str = "") -> dict:
     data, errors = _load_json(text) if _looks_like_json(text, filename) else _load_yaml(text)
     if data is _UNREADABLE:
         raise FrameworkFileError(errors)
+    unstorable = list(_unstorable_text(data, ""))
+    if unstorable:  # before the checker, whose messages quote the file's text
+        raise FrameworkFileError(unstorable)
     checker = Checker()
     spec = checker.framework(data)
     errors += checker.errors

@@ -289,3 +289,13 @@ def test_the_start_page_says_when_it_opens_the_assessment_against_another_level(
     html = response.content.decode()
     assert "There is one self-assessment per review cycle, and this one is already against" in html
     assert Assessment.objects.filter(subject=pm.person, cycle=cycle).count() == 1
+
+
+def test_the_admin_form_refuses_a_cycle_name_with_a_tab(client, hr_admin):
+    client.force_login(hr_admin)
+    response = client.post(reverse("admin:assessments_reviewcycle_add"), _cycle_form(name="2027\tH1", status="closed"))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["name"] == [
+        "A name must be one line of plain text, but this contains a tab. Remove it and try again."
+    ]
+    assert not ReviewCycle.objects.exists()

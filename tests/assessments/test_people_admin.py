@@ -329,3 +329,15 @@ def test_hr_cannot_mark_a_superuser_as_leaver(client, hr_admin, pm):
     root.refresh_from_db()
     pm.refresh_from_db()
     assert root.is_active and pm.is_active
+
+
+def test_person_form_refuses_a_name_with_a_line_break(client, framework, hr_admin, pm, manager):
+    client.force_login(hr_admin)
+    data = {"full_name": "Priya\r\nBcc: everyone", "email": pm.email, "job_title": "PM", "manager": manager.person.pk}
+    response = client.post(change_url(pm), data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["full_name"] == [
+        "A name must be one line of plain text, but this contains a line break. Remove it and try again."
+    ]
+    pm.refresh_from_db()
+    assert pm.full_name == "Priya Product"

@@ -147,3 +147,20 @@ def test_pm_cannot_import(client, pm, framework):
 
 def test_import_refuses_put(hr_client):
     assert hr_client.put(reverse(IMPORT_URL)).status_code == 405
+
+
+def test_file_with_a_nul_byte_or_a_lone_surrogate_is_refused_with_its_place(hr_client, framework):
+    before = totals()
+    nul = hr_client.post(reverse(IMPORT_URL), {"file": upload(next_version_file(framework, name="A\x00B"), "n.yaml")})
+    surrogate = json.loads(export_framework(framework, "json"))
+    surrogate["version"] = framework.version + 1
+    surrogate["tracks"][0]["name"] = "\ud800"
+    content = json.dumps(surrogate).encode()  # ASCII: the surrogate travels as the escape \ud800, as JSON allows
+    lone = hr_client.post(reverse(IMPORT_URL), {"file": upload(content, "s.json")})
+    assert nul.status_code == lone.status_code == 200
+    assert nul.context["errors"] == ["name: contains a NUL character (\\x00), which cannot be saved; remove it"]
+    assert lone.context["errors"] == [
+        "tracks[0].name: contains an unpaired surrogate (\\ud800), which cannot be saved; remove it"
+    ]
+    assert "Nothing was changed." in lone.content.decode()
+    assert totals() == before

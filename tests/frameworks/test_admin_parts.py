@@ -163,3 +163,24 @@ def test_the_expectation_list_links_each_row_to_its_grid(hr_client, framework):
     grid = reverse("admin:frameworks_framework_expectations", args=[framework.pk])
     assert f'<a href="{grid}?track=management">grid</a>' in content
     assert "Product management v1" in content
+
+
+def test_a_level_name_over_two_lines_is_refused(hr_client, framework, draft):
+    response = hr_client.post(
+        reverse("admin:frameworks_level_add"),
+        {
+            "framework": draft.pk,
+            "track": draft.tracks.first().pk,
+            "position": 9,
+            "key": "split",
+            "name": "Senior\nPrincipal",
+            "grade": 9,
+            "expectations-TOTAL_FORMS": 0,
+            "expectations-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["name"] == [
+        "A name must be one line of plain text, but this contains a line break. Remove it and try again."
+    ]
+    assert not Level.objects.filter(key="split").exists()

@@ -146,3 +146,13 @@ def test_load_default_frameworks_publishes_them_and_is_safe_to_run_again():
     second = run("load_default_frameworks")
     assert second.count("is unchanged (published).") == 2
     assert (Framework.objects.count(), Capability.objects.count(), Expectation.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_import_framework_refuses_a_lone_surrogate_at_its_path(tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps({**yaml.safe_load(VALID), "name": "Ladder \udc80"}), encoding="utf-8")
+    with pytest.raises(CommandError) as caught:
+        run("import_framework", str(path))
+    assert "name: contains an unpaired surrogate (\\udc80), which cannot be saved; remove it" in str(caught.value)
+    assert not Framework.objects.exists()

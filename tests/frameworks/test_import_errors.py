@@ -398,3 +398,34 @@ def test_a_level_key_repeated_on_one_track_is_refused_with_its_path_even_when_an
     duplicate = TWO_LEADS.replace("  - key: head\n", "  - key: lead\n", 1)
     errors = rejected(duplicate)
     assert errors == ["tracks[1].levels[1].key: duplicate level key 'lead' (also at tracks[1].levels[0])"]
+
+
+# Text no database column can hold (PostgreSQL refuses NUL; nothing can encode a lone surrogate), and names that
+# are not one line, are refused at their path before anything is written.
+@pytest.mark.parametrize(
+    ("content", "filename", "expected"),
+    [
+        (variant("name: Test ladder", "name: Test\x00ladder"), "f.yaml", "line 3, column 11: contains a NUL"),
+        (variant("name: Test ladder", 'name: "Test\\0ladder"'), "f.yaml", "name: contains a NUL character"),
+        (
+            variant('"name": "A"', '"name": "A\\ud800"', VALID_JSON),
+            "f.json",
+            "areas[0].capabilities[0].name: contains an unpaired surrogate (\\ud800)",
+        ),
+        (variant('"cap-a"', '"cap-\\u0000a"', VALID_JSON), "f.json", "areas[0].capabilities[0].key: contains a NUL"),
+        (
+            variant('"format"', '"\\udfff": 1, "format"', VALID_JSON),
+            "f.json",
+            "\\udfff: contains an unpaired surrogate (\\udfff)",
+        ),
+        (variant("name: Junior", 'name: "Jun\\tior"'), "f.yaml", "tracks[0].levels[0].name: must be one line"),
+        (variant("name: Craft", 'name: "Cr\\naft"'), "f.yaml", "areas[0].name: must be one line of plain text"),
+    ],
+    ids=["yaml-nul", "yaml-escaped-nul", "json-surrogate", "json-nul-key", "json-surrogate-key", "tab", "newline"],
+)
+def test_unstorable_text_or_a_name_over_lines_is_refused_at_its_path(content, filename, expected):
+    with pytest.raises(FrameworkFileError) as caught:
+        parse_framework_file(content.encode("utf-8", "surrogatepass"), filename)
+    assert any(error.startswith(expected) for error in caught.value.errors), caught.value.errors
+    for error in caught.value.errors:
+        error.encode("utf-8")  # every message can be shown as it is
