@@ -1,8 +1,18 @@
+import axes.admin  # noqa: F401  (registers axes' admins, replaced below)
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import Q
 
-from accounts.models import User
+from accounts.models import FailedSignIn, User
+
+# Axes' own admins show form data and logs Pathway does not keep; HR unlocks through `FailedSignInAdmin`.
+for model in (AccessAttempt, AccessLog, AccessFailureLog):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
 
 
 class PathwayUserChangeForm(UserChangeForm):
@@ -50,3 +60,53 @@ class UserAdmin(BaseUserAdmin):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
         return super().has_delete_permission(request, obj)
+
+
+@admin.register(FailedSignIn)
+class FailedSignInAdmin(admin.ModelAdmin):
+    """Failed sign-ins while they count (README, "Sign-in throttling"). "Unlock" forgets every failed sign-in of the
+    selected rows' email addresses and client addresses, so those accounts and addresses can sign in at once."""
+
+    list_display = ("email_typed", "ip_address", "failures_since_start", "attempt_time", "counts_until")
+    list_display_links = None
+    search_fields = ("username", "ip_address")
+    ordering = ("-attempt_time",)
+    actions = ["unlock"]
+    fields = ("email_typed", "ip_address", "user_agent", "failures_since_start", "attempt_time", "counts_until")
+    readonly_fields = fields
+
+    @admin.display(description="email address typed", ordering="username")
+    def email_typed(self, obj):
+        return obj.username
+
+    @admin.display(description="counts until")
+    def counts_until(self, obj):
+        return obj.attempt_time + get_cool_off()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description="Unlock the selected email and client addresses", permissions=["delete"])
+    def unlock(self, request, queryset):
+        emails = {row.username for row in queryset if row.username}
+        addresses = {row.ip_address for row in queryset if row.ip_address}
+        FailedSignIn.objects.filter(Q(username__in=emails) | Q(ip_address__in=addresses)).delete()
+        named = ", ".join(sorted(emails | addresses))
+        self.message_user(request, f"Unlocked {named}. Signing in works again at once.")
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "account_limit": settings.AXES_FAILURE_LIMIT,
+            "address_limit": settings.SIGN_IN_ADDRESS_FAILURE_LIMIT,
+            "lock_minutes": int(get_cool_off().total_seconds() // 60),
+        }
+        return super().changelist_view(request, extra_context)

@@ -5,6 +5,7 @@ A person's place in the organisation (level, manager) lives in `assessments.Pers
 
 from functools import cached_property
 
+from axes.models import AccessAttempt
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -105,3 +106,26 @@ class User(AbstractBaseUser, PermissionsMixin):
         if not self.is_active:
             return False
         return self.is_superuser or self.groups.filter(name=HR_ADMINS_GROUP).exists()
+
+
+class FailedSignIn(AccessAttempt):
+    """Axes' record of failed sign-ins, as HR meets it in the admin: deleting one unlocks its account or address."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "failed sign-in"
+        verbose_name_plural = "failed sign-ins"
+
+
+class ResetLinkRequest(models.Model):
+    """One request for a password reset link, under one key it counts against: a hash of the email typed or of the
+    client's address (`accounts.throttle.take_reset_link`). Rows older than the window are deleted as new ones come."""
+
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "at"], name="reset_link_request_key_at")]
+
+    def __str__(self):
+        return f"Reset link asked for at {self.at:%Y-%m-%d %H:%M}"

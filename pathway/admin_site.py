@@ -23,7 +23,7 @@ TASKS = [
     ),
     (
         "People: who they are, their level and manager, and sign-in",
-        [("assessments", "person"), ("accounts", "user"), ("auth", "group")],
+        [("assessments", "person"), ("accounts", "user"), ("accounts", "failedsignin"), ("auth", "group")],
     ),
     (
         "Review cycles and assessments",

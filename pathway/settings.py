@@ -5,6 +5,7 @@ Production: DEBUG off (the default) requires SECRET_KEY and ALLOWED_HOSTS and
 switches on the HTTPS and cookie protections.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +60,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "pathway.not_found.ProductNotFoundMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the sign-in page with the lock explained.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pathway.urls"
@@ -88,6 +92,27 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in throttling (django-axes; README "Sign-in throttling"). The axes backend comes first: it refuses a locked
+# account or address before the model backend computes a password hash, so a guess while locked costs no hashing.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # an account, or an address, whichever hits its limit first
+AXES_FAILURE_LIMIT = 5  # failed sign-ins per account (enough for a few typos, far too few to guess a password)
+SIGN_IN_ADDRESS_FAILURE_LIMIT = 20  # per client address: more, since a whole office may share one address
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_HANDLER = "accounts.throttle.SignInFailures"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.throttle.typed_email"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
+# A guess while locked neither extends the lock nor is recorded, so the time on the page stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Failed attempts are kept while they count (the cool-off); successful sign-ins are not logged (`last_login` is).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: the client is REMOTE_ADDR). The
+# throttles count by the address the outermost trusted proxy saw (accounts.throttle.client_address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -172,5 +197,7 @@ LOGGING = {
         # WeasyPrint's font subsetting logs a line per glyph table at INFO: noise in every PDF render.
         "fontTools": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
+        # Axes logs every sign-in at INFO; failures and locks are WARNING.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -22,6 +22,7 @@ def test_admin_index_is_grouped_by_task(client, hr_admin):
     assert groups["People: who they are, their level and manager, and sign-in"] == [
         "Person",
         "User",
+        "FailedSignIn",
     ]  # groups are for superusers
     assert groups["Review cycles and assessments"][0] == "ReviewCycle"
     assert groups["Frameworks: levels, capabilities and what each level expects"][0] == "Framework"

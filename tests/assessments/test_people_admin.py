@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from assessments.people.models import Person
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 
 CHANGELIST = "admin:assessments_person_changelist"
 QUERIES_PEOPLE_LIST = 12
@@ -197,7 +197,9 @@ def test_mark_as_leaver_closes_the_account_and_keeps_the_person(client, hr_admin
     pm.refresh_from_db()
     assert not pm.is_active
     assert Person.objects.get(user=pm).manager == manager.person
-    assert not client.login(username="priya@example.com", password="correct horse battery staple")
+    client.logout()
+    response = client.post(reverse("login"), {"username": "priya@example.com", "password": PASSWORD})
+    assert response.status_code == 200 and "_auth_user_id" not in client.session  # the sign-in page refuses a leaver
 
 
 def test_people_cannot_be_deleted_from_the_admin(client, hr_admin, pm):
