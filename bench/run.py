@@ -413,7 +413,8 @@ def requests_for(cast: Cast) -> dict:
         "progress-hr": get(urls["progress"]),
         "progress-50": get(urls["progress"]),
         "peer-page": get(urls["peer"]),
-        "peer-save": full_save(urls["peer"]),
+        # All 164 at once: the page with every area (`?area=all`), posted whole; the page itself shows one area.
+        "peer-save": full_save(urls["peer"] + "?area=all"),
     }
 
 

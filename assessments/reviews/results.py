@@ -28,3 +28,4 @@ class Problem:
     anchor: str
     subject: str
     message: str
+    area: str = ""  # the page's `?area=` that shows it, when the page shows one area at a time (reviews/steps.py)

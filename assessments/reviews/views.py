@@ -6,7 +6,8 @@ The page is one plain form that saves everything without JavaScript; htmx autosa
 a time on top of it. Saves carry the revision they were based on, and a stale one is refused.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from assessments.people.access import person_of
 from assessments.reviews import notifications
+from assessments.reviews import steps as page_steps
 from assessments.reviews.access import (
     can_return,
     can_see,
@@ -168,11 +170,11 @@ def _details_values(assessment: Assessment, details) -> dict:
     return {name: getattr(assessment, name) for name in names}
 
 
-def _page_context(request, assessment: Assessment, can_edit: bool, *, typed=None, errors=None, details=None):
+def _page_context(request, assessment, can_edit: bool, *, typed=None, errors=None, details=None, step=None):
     """Everything the assessment page shows, in a fixed number of queries whatever the framework's size.
 
     `typed` (capability id → RatingForm) re-shows what was typed when a save was refused; `errors`
-    (capability id → message) says why.
+    (capability id → message) says why. `step`: the area shown when the page shows one at a time (steps.py).
     """
     errors = errors or {}
     user = request.user
@@ -185,7 +187,12 @@ def _page_context(request, assessment: Assessment, can_edit: bool, *, typed=None
     # An author who may edit still manages the person: only ask the reporting lines otherwise.
     no_longer_manager = not can_edit and no_longer_manages(user, assessment)
     carried_count = sum(row.rating.carried for area in areas for row in area.rows) if can_edit else 0
+    overall_title = "Summary and recommendation" if assessment.is_manager_assessment else "Summary"
+    steps, shown = page_steps.choose(areas, step, overall_title)
     return {
+        "steps": steps,
+        "shown_areas": shown,
+        "overall_title": overall_title,
         "carried_count": carried_count,
         "carried_label": carried_label(assessment) if carried_count else "",
         "assessment": assessment,
@@ -332,6 +339,8 @@ def _save_ratings(request, assessment: Assessment) -> tuple[dict, dict, bool]:
     scale_levels = list(ScaleLevel.objects.filter(framework_id=assessment.level.framework_id))
     typed, errors, answers = {}, {}, []
     for rating in assessment.ratings.select_related("capability", "scale_level"):
+        if f"r{rating.capability_id}-revision" not in request.POST:  # not on the page posted (another area's)
+            continue
         typed[rating.capability_id] = form = RatingForm(
             request.POST, scale_levels=scale_levels, capability=rating.capability
         )
@@ -348,7 +357,9 @@ def _save_ratings(request, assessment: Assessment) -> tuple[dict, dict, bool]:
 
 def _save_details(request, assessment: Assessment, errors: dict) -> tuple[DetailsForm | None, bool]:
     """Save the overall comment (and recommendation): (the form to show again, or None once saved; stale).
-    Raises AssessmentLocked when it was submitted meanwhile."""
+    Raises AssessmentLocked when it was submitted meanwhile. Not on the page posted (an area's step): nothing."""
+    if "overall_comment" not in request.POST:
+        return None, False
     details = DetailsForm(request.POST, assessment=assessment)
     if not details.is_valid():
         errors["details"] = _errors_text(details)
@@ -384,10 +395,11 @@ def _submit(request, assessment: Assessment, *, carried_checked=False):
 
 
 def detail(request, pk):
-    """GET: the page. POST (the plain form): save every answer, then save the draft or submit."""
+    """GET: the page. POST (the plain form): save every answer posted, then go to the step asked for (`goto`),
+    stay (save the draft), or submit."""
     assessment, can_edit = get_assessment_for_user(request.user, pk)
     if request.method != "POST":
-        return _render_page(request, assessment, can_edit)
+        return _render_page(request, assessment, can_edit, step=request.GET.get("area"))
 
     require_open_cycle(assessment)
     action = request.POST.get("action", "save")
@@ -407,13 +419,18 @@ def detail(request, pk):
     except AssessmentLocked:
         messages.error(request, locked)
         return redirect(assessment)
+    step = request.POST.get("step")
     if errors:
         status = 409 if stale_ratings or stale_details else 400
-        return _render_page(request, assessment, can_edit, status=status, typed=typed, errors=errors, details=details)
-    if action != "submit":
+        context = {"typed": typed, "errors": errors, "details": details, "step": step}
+        return _render_page(request, assessment, can_edit, status=status, **context)
+    if action == "submit":
+        return _submit(request, assessment)
+    goto = request.POST.get("goto")
+    if not goto:
         messages.success(request, "Draft saved.")
-        return redirect(assessment)
-    return _submit(request, assessment)
+    step = goto or step
+    return redirect(assessment.get_absolute_url() + (f"?{urlencode({'area': step})}" if step else ""))
 
 
 def check(request, pk):
@@ -427,6 +444,10 @@ def check(request, pk):
     if not problems and not carried:
         messages.success(request, "Nothing is missing: submit it when you are ready.")
         return redirect(assessment)
+    if len(expectations) > page_steps.ONE_PAGE_UP_TO:  # links to the area that shows each one
+        area_of = {e.capability_id: e.capability.area_id for e in expectations}
+        problems = [replace(p, area=page_steps.step_of(area_of, p.anchor)) for p in problems]
+        carried = [replace(p, area=page_steps.step_of(area_of, p.anchor)) for p in carried]
     context = {"assessment": assessment, "problems": problems, "carried": carried}
     if carried:
         context["carried_label"] = carried_label(assessment)
@@ -452,7 +473,7 @@ def save_rating(request, pk, capability_pk):
     )
     if not request.htmx:
         # The plain form posts the whole page; this address only answers htmx.
-        return redirect(f"{assessment.get_absolute_url()}#capability-{capability_pk}")
+        return redirect(f"{assessment.get_absolute_url()}?area={rating.capability.area_id}#capability-{capability_pk}")
     context = {"assessment": assessment, "rating": rating, "target": f"capability-{capability_pk}"}
     if in_closed_cycle(assessment):
         return _refused(request, "assessments/reviews/includes/save_state.html", context, assessment)
