@@ -104,8 +104,8 @@ class RatingForm(forms.Form):
     evidence = forms.CharField(required=False, max_length=EVIDENCE_MAX_LENGTH)
     revision = forms.IntegerField(min_value=1)
 
-    def __init__(self, *args, scale_levels, capability, **kwargs):
-        super().__init__(*args, prefix=f"r{capability.pk}", **kwargs)
+    def __init__(self, *args, scale_levels, capability_id=None, **kwargs):
+        super().__init__(*args, prefix=f"r{capability_id}" if capability_id else None, **kwargs)
         self.scale_levels = {str(level.pk): level for level in scale_levels}
         self.fields["scale"].choices = [
             ("", "Not rated"),
@@ -116,14 +116,27 @@ class RatingForm(forms.Form):
             "Evidence can be at most %(limit_value)d characters (it has %(show_value)d)."
         )
 
-    def answer(self) -> dict:
-        value = self.cleaned_data["scale"]
+    def answer(self, cleaned=None) -> dict:
+        cleaned = self.cleaned_data if cleaned is None else cleaned
+        value = cleaned["scale"]
         return {
             "scale_level": self.scale_levels.get(value),
             "not_applicable": value == NOT_APPLICABLE,
-            "evidence": self.cleaned_data["evidence"],
-            "expected_revision": self.cleaned_data["revision"],
+            "evidence": cleaned["evidence"],
+            "expected_revision": cleaned["revision"],
         }
+
+    def read(self, data, capability_id) -> tuple[dict | None, list[str]]:
+        """One capability's answer in the whole page's `data`, checked by this form's fields, as a form bound to
+        it would: (the answer, or None; the messages). One form for the page, as building a form per capability
+        (which copies its fields) took a fifth of saving 164 of them."""
+        cleaned, messages = {}, []
+        for name, field in self.fields.items():
+            try:
+                cleaned[name] = field.clean(field.widget.value_from_datadict(data, {}, f"r{capability_id}-{name}"))
+            except forms.ValidationError as error:
+                messages += error.messages
+        return (None if messages else self.answer(cleaned)), messages
 
 
 class DetailsForm(forms.Form):

@@ -337,22 +337,19 @@ def _save_ratings(request, assessment: Assessment) -> tuple[dict, dict, bool]:
     """Save every capability posted by the plain form, in one transaction: (typed forms and errors of refused
     rows, any stale). Raises AssessmentLocked when it was submitted meanwhile."""
     scale_levels = list(ScaleLevel.objects.filter(framework_id=assessment.level.framework_id))
-    typed, errors, answers = {}, {}, []
-    for rating in assessment.ratings.select_related("capability", "scale_level"):
+    reader, errors, answers = RatingForm(scale_levels=scale_levels), {}, []
+    for rating in assessment.ratings.all():
         if f"r{rating.capability_id}-revision" not in request.POST:  # not on the page posted (another area's)
             continue
-        typed[rating.capability_id] = form = RatingForm(
-            request.POST, scale_levels=scale_levels, capability=rating.capability
-        )
-        if form.is_valid():
-            answers.append((rating, form.answer()))
+        answer, problems = reader.read(request.POST, rating.capability_id)
+        if problems:
+            errors[rating.capability_id] = "Couldn’t save: " + " ".join(problems)
         else:
-            errors[rating.capability_id] = _errors_text(form)
-    stale = assessment.record_answers(answers)
-    for rating in stale:
+            answers.append((rating, answer))
+    for rating in assessment.record_answers(answers):
         errors[rating.capability_id] = STALE_MESSAGE
-    refused = {capability_id: typed[capability_id] for capability_id in errors}
-    return refused, errors, bool(stale)
+    typed = {pk: RatingForm(request.POST, scale_levels=scale_levels, capability_id=pk) for pk in errors}
+    return typed, errors, any(message == STALE_MESSAGE for message in errors.values())
 
 
 def _save_details(request, assessment: Assessment, errors: dict) -> tuple[DetailsForm | None, bool]:
@@ -482,7 +479,7 @@ def save_rating(request, pk, capability_pk):
             request, "assessments/reviews/includes/save_state.html", {**context, "error": LOCKED_MESSAGE}, status=409
         )
     scale_levels = list(ScaleLevel.objects.filter(framework_id=assessment.level.framework_id))
-    form = RatingForm(request.POST, scale_levels=scale_levels, capability=rating.capability)
+    form = RatingForm(request.POST, scale_levels=scale_levels, capability_id=capability_pk)
     if not form.is_valid():
         error = _errors_text(form)
         return render(request, "assessments/reviews/includes/save_state.html", {**context, "error": error}, status=400)
