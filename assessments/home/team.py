@@ -11,8 +11,8 @@ from django.db.models import Case, Count, FilteredRelation, Q, Value, When
 from django.db.models.functions import StrIndex, Substr
 
 from assessments.people.models import Person
-from assessments.reports.readiness import Readiness
-from assessments.reports.team import readiness_by_subject
+from assessments.reports.readiness import VerdictSummary
+from assessments.reports.verdicts import verdict_summaries
 from assessments.reports.views import report_url
 from assessments.reviews.access import returned_self_assessments
 from assessments.reviews.forms import NO_CYCLE
@@ -46,7 +46,7 @@ class TeamStatus:
     manager_assessment: Assessment | None
     returned: Assessment | None  # a self-assessment sent back for changes: its status shows, not its answers
     verdict_from: Assessment | None
-    readiness: Readiness | None
+    readiness: VerdictSummary | None
     compare_url: str | None
     start_fields: dict  # what the Assess button posts besides the subject
     viewer_pk: int
@@ -81,11 +81,53 @@ class TeamStatus:
         )
 
 
-def _review_order(assessment: Assessment):
+def _review_order(row: dict):
     # An open cycle's review is the one under way; otherwise the newest, by the cycle's dates.
-    cycle = assessment.cycle
-    day = cycle.starts_on if cycle else assessment.created_at.date()
-    return (cycle is not None and cycle.is_open, day, assessment.created_at, assessment.pk)
+    in_cycle = row["cycle_id"] is not None
+    day = row["cycle__starts_on"] if in_cycle else row["created_at"].date()
+    return (in_cycle and row["cycle__status"] == ReviewCycle.Status.OPEN, day, row["created_at"], row["pk"])
+
+
+def _chosen(user, people: list[Person]) -> dict[int, tuple[dict | None, dict | None, dict | None]]:
+    """person pk → (self, manager, verdict_from) as light rows: the current review's two assessments and the
+    newest submitted manager assessment. One query of a few columns over every visible assessment of `people`."""
+    rows = (
+        Assessment.objects.visible_to(user)
+        .filter(subject_id__in=[person.pk for person in people])
+        .order_by()
+        .values(
+            "pk",
+            "subject_id",
+            "kind",
+            "level_id",
+            "cycle_id",
+            "status",
+            "created_at",
+            "submitted_at",
+            "cycle__status",
+            "cycle__starts_on",
+        )  # fmt: skip
+    )
+    by_subject: dict[int, list[dict]] = {}
+    for row in rows:
+        by_subject.setdefault(row["subject_id"], []).append(row)
+    chosen = {}
+    for pk, assessments in by_subject.items():
+        current = max(assessments, key=_review_order)
+        in_review = [
+            a for a in assessments if (a["level_id"], a["cycle_id"]) == (current["level_id"], current["cycle_id"])
+        ]
+        submitted = [
+            a
+            for a in assessments
+            if a["kind"] == Assessment.Kind.MANAGER and a["status"] in Assessment.SUBMITTED_STATUSES
+        ]
+        chosen[pk] = (
+            next((a for a in in_review if a["kind"] == Assessment.Kind.SELF), None),
+            next((a for a in in_review if a["kind"] == Assessment.Kind.MANAGER), None),
+            max(submitted, key=lambda a: (a["submitted_at"] or a["created_at"], a["pk"]), default=None),
+        )
+    return chosen
 
 
 def team_statuses(user, viewer: Person, people: list[Person]) -> dict[int, TeamStatus]:
@@ -93,39 +135,29 @@ def team_statuses(user, viewer: Person, people: list[Person]) -> dict[int, TeamS
 
     Assessments are read only through `Assessment.objects.visible_to`: a report's draft is absent, so the
     table cannot tell that it exists. A self-assessment returned for changes shows as returned (who, when),
-    never its answers: the access policy's `returned_self_assessments`.
+    never its answers: the access policy's `returned_self_assessments`. The verdict and its headline come from
+    the database (`verdict_summaries`), so no rating is read into Python.
     """
     if not people:
         return {}
-    by_subject: dict[int, list[Assessment]] = {}
-    for assessment in (
-        Assessment.objects.visible_to(user)
-        .filter(subject_id__in=[person.pk for person in people])
-        .with_related()
-        .with_progress()  # "Continue — N of M rated"
-    ):
-        by_subject.setdefault(assessment.subject_id, []).append(assessment)
+    chosen = _chosen(user, people)
+    wanted = {row["pk"] for rows in chosen.values() for row in rows if row is not None}
+    found = Assessment.objects.filter(pk__in=wanted).select_related("author__user", "level__framework", "cycle")
+    loaded = {assessment.pk: assessment for assessment in found.with_progress()}  # "Continue — N of M rated"
+    by_pk = {person.pk: person for person in people}
+    for assessment in loaded.values():
+        assessment.subject = by_pk[assessment.subject_id]
     following = Level.objects.next_on_track_for(person.level for person in people if person.level_id)
-
-    verdict_from = {}
-    for pk, assessments in by_subject.items():
-        submitted = [a for a in assessments if a.kind == Assessment.Kind.MANAGER and a.is_submitted]
-        if submitted:
-            verdict_from[pk] = max(submitted, key=lambda a: (a.submitted_at or a.created_at, a.pk))
-    readiness = readiness_by_subject(people, verdict_from)
+    verdict_ids = [rows[2]["pk"] for rows in chosen.values() if rows[2] is not None]
+    readiness = verdict_summaries(Assessment.objects.filter(pk__in=verdict_ids)) if verdict_ids else {}
     returned = returned_self_assessments(user, [person.pk for person in people])
 
     statuses = {}
     for person in people:
-        assessments = by_subject.get(person.pk, [])
-        current = max(assessments, key=_review_order, default=None)
-        in_review = (
-            [a for a in assessments if (a.level_id, a.cycle_id) == (current.level_id, current.cycle_id)]
-            if current
-            else []
-        )
-        self_assessment = next((a for a in in_review if a.kind == Assessment.Kind.SELF), None)
-        manager_assessment = next((a for a in in_review if a.kind == Assessment.Kind.MANAGER), None)
+        self_row, manager_row, verdict_row = chosen.get(person.pk, (None, None, None))
+        self_assessment = loaded[self_row["pk"]] if self_row else None
+        manager_assessment = loaded[manager_row["pk"]] if manager_row else None
+        current = self_assessment or manager_assessment
         target = current.level if current else following.get(person.level_id)
         start_fields = {}
         if target is not None and target.framework.status == Framework.Status.PUBLISHED:
@@ -140,7 +172,7 @@ def team_statuses(user, viewer: Person, people: list[Person]) -> dict[int, TeamS
             self_assessment=self_assessment,
             manager_assessment=manager_assessment,
             returned=None if self_assessment else returned.get(person.pk),
-            verdict_from=verdict_from.get(person.pk),
+            verdict_from=loaded[verdict_row["pk"]] if verdict_row else None,
             readiness=readiness.get(person.pk),
             compare_url=compare_url,
             start_fields=start_fields,

@@ -251,3 +251,43 @@ def assess(standings: list[Standing], rule: Rule, target_name: str, current_name
         largest_gap=max(gaps.values(), default=0),
         needed=needed,
     )
+
+
+@dataclass(frozen=True)
+class VerdictSummary:
+    """A verdict and its first reason without names (`Readiness.headline`), from counts alone: what a row about
+    one person shows where the database computed the verdict (`verdicts.py`)."""
+
+    verdict: Verdict
+    headline: str
+
+    @property
+    def label(self) -> str:
+        return self.verdict.label
+
+
+def summarise(
+    verdict: Verdict,
+    target_name: str,
+    current_name: str | None,
+    *,
+    asked: int,
+    met: int,
+    below_target: int,
+    below_current: int,
+    unrated: int,
+) -> VerdictSummary:
+    """The verdict with the headline `assess` gives for the same counts (`below_current` counted only when the rule
+    requires the current level, and 0 when there is no other current level)."""
+    share = _share_reason(Rule(), target_name, met, asked)[0]
+    if verdict == Verdict.READY:
+        return VerdictSummary(verdict, share)
+    if below_target:
+        headline = f"{_plural(below_target, 'capability', 'capabilities')} below {target_name}"
+    elif below_current and current_name:
+        headline = f"{_plural(below_current, 'capability', 'capabilities')} below the current level, {current_name}"
+    elif unrated:
+        headline = f"{_plural(unrated, 'capability', 'capabilities')} not rated yet"
+    else:
+        headline = share
+    return VerdictSummary(verdict, headline)

@@ -164,24 +164,6 @@ def _readiness(person, target, expectations, ratings) -> Readiness:
     return readiness_for(rows, target, person.level)
 
 
-def readiness_by_subject(people: list[Person], assessments: dict[int, Assessment]) -> dict[int, Readiness]:
-    """subject id → readiness against the level of the manager assessment given for them, as the heatmap computes it.
-
-    Two queries whatever the number of people (their ratings, then the expectations of the levels involved).
-    The assessments come from the caller, read through `Assessment.objects.visible_to`.
-    """
-    chosen = [(person, assessments[person.pk]) for person in people if person.pk in assessments]
-    if not chosen:
-        return {}
-    ratings = _ratings_by_assessment([assessment.pk for _, assessment in chosen])
-    level_ids = {assessment.level_id for _, assessment in chosen} | {p.level_id for p, _ in chosen if p.level_id}
-    expectations = _expectations_by_level(level_ids)
-    return {
-        person.pk: _readiness(person, assessment.level, expectations, ratings.get(assessment.pk, {}))
-        for person, assessment in chosen
-    }
-
-
 def build_team_heatmap(user, people: list[Person], cycle=None, sort: str = "verdict") -> list[FrameworkTable]:
     """One table per framework version of the people's targets: people down, capabilities across."""
     latest = latest_manager_assessments(user, [person.pk for person in people], cycle)

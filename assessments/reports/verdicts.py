@@ -20,7 +20,9 @@ from django.db import connection
 from django.db.models.functions import Lower
 
 from assessments.people.models import Person
+from assessments.reports.readiness import VerdictSummary, summarise
 from assessments.reviews.models import Assessment, Rating
+from assessments.reviews.verdict import Verdict
 from frameworks.models import Capability, Expectation, Framework, Level, ScaleLevel
 
 NO_VERDICT = 3  # sorts after Not yet: no submitted manager assessment to go by
@@ -128,6 +130,7 @@ def _counts_sql() -> str:
                SUM(CASE WHEN sc.t_rank IS NOT NULL THEN 1 ELSE 0 END) AS with_row,
                SUM(CASE WHEN {asked} THEN 1 ELSE 0 END) AS asked,
                SUM(CASE WHEN {asked} AND sc.rating >= sc.t_rank THEN 1 ELSE 0 END) AS met,
+               SUM(CASE WHEN {asked} AND sc.rating < sc.t_rank THEN 1 ELSE 0 END) AS below_target,
                SUM(CASE WHEN {asked} AND sc.t_rank - sc.rating > sc.allowed THEN 1 ELSE 0 END) AS too_far,
                SUM(CASE WHEN {asked} AND sc.t_rank - sc.rating > sc.allowed + 1 THEN 1 ELSE 0 END) AS far_beyond,
                SUM(CASE WHEN sc.rating IS NULL AND sc.na = 0
@@ -142,7 +145,8 @@ def _counts_sql() -> str:
 
 
 def verdicts_sql(managers) -> tuple[str, list]:
-    """(SQL, params) of rows (assessment_id, subject_id, level_id, verdict) for the newest of `managers` per person."""
+    """(SQL, params) of rows (assessment_id, subject_id, level_id, verdict, asked, met, below_target, below_current,
+    unrated) for the newest of `managers` per person: the verdict and the counts its headline needs."""
     latest, params = latest_sql(managers)
     t = _tables()
     asks = f"SELECT level_id, COUNT(*) AS asked FROM {t['expectation']} GROUP BY level_id"
@@ -155,7 +159,8 @@ def verdicts_sql(managers) -> tuple[str, list]:
         SELECT l.id AS assessment_id, l.subject_id, l.level_id,
                CASE WHEN k.below_current = 0 AND {short} <= 0 AND k.too_far = 0 AND k.unrated + {missing} = 0 THEN 0
                     WHEN k.below_current = 0 AND {short} <= 2 AND k.far_beyond = 0 THEN 1
-                    ELSE 2 END AS verdict
+                    ELSE 2 END AS verdict,
+               k.asked + {missing} AS asked, k.met, k.below_target, k.below_current, k.unrated + {missing} AS unrated
         FROM latest l
         JOIN counts k ON k.assessment_id = l.id
         LEFT JOIN ({asks}) n ON n.level_id = l.level_id
@@ -174,7 +179,40 @@ def verdicts_for(managers) -> dict[int, int]:
 
     For tests and small scopes: one row per person."""
     sql, params = verdicts_sql(managers)
-    return {subject_id: verdict for _, subject_id, _, verdict in _rows(sql, params)}
+    return {row[1]: row[3] for row in _rows(sql, params)}
+
+
+def verdict_summaries(managers) -> dict[int, VerdictSummary]:
+    """subject id → the verdict of their newest assessment among `managers` and its headline, from the database's
+    counts: one query, one row per person (the rows a page shows; no rating reaches Python)."""
+    sql, params = verdicts_sql(managers)
+    t = _tables()
+    rows = _rows(
+        f"""
+        WITH verdicts AS ({sql})
+        SELECT v.subject_id, v.verdict, v.asked, v.met, v.below_target, v.below_current, v.unrated,
+               tl.name, cl.name
+        FROM verdicts v
+        JOIN {t["level"]} tl ON tl.id = v.level_id
+        JOIN {t["person"]} p ON p.id = v.subject_id
+        LEFT JOIN {t["level"]} cl ON cl.id = p.level_id AND p.level_id <> v.level_id
+        """,
+        params,
+    )
+    verdicts = list(Verdict)
+    return {
+        subject_id: summarise(
+            verdicts[verdict],
+            target,
+            current,
+            asked=asked,
+            met=met,
+            below_target=below,
+            below_current=below_current,
+            unrated=unrated,
+        )  # fmt: skip
+        for subject_id, verdict, asked, met, below, below_current, unrated, target, current in rows
+    }
 
 
 def readiness_groups(managers, names: int) -> list[tuple[int, int, int, list[tuple[int, str]]]]:

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from assessments.reports import calibration, views
 from assessments.reports.calibration import build_calibration, calibration_assessments, per_author, stats_for
-from assessments.reports.verdicts import verdicts_for
+from assessments.reports.verdicts import verdict_summaries, verdicts_for
 from assessments.reviews.models import Assessment, Rating
 from assessments.reviews.tallies import RatingTally, refresh_tallies
 from frameworks.models import ScaleLevel
@@ -103,13 +103,17 @@ def test_each_verdict_matches_the_readiness_rule(db, hr_admin, seed):
     expectations = oracle._expectations_by_level(
         {a.level_id for a in newest} | {a.subject.level_id for a in newest if a.subject.level_id}
     )
-    expected = {}
+    expected, headlines = {}, {}
     for assessment in newest:  # newest first per person
         if assessment.subject_id not in expected:
             verdict = oracle._readiness(assessment.subject, assessment.level, expectations, ratings[assessment.pk])
             expected[assessment.subject_id] = verdict.verdict.order
+            headlines[assessment.subject_id] = (verdict.verdict, verdict.headline)
     assert expected and verdicts_for(calibration_assessments(hr_admin, None)) == expected
     assert {0, 1, 2} & set(expected.values())
+    # My team's rows: the verdict's headline from the database's counts, word for word.
+    summaries = verdict_summaries(calibration_assessments(hr_admin, None))
+    assert {pk: (found.verdict, found.headline) for pk, found in summaries.items()} == headlines
 
 
 def tallies() -> dict:
