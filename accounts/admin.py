@@ -67,17 +67,28 @@ class FailedSignInAdmin(admin.ModelAdmin):
     """Failed sign-ins while they count (README, "Sign-in throttling"). "Unlock" forgets every failed sign-in of the
     selected rows' email addresses and client addresses, so those accounts and addresses can sign in at once."""
 
-    list_display = ("email_typed", "ip_address", "failures_since_start", "attempt_time", "counts_until")
+    list_display = ("email_typed", "client_address", "failures", "last_failure", "counts_until")
     list_display_links = None
     search_fields = ("username", "ip_address")
+    search_help_text = "Search by email address or client address."
     ordering = ("-attempt_time",)
     actions = ["unlock"]
-    fields = ("email_typed", "ip_address", "user_agent", "failures_since_start", "attempt_time", "counts_until")
-    readonly_fields = fields
 
     @admin.display(description="email address typed", ordering="username")
     def email_typed(self, obj):
         return obj.username
+
+    @admin.display(description="client address", ordering="ip_address")
+    def client_address(self, obj):
+        return obj.ip_address
+
+    @admin.display(description="failed sign-ins", ordering="failures_since_start")
+    def failures(self, obj):
+        return obj.failures_since_start
+
+    @admin.display(description="last failure", ordering="attempt_time")
+    def last_failure(self, obj):
+        return obj.attempt_time
 
     @admin.display(description="counts until")
     def counts_until(self, obj):
@@ -88,6 +99,10 @@ class FailedSignInAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_view_permission(self, request, obj=None):
+        # The list is the whole page (rows are not links): a row's own page would show nothing more.
+        return obj is None and super().has_view_permission(request, obj)
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -163,6 +163,7 @@ def test_the_client_address_behind_trusted_proxies(settings, proxies, forwarded,
     settings.TRUSTED_PROXY_COUNT = proxies
     request = RequestFactory().post("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_address(request) == expected
+    assert client_address(RequestFactory().post("/", REMOTE_ADDR="")) is None  # e.g. a Unix socket: no address
 
 
 def test_behind_a_proxy_each_client_address_locks_separately(client, settings, pm, password):
@@ -191,6 +192,8 @@ def test_reset_links_are_limited_per_email_then_the_page_says_when_to_ask_again(
     assert "several requests for a link for this email address" in body
     assert 'value="PRIYA@example.com"' in body
     first = ResetLinkRequest.objects.order_by("at").first().at
+    assert ResetLinkRequest.objects.count() == 6  # 3 by email, 3 by address; the refused request left none
+    assert str(ResetLinkRequest.objects.earliest("at")) == f"Reset link asked for at {first:%Y-%m-%d %H:%M}"
     assert f"ask again after <strong>{timezone.localtime(first + timedelta(hours=1)):%-I:%M%p}".lower() in body.lower()
     ResetLinkRequest.objects.update(at=F("at") - timedelta(hours=1, seconds=1))
     assert ask_for_link(client, "priya@example.com").status_code == 302 and len(mail.outbox) == 4
