@@ -1,10 +1,19 @@
 """The cast: Priya (a PM) reports to Maya (her manager); Sam is a stranger; Hana is an HR admin."""
 
+import os
 from unittest import mock
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import PASSWORD, make_framework, make_user
+
+# Hypothesis (the fuzz tests in tests/fuzz/): `ci`, the default, is small and the same on every run, so the
+# fast tier stays within its budget and a failure repeats; `long` is for a run by hand
+# (HYPOTHESIS_PROFILE=long), thousands of new examples per property.
+hypothesis_settings.register_profile("ci", max_examples=10, deadline=None, derandomize=True, database=None)
+hypothesis_settings.register_profile("long", max_examples=2_000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)

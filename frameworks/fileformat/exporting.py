@@ -87,7 +87,9 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_text(dumper, value):
-    style = "|" if "\n" in value else None
+    # A YAML reader takes a next-line character (U+0085) in a plain, quoted or block scalar for a line break;
+    # only a double-quoted scalar, which writes it as an escape, keeps it.
+    style = '"' if "\x85" in value else ("|" if "\n" in value else None)
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

@@ -366,6 +366,16 @@ def test_export_writes_multi_line_text_as_a_block_and_keeps_unicode():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("text", ["Before\x85after", "Line one\nthen\x85the rest"])
+def test_export_keeps_a_next_line_character_that_yaml_would_read_as_a_line_break(text):
+    # Found by the fuzz test: written plain, quoted or as a block, U+0085 came back as a space or a line break.
+    framework = make_framework(publish=False)
+    Capability.objects.filter(framework=framework, key="cap-1-1").update(description=text)
+    exported = export_framework(framework)
+    assert parse_framework_file(exported)["areas"][0]["capabilities"][0]["description"] == text
+
+
+@pytest.mark.django_db
 def test_export_is_the_same_every_time(framework):
     assert export_framework(framework) == export_framework(Framework.objects.get(pk=framework.pk))
     assert export_framework(framework, "json") == export_framework(framework, "json")
