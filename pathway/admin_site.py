@@ -4,8 +4,13 @@ An HR admin thinks "I am setting up a framework" or "a new joiner arrived", not 
 each model's page and the app pages are Django's own.
 """
 
-from django.contrib import admin
+from functools import wraps
+
+from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 
 # (the task, its models as (app label, model name)), in the order an HR admin meets them.
 TASKS = [
@@ -56,6 +61,12 @@ class PathwayAdminSite(admin.AdminSite):
             groups.append(self._group("Other", "other", rest))
         return groups
 
+    def admin_view(self, view, cacheable=False):
+        model_admin = getattr(view, "__self__", None)
+        if isinstance(model_admin, admin.ModelAdmin) and view.__name__ == "changelist_view":
+            view = _refusing_unreadable_selection(view, model_admin.model)
+        return super().admin_view(view, cacheable)
+
     @staticmethod
     def _group(name, app_label, models):
         return {
@@ -65,6 +76,30 @@ class PathwayAdminSite(admin.AdminSite):
             "has_module_perms": True,
             "models": models,
         }
+
+
+UNREADABLE_SELECTION = "The rows chosen could not be read, so nothing was done. Choose them again and try once more."
+
+
+def _refusing_unreadable_selection(changelist_view, model):
+    """A list's action posted with a row that is not a key of the model (a doctored or garbled form) is refused
+    with a message; Django's admin would fail on it."""
+
+    def readable(value):
+        try:
+            model._meta.pk.to_python(value)
+        except ValidationError:
+            return False
+        return True
+
+    @wraps(changelist_view)
+    def view(request, *args, **kwargs):
+        if request.method == "POST" and not all(map(readable, request.POST.getlist(ACTION_CHECKBOX_NAME))):
+            messages.error(request, UNREADABLE_SELECTION)
+            return HttpResponseRedirect(request.get_full_path())
+        return changelist_view(request, *args, **kwargs)
+
+    return view
 
 
 class PathwayAdminConfig(AdminConfig):

@@ -23,7 +23,21 @@ from frameworks.models import Framework, Level
 from pathway.admin_history import AuditHistoryMixin
 
 
-class FrameworkFilter(admin.SimpleListFilter):
+class OfferedChoiceFilter(admin.SimpleListFilter):
+    """A list filter that ignores a value it does not offer (a mistyped or out-of-date address) and says so, where
+    Django would fail on it or silently show an empty list."""
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        value = self.value()
+        if value is not None and value not in {str(choice) for choice, _label in self.lookup_choices}:
+            del self.used_parameters[self.parameter_name]
+            messages.warning(
+                request, f"There is no {self.title} “{value}” to filter by, so that filter is not applied."
+            )
+
+
+class FrameworkFilter(OfferedChoiceFilter):
     title = "framework"
     parameter_name = "framework"
 
@@ -41,7 +55,7 @@ class FrameworkFilter(admin.SimpleListFilter):
         return queryset
 
 
-class LevelFilter(admin.SimpleListFilter):
+class LevelFilter(OfferedChoiceFilter):
     title = "level"
     parameter_name = "level"
 
@@ -72,7 +86,7 @@ class LevelFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ManagerFilter(admin.SimpleListFilter):
+class ManagerFilter(OfferedChoiceFilter):
     title = "manager"
     parameter_name = "manager"
 

@@ -3,6 +3,7 @@ import secrets
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.forms.models import BaseModelFormSet
@@ -155,6 +156,14 @@ class PersonChangeListForm(PersonLevelMixin, forms.ModelForm):
         self._setup_level()
 
 
+def _is_key(model, value) -> bool:
+    try:
+        model._meta.pk.to_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
 class PrefetchedAutocompleteSelect(AutocompleteSelect):
     """The admin's autocomplete, but labels for already-loaded choices come from `known_labels`.
 
@@ -167,6 +176,8 @@ class PrefetchedAutocompleteSelect(AutocompleteSelect):
         self.known_labels: dict[str, str] = {}
 
     def optgroups(self, name, value, attr=None):
+        # A posted value that is not a key (a doctored form) is shown as no choice: the field reports the error.
+        value = [v for v in value if _is_key(self.choices.queryset.model, v)]
         selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
         if not selected or not selected <= self.known_labels.keys():
             return super().optgroups(name, value, attr)
