@@ -32,12 +32,11 @@ def test_cells_show_symbol_colour_and_words(client, manager, pm, ic3):
     assert [cell.state for cell in row.cells] == ["above", "meets", "below", "na"]
     assert [cell.symbol for cell in row.cells] == ["▲", "●", "▼", "–"]
     body = response.content.decode()
-    assert (
-        '<td class="heat heat--above"><span aria-hidden="true">▲</span>'
-        '<span class="visually-hidden">Above: Expert, expected Practitioner</span></td>'
-    ) in body
-    assert '<span class="visually-hidden">Below: Working, expected Practitioner</span>' in body
-    assert '<span class="visually-hidden">Not applicable</span>' in body
+    # The class gives the colour and the symbol (reports.css); the words are for screen readers.
+    assert '<td class="heat heat--above"><span>Above: Expert, expected Practitioner</span></td>' in body
+    assert '<td class="heat heat--below"><span>Below: Working, expected Practitioner</span></td>' in body
+    assert '<td class="heat heat--na"><span>Not applicable</span></td>' in body
+    assert '<li class="heat--below">Capability 2.1<span>Below: Working, expected Practitioner</span></li>' in body
     assert f'href="/reports/people/{pm.person.pk}/compare/?level={ic3.pk}&amp;cycle=latest"' in body
     assert row.readiness.label == "Nearly"
     # The cell keeps to the chip and a short first reason; the names are on the comparison.

@@ -51,6 +51,12 @@ def test_heatmap_on_a_laptop_keeps_names_and_header_in_view(page, demo, axe, scr
     expect(frame).to_have_class(re.compile("more-left"))
     expect(frame).not_to_have_class(re.compile("more-right"))
     axe(page)
+    # Each cell draws its state's symbol from its class; its words are there for screen readers only.
+    for state, symbol, words in (("meets", "●", "Meets: "), ("above", "▲", "Above: ")):
+        cell = page.locator(f"td.heat--{state}").first
+        assert cell.evaluate("td => getComputedStyle(td, '::before').content").startswith(f'"{symbol}"')
+        expect(cell.locator("span")).to_contain_text(words)
+    assert box(cell.locator("span"))["width"] <= 1
     scroller.evaluate("element => { element.scrollLeft = 0; }")
     screenshot(page, "heatmap")
 
@@ -71,6 +77,8 @@ def test_heatmap_at_phone_width_is_a_list(page, demo, axe, screenshot, sign_in):
     details.locator("summary").click()
     expect(details.locator("li").first).to_be_visible()
     expect(details.locator("li").first).to_contain_text("expected")
+    symbol = details.locator("li").first.evaluate("li => getComputedStyle(li, '::before').content")
+    assert symbol.split(" / ")[0].strip('"') in "▲●▼–?"
     # Nothing sticks out sideways: the page itself does not scroll horizontally.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     axe(page)
