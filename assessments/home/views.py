@@ -159,12 +159,12 @@ def _full_team(user, viewer: Person, manager: Person) -> dict:
     return {"direct": rows(tree.reports_of.get(manager.pk, ())), "groups": groups, "indirect_count": indirect_count}
 
 
-def _summarised_team(user, viewer: Person, manager: Person, below_count: int) -> dict:
-    """Many people below `manager`: the direct reports in full, and one summary row per team below them."""
+def _summarised_team(user, viewer: Person, manager: Person, below_count: int, cycle: ReviewCycle | None) -> dict:
+    """Many people below `manager`: the direct reports in full, and one summary row per team below them, counted
+    in `cycle` (`review_cycle_for_summary`)."""
     direct_people = by_name(Person.objects.with_related().filter(manager=manager))
     statuses = team_statuses(user, viewer, direct_people)
     with_teams = list(Person.objects.filter(manager=manager, reports__isnull=False).distinct().select_related("user"))
-    cycle = review_cycle_for_summary()
     return {
         "direct": [(person, statuses[person.pk]) for person in direct_people],
         "summaries": team_summaries(manager, by_name(with_teams), cycle),
@@ -208,5 +208,5 @@ def team(request):
     elif below_count <= TEAM_IN_FULL:
         context.update(_full_team(request.user, me, manager))
     else:
-        context.update(_summarised_team(request.user, me, manager, below_count))
+        context.update(_summarised_team(request.user, me, manager, below_count, cycle))
     return render(request, "assessments/home/team.html", context)

@@ -109,7 +109,7 @@ def test_big_team_queries_are_flat_in_teams_and_people(
     head, managers = build_org(framework, teams=teams, per_team=per_team)
     client.force_login(head)
     # One aggregate for every team row at once: 3 teams or 14, whatever their size, cost the same.
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(15):
         page = client.get(reverse("team")).content.decode()
     assert page.count("’s team</a></th>") == teams
     with django_assert_max_num_queries(24):
