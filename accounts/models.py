@@ -118,8 +118,9 @@ class FailedSignIn(AccessAttempt):
 
 
 class ResetLinkRequest(models.Model):
-    """One request for a password reset link, under one key it counts against: a hash of the email typed or of the
-    client's address (`accounts.throttle.take_reset_link`). Rows older than the window are deleted as new ones come."""
+    """One request for a password reset link, under one key it counts against (a hash of the email typed or of the
+    client's address), or one reset link opened that was not valid (a hash of the address): `accounts.throttle`.
+    Rows older than the window are deleted as new ones come."""
 
     key = models.CharField(max_length=64)
     at = models.DateTimeField(default=timezone.now)

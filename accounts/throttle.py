@@ -8,7 +8,7 @@ hashed, and the guess is not recorded, so the time on the page holds.
 
 Reset links are limited by `ResetLinkRequest` rows in the database (so every worker process sees the same counts):
 `RESET_LINKS_PER_EMAIL` per email address typed and `RESET_LINKS_PER_ADDRESS` per client address, per
-`RESET_LINK_WINDOW`.
+`RESET_LINK_WINDOW`; and opening links that are not valid, `BAD_RESET_LINKS_PER_ADDRESS` per client address.
 """
 
 import hashlib
@@ -28,6 +28,9 @@ from django.utils import timezone
 RESET_LINKS_PER_EMAIL = 3
 RESET_LINKS_PER_ADDRESS = 10
 RESET_LINK_WINDOW = timedelta(hours=1)
+# Reset links that were not valid (expired, used, mistyped or guessed), per client address, per window: past it,
+# no link from that address is checked until the window has passed.
+BAD_RESET_LINKS_PER_ADDRESS = 20
 
 
 def typed_email(request, credentials=None) -> str | None:
@@ -149,3 +152,20 @@ def take_reset_link(request, email: str) -> ResetLinkPause | None:
     ResetLinkRequest.objects.filter(pk__in=mine).delete()
     email_key = next(iter(limits))
     return ResetLinkPause(by_email=email_key in over, until=max(over.values()) + RESET_LINK_WINDOW)
+
+
+def bad_reset_links_pause(request) -> datetime | None:
+    """Until when the client's address may not open reset links, having opened too many that were not valid."""
+    from accounts.models import ResetLinkRequest
+
+    recent = ResetLinkRequest.objects.filter(
+        key=_digest("bad-link", client_address(request)), at__gte=timezone.now() - RESET_LINK_WINDOW
+    ).aggregate(n=Count("pk"), first=Min("at"))
+    return recent["first"] + RESET_LINK_WINDOW if recent["n"] >= BAD_RESET_LINKS_PER_ADDRESS else None
+
+
+def record_bad_reset_link(request) -> None:
+    from accounts.models import ResetLinkRequest
+
+    ResetLinkRequest.objects.filter(at__lt=timezone.now() - RESET_LINK_WINDOW).delete()
+    ResetLinkRequest.objects.create(key=_digest("bad-link", client_address(request)))

@@ -8,11 +8,14 @@ from unittest import mock
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.hashers import MD5PasswordHasher
+from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.db.models import F
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import ResetLinkRequest
 from accounts.throttle import client_address
@@ -218,3 +221,22 @@ def test_reset_links_are_limited_per_address_and_count_unknown_emails_too(client
     assert "many requests for links from your network" in paused.content.decode()
     assert ask_for_link(client, "priya@example.com", address="10.0.0.2").status_code == 302
     assert len(mail.outbox) == 1
+
+
+def test_an_address_that_opens_20_reset_links_that_are_not_valid_is_paused_even_for_a_good_one(client, pm):
+    bad = reverse("password_reset_confirm", args=["MQ", "guessed-token"])
+    for _ in range(20):
+        assert client.get(bad).status_code == 200
+    good = reverse(
+        "password_reset_confirm",
+        args=[urlsafe_base64_encode(force_bytes(pm.pk)), default_token_generator.make_token(pm)],
+    )
+    paused = client.get(good)
+    assert paused.status_code == 429
+    first = ResetLinkRequest.objects.earliest("at").at
+    body = paused.content.decode()
+    assert "Reset links are paused" in body
+    assert f"again after <strong>{timezone.localtime(first + timedelta(hours=1)):%-I:%M%p}".lower() in body.lower()
+    assert client.get(good, REMOTE_ADDR="10.0.0.2").status_code == 302  # another address is not paused
+    ResetLinkRequest.objects.update(at=F("at") - timedelta(hours=1, seconds=1))
+    assert client.get(good).status_code == 302
