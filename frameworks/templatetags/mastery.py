@@ -3,7 +3,7 @@
 import math
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -51,16 +51,24 @@ def render_mastery_bar(scale_level=None, scale_length=None, not_applicable=False
             '<span class="mastery mastery--not-asked"><span aria-hidden="true">—</span>'
             '<span class="visually-hidden">Not asked</span></span>\n'
         )
-    segments = format_html_join(
-        "", '<span class="mastery__seg{}"></span>', ((" is-filled" if filled else "",) for filled in bar["segments"])
+    filled = sum(bar["segments"])
+    segments = '<span class="mastery__seg is-filled"></span>' * filled
+    segments += '<span class="mastery__seg"></span>' * (len(bar["segments"]) - filled)
+    compact_class = " mastery--compact" if compact else ""
+    return mark_safe(  # noqa: S308 -- the name is escaped; the rest are numbers and fixed markup
+        f'<span class="mastery mastery--{bar["tone"]}{compact_class}"><span class="mastery__bar" aria-hidden="true">'
+        f'{segments}</span> <span class="mastery__word">{conditional_escape(bar["name"])}</span>'
+        f'<span class="visually-hidden"> ({bar["rank"]} of {bar["length"]})</span></span>\n'
     )
-    return format_html(
-        '<span class="mastery mastery--{}{}"><span class="mastery__bar" aria-hidden="true">{}</span> '
-        '<span class="mastery__word">{}</span><span class="visually-hidden"> ({} of {})</span></span>\n',
-        bar["tone"],
-        " mastery--compact" if compact else "",
-        segments,
-        bar["name"],
-        bar["rank"],
-        bar["length"],
-    )
+
+
+@register.simple_tag
+def rating_bar(answer, scale_length=None, compact=False):
+    """`{% rating_bar answer length %}`: a rating given as (scale level, not applicable): the mastery bar, "Not
+    applicable", or "Not rated" when there is no answer."""
+    scale_level, not_applicable = answer or (None, False)
+    if not_applicable:
+        return render_mastery_bar(not_applicable=True)
+    if scale_level:
+        return render_mastery_bar(scale_level, scale_length, compact=compact)
+    return mark_safe('<span class="report-unrated">Not rated</span>')

@@ -88,3 +88,18 @@ def test_rendered_not_applicable_and_not_asked_read_differently():
     not_asked = render()
     assert "Not asked" in not_asked
     assert "Not applicable" not in not_asked
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ((scale_level(2, "Working"), False), "(2 of 4)"),
+        ((scale_level(2, "Working"), True), "Not applicable"),
+        ((None, True), "Not applicable"),
+        ((None, False), "Not rated"),
+    ],
+)
+def test_a_rating_reads_as_its_bar_not_applicable_or_not_rated(answer, expected):
+    html = Template("{% load mastery %}{% rating_bar answer 4 compact=True %}").render(Context({"answer": answer}))
+    assert expected in html
+    assert ("mastery--compact" in html) == (expected == "(2 of 4)")
