@@ -83,6 +83,16 @@ class SignInFailures(AxesDatabaseHandler):
         allowance = settings.SIGN_IN_ADDRESS_FAILURE_LIMIT - settings.AXES_FAILURE_LIMIT
         return max(recent["account"], recent["address"] - allowance)
 
+    # Nothing to do on a sign-in or sign-out (axes' handler would prune old failures with a DELETE each time):
+    # successful sign-ins are not logged (`AXES_DISABLE_ACCESS_LOG`), a success does not wash out failures (an
+    # attacker's own account must not reset its address's count), and the counts ignore failures past the cool-off,
+    # which the next failure prunes.
+    def user_logged_in(self, sender, request, user, **kwargs):
+        pass
+
+    def user_logged_out(self, sender, request, user, **kwargs):
+        pass
+
     def lock(self, request, credentials=None) -> SignInLock | None:
         recent = self._recent(request, credentials)
         cool_off = get_cool_off(request)
