@@ -90,6 +90,13 @@ DATABASES = {"default": parse_database_url(env_str("DATABASE_URL", "sqlite:///db
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# The forms sized by a framework post more than Django's default 1,000 fields, which refused the expectations grid of a
+# 160-capability framework (a bare 400): the grid posts one field per capability × level of a track, the plain
+# (no-JavaScript) assessment page three per capability it shows. Sized for the largest framework we expect, 400
+# capabilities × 20 levels on a track (8,000 cells). The parsing work stays bounded by DATA_UPLOAD_MAX_MEMORY_SIZE
+# (2.5 MB of body), which this leaves as it is.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

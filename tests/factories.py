@@ -178,3 +178,29 @@ def make_two_leads_framework(*, version=1, publish=True):
     text = TWO_LEADS.replace("name: Engineering\n", f"name: Engineering\nversion: {version}\n", 1)
     framework, _ = import_framework(parse_framework_file(text), publish=publish)
     return framework
+
+
+def make_wide_framework(capabilities, levels, *, key="wide", publish=False):
+    """A framework of many capabilities in one area and one track of `levels` levels, each expecting every
+    capability at the second scale step; built with bulk inserts (no history rows), for tests of size."""
+    framework = Framework.objects.create(key=key, name="Wide framework", version=1)
+    scale = ScaleLevel.objects.bulk_create(
+        ScaleLevel(framework=framework, key=skey, name=sname, rank=rank)
+        for rank, (skey, sname) in enumerate(SCALE, start=1)
+    )
+    area = CapabilityArea.objects.create(framework=framework, key="area", name="Area")
+    found = Capability.objects.bulk_create(
+        Capability(framework=framework, area=area, key=f"cap-{i}", name=f"Capability {i}", position=i % 30000)
+        for i in range(capabilities)
+    )
+    track = Track.objects.create(framework=framework, key="ic", name="Individual contributor")
+    rungs = Level.objects.bulk_create(
+        Level(framework=framework, track=track, key=f"l{i}", name=f"Level {i}", grade=i, position=i)
+        for i in range(levels)
+    )
+    Expectation.objects.bulk_create(
+        Expectation(level=level, capability=capability, scale_level=scale[1]) for level in rungs for capability in found
+    )
+    if publish:
+        framework.publish()
+    return framework

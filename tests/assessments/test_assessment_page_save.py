@@ -1,10 +1,13 @@
 """The plain form's full-page save: every rating in one transaction, a fixed number of queries."""
 
+from urllib.parse import urlencode
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessments.reviews.models import Rating
 from tests.assessments.assessment_helpers import level, page_post_data, page_url, scale, start
+from tests.factories import make_wide_framework
 
 STALE = "this was changed in another tab or by someone else"
 
@@ -59,3 +62,16 @@ def test_a_page_posted_unchanged_writes_nothing(client, pm, framework):
     assert response.status_code == 302
     assert not Rating.history.filter(assessment_id=draft.pk, history_type="~").exists()
     assert set(draft.ratings.values_list("revision", flat=True)) == {1}
+
+
+def test_the_plain_form_of_a_400_capability_assessment_saves(client, pm):
+    """1,200 fields on one page (one area of 400), past Django's default limit of 1,000 posted fields."""
+    wide = make_wide_framework(400, 1, publish=True)
+    draft = start(pm, pm, wide.levels.get())
+    working = str(scale(wide, "working").pk)
+    data = page_post_data(draft, changes={rating.capability_id: {"scale": working} for rating in draft.ratings.all()})
+    assert len(data) > 1_000
+    client.force_login(pm)
+    response = client.post(page_url(draft), urlencode(data), content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 302
+    assert list(draft.ratings.values_list("scale_level_id", flat=True).distinct()) == [int(working)]

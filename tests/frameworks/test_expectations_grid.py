@@ -1,13 +1,14 @@
 """The expectations grid: capabilities down, a track's levels across, one select per cell, saved whole."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
 
 from frameworks.forms import ExpectationGrid, ExpectationsGridForm, StaleGrid
 from frameworks.models import Expectation, Framework, FrameworkLocked
-from tests.factories import make_framework
+from tests.factories import make_framework, make_wide_framework
 
 STALE = (
     "Someone changed these expectations since you opened the grid. Your choices are shown below; review and save again."
@@ -331,3 +332,18 @@ def test_grid_of_a_framework_without_tracks_says_what_to_do(hr_client, db):
     response = hr_client.get(grid_url(empty))
     assert response.status_code == 200
     assert b"This version has no tracks yet." in response.content
+
+
+def test_the_grid_of_a_160_capability_framework_saves_whole(hr_client):
+    """1,120 cells, past Django's default limit of 1,000 posted fields (DATA_UPLOAD_MAX_NUMBER_FIELDS)."""
+    wide = make_wide_framework(160, 7)
+    form = ExpectationsGridForm(grid=ExpectationGrid(wide, None))
+    top = wide.levels.get(key="l6")
+    raised, expert = {name for _capability, level, name in form.grid.cells() if level == top}, scale(wide, "expert")
+    data = {name: expert if name in raised else form.initial[name] for name in form.fields}
+    assert len(data) > 1_000
+    response = hr_client.post(grid_url(wide), urlencode(data), content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 302
+    saved = Expectation.objects.filter(level__framework=wide)
+    assert saved.count() == 1_120
+    assert saved.filter(scale_level__key="expert").count() == len(raised) == 160
