@@ -459,10 +459,15 @@ def _refused(request, partial, context, assessment):
     return response
 
 
+# What an autosave reads of its assessment: who wrote it (may they change it), about whom (do they still manage
+# them: the refusal names them), its level's framework (the scale) and its cycle (open?).
+AUTOSAVE_RELATED = ("author", "subject__user", "level", "cycle")
+
+
 @require_POST
 def save_rating(request, pk, capability_pk):
     """Autosave one capability (htmx). Answers a small partial: the save state, the new revision, the progress."""
-    assessment, can_edit = get_assessment_for_user(request.user, pk)
+    assessment, can_edit = get_assessment_for_user(request.user, pk, related=AUTOSAVE_RELATED)
     if not can_edit:
         require_author(request.user, assessment)
     rating = get_object_or_404(
