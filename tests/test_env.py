@@ -48,3 +48,27 @@ def test_postgres_socket_url():
     config = parse_database_url("postgres://postgres@/test?host=/tmp/pg", Path("/"))
     assert config["HOST"] == "/tmp/pg"
     assert "OPTIONS" not in config
+
+
+@pytest.mark.parametrize(
+    ("query", "options"),
+    [
+        ("?sslmode=require", {"sslmode": "require"}),
+        ("?server_side_binding=true&prepare_threshold=1", {"server_side_binding": True, "prepare_threshold": 1}),
+        ("?server_side_binding=off", {"server_side_binding": False}),
+    ],
+)
+def test_postgres_prepared_statements_are_opt_in(query, options):
+    assert parse_database_url(f"postgres://u@h/db{query}", Path("/"))["OPTIONS"] == options
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?server_side_binding=sometimes", "server_side_binding must be true or false; got 'sometimes'"),
+        ("?prepare_threshold=none", "prepare_threshold must be a whole number; got 'none'"),
+    ],
+)
+def test_postgres_statement_options_are_checked(query, message):
+    with pytest.raises(ImproperlyConfigured, match=message):
+        parse_database_url(f"postgres://u@h/db{query}", Path("/"))
