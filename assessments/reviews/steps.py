@@ -45,39 +45,84 @@ class Steps:
     def shows_all(self) -> bool:
         return self.current == ALL
 
+    def narrow(self, queryset, field="capability__area_id"):
+        """Only the rows of the area shown (none on the summary step; all when everything is shown)."""
+        if self.current == ALL:
+            return queryset
+        if self.current == SUMMARY:
+            return queryset.none()
+        return queryset.filter(**{field: int(self.current)})
 
-def _default(areas, steps: list[Step]) -> str:
-    """The first area with something left to do (a rating, or evidence a rating needs); else the first area."""
-    for area, step in zip(areas, steps, strict=False):
-        if any(not row.rating.is_rated or row.needs_evidence for row in area.rows):
-            return step.key
-    return steps[0].key
+
+@dataclass
+class AreaCount:
+    """One area of an assessment, counted by the database: its ratings, how many are rated, how many still need
+    something (a rating, or evidence for one above the level), and how many are carried and unchanged."""
+
+    area_id: int
+    name: str
+    total: int
+    rated: int
+    todo: int
+    carried: int
 
 
-def choose(areas, requested: str | None, summary_name: str) -> tuple[Steps, list]:
-    """(the steps, the areas to show) for the page's `?area=` (an area's id, SUMMARY or ALL; anything else: the
-    first area with something left to do)."""
-    if sum(len(area.rows) for area in areas) <= ONE_PAGE_UP_TO or not areas:
-        return Steps(), areas
-    steps = [
-        Step(str(area.area.pk), area.area.name, sum(row.rating.is_rated for row in area.rows), len(area.rows))
-        for area in areas
-    ]
+def with_scale_levels(ratings, scale_levels):
+    """The ratings with their scale levels from the framework's (read once) rather than joined to every row."""
+    by_id = {level.pk: level for level in scale_levels}
+    for rating in ratings:
+        rating.scale_level = by_id.get(rating.scale_level_id)
+        yield rating
+
+
+def area_counts(assessment, ratings, scale_levels) -> list[AreaCount]:
+    """Each area's counts, in the framework's order, from the assessment's `ratings` and a narrow read of what the
+    level expects (tuples, not model objects: the page builds those only for the area it shows). The rows are the
+    ratings whose capability the level asks for."""
+    from frameworks.models import Expectation
+
+    ranks = {level.pk: level.rank for level in scale_levels}
+    by_capability = {rating.capability_id: rating for rating in ratings}
+    expectations = (
+        Expectation.objects.filter(level_id=assessment.level_id)
+        .order_by("capability__area__position", "capability__area_id")
+        .values_list("capability_id", "capability__area_id", "capability__area__name", "scale_level__rank")
+    )
+    counts: dict[int, AreaCount] = {}
+    for capability_id, area_id, name, expected in expectations:
+        rating = by_capability.get(capability_id)
+        if rating is None:
+            continue
+        rank = ranks.get(rating.scale_level_id)
+        count = counts.setdefault(area_id, AreaCount(area_id, name, 0, 0, 0, 0))
+        count.total += 1
+        count.rated += rating.is_rated
+        count.todo += not rating.is_rated or (rank is not None and rank > expected and not rating.evidence.strip())
+        count.carried += rating.carried
+    return list(counts.values())
+
+
+def choose(counts: list[AreaCount], requested: str | None, summary_name: str) -> Steps:
+    """The steps for the page's `?area=` (an area's id, SUMMARY or ALL; anything else: the first area with
+    something left to do, or the first area)."""
+    if sum(count.total for count in counts) <= ONE_PAGE_UP_TO:
+        return Steps()
+    steps = [Step(str(count.area_id), count.name, count.rated, count.total) for count in counts]
     steps.append(Step(SUMMARY, summary_name))
     keys = [step.key for step in steps]
-    current = requested if requested in keys or requested == ALL else _default(areas, steps)
+    default = next((str(count.area_id) for count in counts if count.todo), keys[0])
+    current = requested if requested in keys or requested == ALL else default
     if current == ALL:
-        return Steps(True, ALL, steps), areas
+        return Steps(True, ALL, steps)
     index = keys.index(current)
     steps[index].current = True
-    chosen = Steps(
+    return Steps(
         True,
         current,
         steps,
         previous=steps[index - 1] if index else None,
         next=steps[index + 1] if index + 1 < len(steps) else None,
     )
-    return chosen, [area for area in areas if str(area.area.pk) == current]
 
 
 def step_of(areas_by_capability: dict, anchor: str) -> str:

@@ -62,6 +62,8 @@ class VersionMove:
 def newer_published_version(assessment: Assessment) -> Framework | None:
     """The published version of the assessment's framework, if it is newer than the assessment's own. One query."""
     framework = assessment.level.framework
+    if framework.status == Framework.Status.PUBLISHED:  # one version is published at a time: it is the newest
+        return None
     return Framework.objects.published().filter(key=framework.key, version__gt=framework.version).first()
 
 

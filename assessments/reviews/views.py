@@ -178,20 +178,22 @@ def _page_context(request, assessment, can_edit: bool, *, typed=None, errors=Non
     """
     errors = errors or {}
     user = request.user
-    ratings = {rating.capability_id: rating for rating in assessment.ratings.select_related("scale_level")}
     scale_levels = list(ScaleLevel.objects.filter(framework_id=assessment.level.framework_id))
+    ratings = {
+        rating.capability_id: rating for rating in page_steps.with_scale_levels(assessment.ratings.all(), scale_levels)
+    }
+    counts = page_steps.area_counts(assessment, ratings.values(), scale_levels)
+    overall_title = "Summary and recommendation" if assessment.is_manager_assessment else "Summary"
+    steps = page_steps.choose(counts, step, overall_title)
     # The other side only as far as this viewer may see it: a draft or unshared one is as good as absent.
     counterpart = visible_counterpart(user, assessment)
     show_theirs, theirs_hidden, theirs = _theirs(user, assessment, counterpart)
-    areas = _areas(assessment.expectations(), ratings, theirs, typed or {}, errors)
+    areas = _areas(steps.narrow(assessment.expectations()), ratings, theirs, typed or {}, errors)
     # An author who may edit still manages the person: only ask the reporting lines otherwise.
     no_longer_manager = not can_edit and no_longer_manages(user, assessment)
-    carried_count = sum(row.rating.carried for area in areas for row in area.rows) if can_edit else 0
-    overall_title = "Summary and recommendation" if assessment.is_manager_assessment else "Summary"
-    steps, shown = page_steps.choose(areas, step, overall_title)
+    carried_count = sum(count.carried for count in counts) if can_edit else 0
     return {
         "steps": steps,
-        "shown_areas": shown,
         "overall_title": overall_title,
         "carried_count": carried_count,
         "carried_label": carried_label(assessment) if carried_count else "",
@@ -204,8 +206,8 @@ def _page_context(request, assessment, can_edit: bool, *, typed=None, errors=Non
         "areas": areas,
         "scale_levels": scale_levels,
         "scale_length": len(scale_levels),
-        "rated": sum(row.rating.is_rated for area in areas for row in area.rows),
-        "total": sum(len(area.rows) for area in areas),
+        "rated": sum(count.rated for count in counts),
+        "total": sum(count.total for count in counts),
         "hide_ratings": hidden_by_blind_cycle(user, assessment, counterpart),
         "show_theirs": show_theirs,
         "theirs_hidden": theirs_hidden,

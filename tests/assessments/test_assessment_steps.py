@@ -66,6 +66,12 @@ def test_the_page_shows_the_first_area_left_to_do_with_every_areas_progress(clie
     assert everything.count('<fieldset class="capability__rating"') == AREAS * PER_AREA
     assert 'name="overall_comment"' in everything
 
+    # Rated above the level with no evidence: that area still has something to do, so the page opens on it.
+    big.draft.ratings.filter(capability=first.capabilities.last()).update(
+        scale_level=scale(big.fw, "expert"), evidence=" "
+    )
+    assert client.get(page_url(big.draft)).context["steps"].current == str(first.pk)
+
 
 def test_a_step_takes_as_many_queries_whatever_the_framework_size(client, big):
     bigger = _big("bigger", areas=AREAS * 2)
