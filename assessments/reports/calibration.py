@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, FloatField, Q, Sum
+from django.db.models import Count, F, FloatField, Q, Sum, Window
 from django.db.models.functions import Abs, Cast, Lower, NullIf
 
 from assessments.people.models import Person
@@ -211,10 +211,12 @@ def _outliers(managers, organisation: RaterStats) -> tuple[list[str], int]:
     if not conditions:
         return [], 0
     stands_out = conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1]
-    rows = per_author(managers).annotate(**ratio).filter(stands_out)
+    # How many stand out in all comes with the first rows (a window over the groups HAVING kept), not a second query.
+    counted = per_author(managers).annotate(**ratio).filter(stands_out).annotate(outliers=Window(Count("*")))
+    rows = list(counted[: max(OUTLIERS_SHOWN, 1)])
     shown = stats_for(rows[:OUTLIERS_SHOWN])
     sentences = [sentence for rater in shown for sentence in _sentences(rater, organisation)]
-    return sentences, max(0, rows.count() - OUTLIERS_SHOWN)
+    return sentences, max(0, rows[0]["outliers"] - OUTLIERS_SHOWN) if rows else 0
 
 
 # Readiness by level -------------------------------------------------------------------------------
@@ -253,8 +255,11 @@ def build_calibration(user, scope, cycle=None, page_number=None) -> Calibration:
     """Per manager (a page of them, by name): how their ratings sit against expectations and against their
     people's own ratings; who stands out; and how many people are ready, per level."""
     managers = calibration_assessments(user, scope, cycle)
-    organisation = organisation_stats(managers)
-    page = Paginator(per_author(managers), RATERS_PAGE_SIZE).get_page(page_number)
+    figures = managers.aggregate(**TALLY_SUMS, authors=Count("author_id", distinct=True))
+    organisation = RaterStats.from_row(None, figures)
+    paginator = Paginator(per_author(managers), RATERS_PAGE_SIZE)
+    paginator.count = figures["authors"]  # one row per author: counted with the organisation's figures
+    page = paginator.get_page(page_number)
     outliers, more = _outliers(managers, organisation)
     return Calibration(
         raters=stats_for(page.object_list),
