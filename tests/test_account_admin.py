@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from accounts.access import may_change_account
 from accounts.models import User
 from tests.factories import PASSWORD, make_user
 
@@ -89,3 +90,19 @@ def test_staff_without_hr_group_cannot_open_accounts(client, db):
     staff = make_user("st@example.com", "Staff NoGroup", is_staff=True)
     client.force_login(staff)
     assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("user", "account", "allowed"),
+    [
+        ("superuser", "superuser", True),
+        ("superuser", "hr admin", True),
+        ("hr admin", "hr admin", True),
+        ("hr admin", "superuser", False),
+    ],
+)
+def test_only_a_superuser_may_change_a_superusers_account(user, account, allowed):
+    def someone(role):
+        return User(email=f"{role}@example.com", is_superuser=role == "superuser")
+
+    assert may_change_account(someone(user), someone(account)) is allowed

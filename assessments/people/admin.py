@@ -9,6 +9,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.access import may_change_account
+
 # Also registers the review cycle and assessment admins.
 from assessments.people.forms import (
     PeopleImportForm,
@@ -156,7 +158,7 @@ class PersonAdmin(AuditHistoryMixin, SimpleHistoryAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        if obj is not None and obj.user.is_superuser and not request.user.is_superuser:
+        if obj is not None and not may_change_account(request.user, obj.user):
             return _protect_superuser_account(form)
         return form
 
@@ -219,7 +221,7 @@ class PersonAdmin(AuditHistoryMixin, SimpleHistoryAdmin):
             if user == request.user:
                 self.message_user(request, "You cannot mark yourself as a leaver.", messages.ERROR)
                 return
-            if user.is_superuser and not request.user.is_superuser:
+            if not may_change_account(request.user, user):
                 self.message_user(
                     request,
                     f"Nobody was marked as leaver: {user.full_name} has a superuser account, which only a "
