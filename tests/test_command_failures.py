@@ -70,8 +70,10 @@ def test_export_framework_to_an_unwritable_place_is_a_clear_error(framework, tmp
 def test_import_people_refuses_a_file_that_is_not_utf8(framework, tmp_path):
     path = tmp_path / "people.csv"
     path.write_bytes("email,name\nzoë@example.com,Zoë\n".encode("latin-1"))
-    with pytest.raises(CommandError, match="the file is not UTF-8 text"):
-        run("import_people", str(path))
+    err = StringIO()
+    with pytest.raises(CommandError, match="Nothing was imported: the file has 1 problem"):
+        call_command("import_people", str(path), stdout=StringIO(), stderr=err)
+    assert err.getvalue().startswith("Row 2, column 'email': the file is not UTF-8 text: it has the byte 0xEB")
     assert not User.objects.filter(full_name__startswith="Zo").exists()
 
 

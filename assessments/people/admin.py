@@ -276,7 +276,7 @@ class PersonAdmin(AuditHistoryMixin, SimpleHistoryAdmin):
             if form.is_valid():
                 text = form.cleaned_data["csv_text"]
                 confirmed = "confirm" in request.POST
-                report = import_people(text, dry_run=not confirmed)
+                report = import_people(text, dry_run=not confirmed, by=request.user)
                 if confirmed and report.ok:
                     message = f"{report.summary}."
                     if report.created:

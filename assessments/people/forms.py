@@ -10,6 +10,7 @@ from django.forms.models import BaseModelFormSet
 from django.utils.functional import cached_property
 
 from accounts.models import User
+from assessments.people.csvfile import PeopleFileError, decode_people_csv
 from assessments.people.models import Person, ReportingTree
 from frameworks.models import Framework, Level
 from pathway.text import validate_name
@@ -249,11 +250,9 @@ class PeopleImportForm(forms.Form):
             if upload.size > MAX_IMPORT_BYTES:
                 raise forms.ValidationError("The file is larger than 2 MB; split it into smaller files.")
             try:
-                cleaned["csv_text"] = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise forms.ValidationError(
-                    "The file is not UTF-8 text: save it as CSV (UTF-8) and try again."
-                ) from None
+                cleaned["csv_text"] = decode_people_csv(upload.read())
+            except PeopleFileError as error:
+                raise forms.ValidationError(error.messages) from None
         if not cleaned.get("csv_text"):
             raise forms.ValidationError("Choose a CSV file to import.")
         return cleaned

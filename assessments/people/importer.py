@@ -16,48 +16,23 @@ written in one transaction, so a file is imported whole or not at all. Running t
 again changes nothing.
 """
 
-import csv
-import io
-import secrets
 from dataclasses import dataclass, field
 
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.db.models.functions import Lower
 
+from accounts.access import may_change_account
 from accounts.models import User
+from assessments.people.csvfile import COLUMNS, PeopleFileError, PersonRow, decode_people_csv, parse_people_csv
+from assessments.people.import_write import Plan, write_people
 from assessments.people.models import Person
 from frameworks.models import Framework, Level
 
-COLUMNS = ("email", "name", "job_title", "level", "manager_email")
-REQUIRED_COLUMNS = ("email", "name")
-COLUMN_ALIASES = {"manager": "manager_email", "full_name": "name", "title": "job_title"}
+__all__ = ["COLUMNS", "ImportReport", "import_people", "parse_people_csv"]
+
 NAME_MAX = User._meta.get_field("full_name").max_length
 JOB_TITLE_MAX = Person._meta.get_field("job_title").max_length
-
-
-class PeopleFileError(Exception):
-    """The file as a whole cannot be read (no header, missing or unknown columns)."""
-
-    def __init__(self, messages):
-        self.messages = list(messages)
-        super().__init__("; ".join(self.messages))
-
-
-@dataclass
-class PersonRow:
-    number: int  # the row number in the file, counting the header as row 1
-    email: str
-    name: str
-    job_title: str | None  # None when the file has no such column
-    level: str | None
-    manager_email: str | None
-
-    @property
-    def label(self) -> str:
-        return f"Row {self.number} ({self.email})" if self.email else f"Row {self.number}"
 
 
 @dataclass
@@ -94,67 +69,6 @@ class ImportReport:
         if self.unchanged:
             summary += f" and {len(self.unchanged)} left unchanged"
         return summary
-
-
-def _column_key(header: str) -> str:
-    key = "_".join(header.strip().lower().replace("-", " ").replace("_", " ").split())
-    return COLUMN_ALIASES.get(key, key)
-
-
-def parse_people_csv(text: str) -> list[PersonRow]:
-    """Read the rows of a people CSV. Raises PeopleFileError when the header is wrong."""
-    text = text.lstrip("\ufeff")
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise PeopleFileError(
-            ["The file is empty: it needs a header row (email, name, job title, level, manager email)."]
-        ) from None
-    except csv.Error as error:
-        raise PeopleFileError([f"Row 1: the header cannot be read as CSV ({error})."]) from None
-    keys = [_column_key(cell) for cell in header]
-    problems = []
-    unknown = [cell for cell, key in zip(header, keys, strict=True) if key and key not in COLUMNS]
-    if unknown:
-        problems.append(
-            f"Row 1: unknown {'column' if len(unknown) == 1 else 'columns'} {', '.join(repr(c) for c in unknown)}; "
-            "the columns are: email, name, job title, level, manager email."
-        )
-    repeated = sorted({key for key in keys if key and keys.count(key) > 1})
-    if repeated:
-        problems.append(f"Row 1: {', '.join(repeated)} appears more than once in the header.")
-    missing = [column for column in REQUIRED_COLUMNS if column not in keys]
-    if missing:
-        problems.append(f"Row 1: the header has no {' or '.join(missing)} column (email and name are required).")
-    if problems:
-        raise PeopleFileError(problems)
-    position = {key: index for index, key in enumerate(keys) if key}
-    rows = []
-    try:
-        for number, cells in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in cells):
-                continue
-
-            def cell(column, cells=cells):
-                if column not in position:
-                    return None
-                index = position[column]
-                return cells[index].strip() if index < len(cells) else ""
-
-            rows.append(
-                PersonRow(
-                    number=number,
-                    email=(cell("email") or "").lower(),
-                    name=cell("name") or "",
-                    job_title=cell("job_title"),
-                    level=cell("level"),
-                    manager_email=None if cell("manager_email") is None else cell("manager_email").lower(),
-                )
-            )
-    except csv.Error as error:
-        raise PeopleFileError([f"Row {reader.line_num}: the row cannot be read as CSV ({error})."]) from None
-    return rows
 
 
 def _published_levels() -> tuple[dict[str, list[Level]], dict[str, Framework], set[str]]:
@@ -198,12 +112,12 @@ def _resolve_level(row: PersonRow, by_framework, published, known_keys) -> tuple
     return found[0], None
 
 
-def _find_loop(start: str, manager_of: dict[str, str | None]) -> list[str] | None:
+def _find_loop(start, manager_of: dict) -> list | None:
     """The reporting loop through `start`, if following managers up from `start` comes back to it."""
     path = [start]
     seen = {start}
     current = manager_of.get(start)
-    while current:
+    while current is not None:
         if current == start:
             return [*path, start]
         if current in seen:
@@ -214,19 +128,15 @@ def _find_loop(start: str, manager_of: dict[str, str | None]) -> list[str] | Non
     return None
 
 
-@dataclass
-class _Plan:
-    row: PersonRow
-    user: User | None
-    level: Level | None
-    changes: list[str]
+def import_people(data: str | bytes, dry_run: bool = False, *, by: User | None = None) -> ImportReport:
+    """Check the whole file, then (unless dry_run, and only if every row is good) create and update people.
 
-
-def import_people(text: str, dry_run: bool = False) -> ImportReport:
-    """Check the whole file, then (unless dry_run, and only if every row is good) create and update people."""
+    `by` is the user importing, held to the same rules as the person form (`may_change_account`); None for the
+    command line, whose operator holds the database anyway. The file's bytes must be UTF-8.
+    """
     report = ImportReport(dry_run=dry_run)
     try:
-        rows = parse_people_csv(text)
+        rows = parse_people_csv(decode_people_csv(data) if isinstance(data, bytes) else data)
     except PeopleFileError as error:
         report.errors.extend(error.messages)
         return report
@@ -235,34 +145,44 @@ def import_people(text: str, dry_run: bool = False) -> ImportReport:
     existing = _existing_users(emails | {row.manager_email for row in rows if row.manager_email})
     by_framework, published, known_keys = _published_levels()
     first_row_of: dict[str, int] = {}
-    plans: list[_Plan] = []
+    plans: list[Plan] = []
     for row in rows:
         level, level_problem = _resolve_level(row, by_framework, published, known_keys)
+        user = existing.get(row.email)
         problems = [
             *_email_problems(row, first_row_of),
             *_name_and_title_problems(row),
             *([level_problem] if level_problem else []),
             *_manager_problems(row, emails, existing),
+            *_account_problems(row, user, by),
         ]
         report.errors.extend(f"{row.label}: {problem}" for problem in problems)
-        plans.append(_Plan(row=row, user=existing.get(row.email), level=level, changes=[]))
+        manager = existing.get(row.manager_email) if row.manager_email else None
+        plans.append(Plan(row, user, _person_of(user), level, _person_of(manager), changes=[]))
 
-    report.errors.extend(_reporting_loops(rows))
+    report.errors.extend(_reporting_loops(rows, existing))
     if report.errors:
         return report
     _sort_changes(report, plans)
-    if not dry_run:
-        _write(plans)
+    if not dry_run and report.change_count:
+        write_people(plans, by)
     return report
 
 
+def _person_of(user: User | None) -> Person | None:
+    try:
+        return user.person if user is not None else None
+    except Person.DoesNotExist:
+        return None
+
+
 def _existing_users(emails: set[str]) -> dict[str, User]:
-    """The accounts with these email addresses (any case), by lower-cased email, with their person."""
+    """The accounts with these email addresses (any case), by lower-cased email, with their person: one query."""
     return {
         user.email_lower: user
         for user in User.objects.annotate(email_lower=Lower("email"))
         .filter(email_lower__in=emails)
-        .select_related("person", "person__level", "person__manager__user")
+        .select_related("person")
     }
 
 
@@ -309,7 +229,17 @@ def _manager_problems(row: PersonRow, emails_in_file: set[str], existing: dict[s
     return []
 
 
-def _sort_changes(report: ImportReport, plans: list[_Plan]) -> None:
+def _account_problems(row: PersonRow, user: User | None, by: User | None) -> list[str]:
+    """The file may rename an account only where the person form may (the rest is the person's, not the account's)."""
+    if user is None or by is None or not row.name or row.name == user.full_name or may_change_account(by, user):
+        return []
+    return [
+        f"the name would change from {user.full_name!r} to {row.name!r}, but only a superuser can change the name "
+        "of a superuser’s account. Leave the name as it is, or ask a superuser to import the file."
+    ]
+
+
+def _sort_changes(report: ImportReport, plans: list[Plan]) -> None:
     """Work out each plan's changes and list its email as created, updated or unchanged."""
     for plan in plans:
         plan.changes = _changes(plan)
@@ -321,34 +251,52 @@ def _sort_changes(report: ImportReport, plans: list[_Plan]) -> None:
             report.unchanged.append(plan.row.email)
 
 
-def _reporting_loops(rows: list[PersonRow]) -> list[str]:
-    """Rows whose manager, followed upwards through the file and Pathway together, leads back to them."""
-    manager_of = {
-        email.lower(): (manager or "").lower() or None
-        for email, manager in Person.objects.order_by().values_list("user__email", "manager__user__email")
-    }
+def _reporting_loops(rows: list[PersonRow], existing: dict[str, User]) -> list[str]:
+    """Rows whose manager, followed upwards through the file and Pathway together, leads back to them.
+
+    Pathway's side of the tree comes from the stored paths of the people already loaded (the file's people and
+    their managers): a path names every manager above someone, so no other person is read unless a loop is found
+    (for its message).
+    """
+    node_of = {email: person.pk for email, user in existing.items() if (person := _person_of(user))}
+    manager_of: dict = {}
+    for email in node_of:
+        person = existing[email].person
+        ids = [int(pk) for pk in person.path.strip("/").split("/") if pk]
+        for upper, lower in zip([None, *ids], ids, strict=False):
+            manager_of.setdefault(lower, upper)
+        manager_of[person.pk] = person.manager_id
     for row in rows:
-        if row.manager_email is not None:
-            manager_of[row.email] = row.manager_email or None
-    problems = []
+        if row.email and row.manager_email is not None:
+            manager = node_of.get(row.manager_email, row.manager_email) if row.manager_email else None
+            manager_of[node_of.get(row.email, row.email)] = manager
+    loops = []
     for row in rows:
-        if not row.email or row.manager_email == row.email:
-            continue  # reported on its own already
-        loop = _find_loop(row.email, manager_of)
-        if loop:
-            problems.append(
-                f"{row.label}: the reporting lines would go round in a circle ({' → '.join(loop)}), making "
-                f"{row.email} their own indirect manager."
-            )
-    return problems
+        if row.email and row.manager_email != row.email:  # being one's own manager is reported on its own
+            loop = _find_loop(node_of.get(row.email, row.email), manager_of)
+            if loop:
+                loops.append((row, loop))
+    if not loops:
+        return []
+    email_of = {pk: email for email, pk in node_of.items()}
+    others = {node for _, loop in loops for node in loop if isinstance(node, int) and node not in email_of}
+    email_of.update(
+        (pk, email.lower()) for pk, email in Person.objects.filter(pk__in=others).values_list("pk", "user__email")
+    )
+    return [
+        f"{row.label}: the reporting lines would go round in a circle "
+        f"({' → '.join(email_of.get(node, node) for node in loop)}), making {row.email} their own indirect manager."
+        for row, loop in loops
+    ]
 
 
-def _changes(plan: _Plan) -> list[str]:
+def _changes(plan: Plan) -> list[str]:
     """What importing this row would change for an existing person (empty when nothing would)."""
-    row, user = plan.row, plan.user
+    row, user, person = plan.row, plan.user, plan.person
     if user is None:
         return ["created"]
-    person = user.person
+    if person is None:
+        return ["person"]
     changes = []
     if user.full_name != row.name:
         changes.append("name")
@@ -357,44 +305,7 @@ def _changes(plan: _Plan) -> list[str]:
     if row.level is not None and person.level_id != (plan.level.pk if plan.level else None):
         changes.append("level")
     if row.manager_email is not None:
-        current = person.manager.user.email.lower() if person.manager_id else ""
-        if current != row.manager_email:
+        wanted = plan.manager.pk if plan.manager else None
+        if (row.manager_email and plan.manager is None) or person.manager_id != wanted:
             changes.append("manager")
     return changes
-
-
-def _write(plans: list[_Plan]) -> None:
-    # New people cannot sign in until they set a password through "Forgotten your password?". Django's
-    # reset form ignores accounts whose password is marked unusable, so new accounts get the hash of a
-    # random secret that is thrown away instead: one hash for the whole file keeps big imports fast.
-    placeholder_password = make_password(secrets.token_urlsafe(32))
-    with transaction.atomic():
-        for plan in plans:
-            if plan.user is None:
-                plan.user = User.objects.create(
-                    email=plan.row.email, full_name=plan.row.name, password=placeholder_password
-                )
-            elif plan.user.full_name != plan.row.name:
-                plan.user.full_name = plan.row.name
-                plan.user.save(update_fields=["full_name"])
-        wanted = {plan.row.email for plan in plans} | {
-            plan.row.manager_email for plan in plans if plan.row.manager_email
-        }
-        people_by_email = {
-            person.email_lower: person
-            for person in Person.objects.select_related("user")
-            .annotate(email_lower=Lower("user__email"))
-            .filter(email_lower__in=wanted)
-        }
-        for plan in plans:
-            if not plan.changes:
-                continue
-            row = plan.row
-            person = people_by_email[row.email]
-            if row.job_title is not None:
-                person.job_title = row.job_title
-            if row.level is not None:
-                person.level = plan.level
-            if row.manager_email is not None:
-                person.manager = people_by_email[row.manager_email] if row.manager_email else None
-            person.save()

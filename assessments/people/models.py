@@ -260,13 +260,13 @@ class Person(models.Model):
         new = f"{manager_path}{self.pk}/"
         old = Person.objects.filter(pk=self.pk).values_list("path", flat=True).get()
         if old and old != new:
-            _move_subtree(old, new)
+            move_subtree(old, new)
         elif not old:
             Person.objects.filter(pk=self.pk).update(path=new)
         self.path = new
 
 
-def _move_subtree(old: str, new: str):
+def move_subtree(old: str, new: str):
     """Rewrite the path prefix `old` as `new` for a person and everyone below them."""
     Person.objects.filter(path__startswith=old).update(path=Concat(Value(new), Substr("path", len(old) + 1)))
     Scope.generation += 1
@@ -276,4 +276,4 @@ def _move_subtree(old: str, new: str):
 def _reports_move_up_after_delete(sender, instance, **kwargs):
     # The manager link is set to NULL (SET_NULL): the direct reports become tops of their own trees.
     if instance.path:
-        _move_subtree(instance.path, "/")
+        move_subtree(instance.path, "/")

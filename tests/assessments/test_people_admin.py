@@ -262,8 +262,11 @@ def test_import_page_refuses_a_file_that_is_not_utf8(client, hr_admin, db):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(hr_admin)
-    response = client.post(reverse(IMPORT), {"file": SimpleUploadedFile("p.csv", b"\xff\xfe\x00bad")})
-    assert "not UTF-8" in response.content.decode()
+    response = client.post(reverse(IMPORT), {"file": SimpleUploadedFile("p.csv", "email,name\n".encode("utf-16"))})
+    assert "Row 1: the file is saved as UTF-16" in response.content.decode()
+    latin = SimpleUploadedFile("p.csv", "email,name\nzoë,Zoë\n".encode("cp1252"))
+    response = client.post(reverse(IMPORT), {"file": latin})
+    assert "Row 2, column &#x27;email&#x27;: the file is not UTF-8 text" in response.content.decode()
 
 
 def test_people_admin_and_import_need_staff(client, pm):

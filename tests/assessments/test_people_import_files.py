@@ -5,7 +5,7 @@ import csv
 import pytest
 
 from accounts.models import User
-from assessments.people.importer import JOB_TITLE_MAX, NAME_MAX, import_people, parse_people_csv
+from assessments.people.importer import JOB_TITLE_MAX, NAME_MAX, import_people
 from assessments.people.models import Person
 
 HEADER = "email,name,job title,level,manager email\n"
@@ -56,13 +56,6 @@ def test_a_header_too_large_for_csv_is_row_1(db):
     assert report.errors[0].startswith("Row 1: the header cannot be read as CSV (")
 
 
-def test_a_row_shorter_than_the_header_leaves_the_missing_cells_blank(db):
-    rows = parse_people_csv(HEADER + "ann@example.com,Ann\n")
-    assert [(row.email, row.name, row.job_title, row.level, row.manager_email) for row in rows] == [
-        ("ann@example.com", "Ann", "", "", "")
-    ]
-
-
 @pytest.mark.parametrize(
     ("row", "problem"),
     [
@@ -97,3 +90,118 @@ def test_a_loop_higher_up_is_blamed_on_its_own_rows_only(db):
     )
     assert [error.split(":")[0] for error in report.errors] == ["Row 3 (ben@example.com)", "Row 4 (cat@example.com)"]
     assert not User.objects.exists()
+
+
+# Strict reading: each broken file is one sentence at its row (and column), and nothing changes --------------
+
+COLUMN_LIST = "(email, name, job title, level, manager email)"
+SAVE_AS = "In Excel, use Save As › “CSV UTF-8 (Comma delimited)”, then choose the new file."
+
+
+def people_snapshot():
+    return sorted(Person.objects.values_list("user__email", "user__full_name", "job_title", "level__key"))
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        pytest.param(
+            csv_of("maya@example.com,Maya Renamed,,,", 'ann@example.com,"Open ""quote"",,,', "bo@example.com,Bo,PM,,"),
+            "Row 3, column 'name': a quote (\") opens a cell and is never closed, so the rest of the file would be "
+            "read as that one cell. Close the quote, or remove it.",
+            id="unterminated-quote",
+        ),
+        pytest.param(
+            csv_of("maya@example.com,Maya Renamed,,,", 'ann@example.com,"Ann" Able,PM,,'),
+            "Row 3, column 'name': a quoted cell has more text after its closing quote. Put the whole cell in quotes, "
+            'and write a quote inside it as two quotes ("").',
+            id="text-after-quote",
+        ),
+        pytest.param(
+            csv_of("maya@example.com,Maya Renamed,,,", "ann@example.com,Ann"),
+            f"Row 3: the row has 2 cells but the header has 5 columns {COLUMN_LIST}. Give every column a cell, "
+            "even an empty one.",
+            id="too-few-cells",
+        ),
+        pytest.param(
+            csv_of("maya@example.com,Maya Renamed,,,", "ann@example.com,Able, Ann,PM,,"),
+            f"Row 3: the row has 6 cells but the header has 5 columns {COLUMN_LIST}. A cell with a comma in it "
+            "(such as “Smith, Ann”) must be in quotes.",
+            id="unquoted-comma",
+        ),
+        pytest.param(
+            csv_of("maya@example.com,Maya Renamed,,,", "zoë@example.com,Zoë,PM,,").encode("cp1252"),
+            "Row 3, column 'email': the file is not UTF-8 text: it has the byte 0xEB (“ë” in Windows-1252), so it "
+            f"was probably saved as “CSV (Comma delimited)”. {SAVE_AS}",
+            id="windows-1252",
+        ),
+        pytest.param(
+            csv_of("maya@example.com,Maya Renamed,,,").encode("utf-16"),
+            f"Row 1: the file is saved as UTF-16 (Excel's “Unicode Text”), not as CSV UTF-8. {SAVE_AS}",
+            id="utf-16",
+        ),
+        pytest.param(
+            csv_of("maya@example.com,Maya Renamed,,,").encode("utf-16-le"),
+            f"Row 1: the file is saved as UTF-16 (Excel's “Unicode Text”), not as CSV UTF-8. {SAVE_AS}",
+            id="utf-16-without-bom",
+        ),
+        pytest.param(
+            csv_of("maya@example.com,Maya Renamed,,,", "ann@example.com,An\x00n,PM,,"),
+            f"Row 3, column 'name': the file has a NUL character (a zero byte): it is not a CSV text file. {SAVE_AS}",
+            id="nul",
+        ),
+    ],
+)
+def test_a_broken_file_is_one_sentence_at_its_row_and_nothing_changes(manager, data, error):
+    before = people_snapshot()
+    report = import_people(data)
+    assert report.errors == [error]
+    assert report.summary == "Nothing was imported: the file has 1 problem."
+    assert people_snapshot() == before
+
+
+def test_every_row_with_the_wrong_number_of_cells_is_reported(db):
+    report = import_people(csv_of("ann@example.com,Ann", "bo@example.com,Bo,PM,,", "cy@example.com,Cy,PM,,,x"))
+    assert [error.split(":")[0] for error in report.errors] == ["Row 2", "Row 4"]
+    assert not User.objects.exists()
+
+
+def test_a_broken_quote_in_the_header_is_row_1(db):
+    report = import_people('email,"name\nann@example.com,Ann\n')
+    assert report.errors == [
+        'Row 1: a quote (") opens a cell and is never closed, so the rest of the file would be read as that one '
+        "cell. Close the quote, or remove it."
+    ]
+
+
+def test_a_non_utf8_byte_in_the_header_is_row_1(db):
+    report = import_people("email,nâme\n".encode("cp1252"))
+    assert report.errors[0].startswith("Row 1 (the header): the file is not UTF-8 text: it has the byte 0xE2")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(csv_of("ann@example.com,Zoë Åberg,PM,product/ic-1,").encode("utf-8-sig"), id="excel-utf8-bom"),
+        pytest.param("\ufeff" + csv_of("ann@example.com,Zoë Åberg,PM,product/ic-1,"), id="bom-in-text"),
+        pytest.param(
+            '\ufeff"email","name","job title","level","manager email"\r\n'
+            '"ann@example.com","Zoë Åberg","PM","product/ic-1",""\r\n'.encode(),
+            id="bom-quoted-header-crlf",
+        ),
+        pytest.param(
+            csv_of('ann@example.com,"Zoë Åberg",PM,product/ic-1,').replace("\n", "\r").encode(), id="old-mac-lines"
+        ),
+    ],
+)
+def test_excel_utf8_with_a_byte_order_mark_imports(framework, data):
+    report = import_people(data)
+    assert report.ok, report.errors
+    person = Person.objects.select_related("user", "level").get(user__email="ann@example.com")
+    assert (person.name, person.job_title, person.level.key) == ("Zoë Åberg", "PM", "ic-1")
+
+
+def test_a_quoted_cell_may_hold_commas_and_quotes(framework):
+    report = import_people(csv_of('ann@example.com,"Able, Ann ""Annie""",PM,,'))
+    assert report.ok, report.errors
+    assert User.objects.get(email="ann@example.com").full_name == 'Able, Ann "Annie"'

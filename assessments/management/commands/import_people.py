@@ -19,12 +19,10 @@ class Command(BaseCommand):
     def handle(self, *args, file, dry_run, **options):
         path = Path(file)
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            data = path.read_bytes()
         except FileNotFoundError:
             raise CommandError(f"{file}: no such file.") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"{file}: the file is not UTF-8 text. Save it as CSV (UTF-8) and try again.") from None
-        report = import_people(text, dry_run=dry_run)
+        report = import_people(data, dry_run=dry_run)
         if not report.ok:
             for error in report.errors:
                 self.stderr.write(error)
