@@ -53,7 +53,7 @@ serve: install
 	@# database: `python manage.py db_worker --no-reload` (README, Deploying). Here one starts beside gunicorn.
 	$(PY) manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn pathway.wsgi:application --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+	$(BIN)/gunicorn pathway.wsgi:application --config pathway/gunicorn.conf.py --bind 127.0.0.1:$(PORT)
 
 # Tests run with DEBUG=1 for the dev secret key; Django's test runner switches DEBUG off
 # itself, and the production settings are checked by their own test (check --deploy).

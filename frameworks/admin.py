@@ -121,7 +121,7 @@ class FrameworkInlineMixin:
             # Narrower than the admin's default so a row of several fields fits the page.
             kwargs["widget"] = forms.TextInput(attrs={"size": 18 if db_field.name != "name" else 26})
         elif db_field.name in ("rank", "position", "grade"):
-            kwargs["widget"] = forms.NumberInput(attrs={"style": "width: 4em"})
+            kwargs["widget"] = forms.NumberInput(attrs={"class": "narrow-number"})  # frameworks-admin.css
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if isinstance(getattr(formfield, "widget", None), RelatedFieldWidgetWrapper):
             # Adding or editing an area or track from inside a row is confusing; they have their own rows.
@@ -210,6 +210,10 @@ class FrameworkAdmin(LockedVersionMixin, SimpleHistoryAdmin):
         ),
     )
     inlines = (ScaleLevelInline, CapabilityAreaInline, CapabilityInline, TrackInline, LevelInline)
+
+    class Media:
+        css = {"all": ("css/frameworks-admin.css",)}
+
     actions = ("publish_selected", "new_version_of_selected", "export_selected_yaml", "export_selected_json")
 
     def get_readonly_fields(self, request, obj=None):

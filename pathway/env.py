@@ -8,6 +8,20 @@ from django.core.exceptions import ImproperlyConfigured
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-key-only-for-debug-mode"
+SECRET_KEY_MIN_LENGTH = 50
+# Words found in example and placeholder keys: a key containing one was copied from somewhere, not generated.
+PLACEHOLDER_WORDS = (
+    "changeme",
+    "change-me",
+    "change_me",
+    "insecure",
+    "placeholder",
+    "your-secret",
+    "replaceme",
+    "replace-me",
+)
+
 
 def env_str(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
@@ -96,3 +110,18 @@ def parse_database_url(url: str, base_dir) -> dict:
             config["OPTIONS"] = {**options, **_statement_options(options)}
         return config
     raise ImproperlyConfigured(f"DATABASE_URL must start with sqlite:// or postgres://; got {parsed.scheme or url!r}")
+
+
+def check_secret_key(key: str) -> None:
+    """Refuse a SECRET_KEY that anyone could guess (used when DEBUG is off): short, a placeholder, or a repeat."""
+    how = "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is {len(key)} characters long; it must be at least {SECRET_KEY_MIN_LENGTH}. {how}"
+        )
+    lowered = key.lower()
+    word = next((word for word in PLACEHOLDER_WORDS if word in lowered), None)
+    if key == DEVELOPMENT_SECRET_KEY or word:
+        raise ImproperlyConfigured(f"SECRET_KEY is a placeholder (it contains {word!r}), not a secret. {how}")
+    if len(set(key)) < 5 or any(key == (key[:size] * len(key))[: len(key)] for size in range(1, 17)):
+        raise ImproperlyConfigured(f"SECRET_KEY is a short text repeated, not a secret. {how}")

@@ -1,15 +1,17 @@
 """Settings read from the environment: bad values fail loudly, and production gets safe defaults."""
 
+import re
 import runpy
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from pathway.env import env_bool, env_int, env_list, env_str, parse_database_url
+from pathway.env import DEVELOPMENT_SECRET_KEY, env_bool, env_int, env_list, env_str, parse_database_url
 
 SETTINGS_FILE = Path(__file__).resolve().parent.parent / "pathway" / "settings.py"
 BASE = Path("/srv/pathway")
+REAL_KEY = "q8Vw-3nXr_T0pLk9ZsY2mFh7JcB4uEa6GdN1oWiQx5RvKtHyMz"  # 50 characters, as generated
 
 # Every variable the settings read, so each test starts from a clean environment.
 SETTINGS_VARIABLES = [
@@ -159,11 +161,11 @@ def test_production_refuses_to_start_without_a_secret_key(clean_env):
 
 
 def test_production_defaults_switch_on_https_protections(clean_env):
-    clean_env.setenv("SECRET_KEY", "a-real-secret")
+    clean_env.setenv("SECRET_KEY", REAL_KEY)
     clean_env.setenv("ALLOWED_HOSTS", "pathway.example.org")
     settings = load_settings()
     assert settings["DEBUG"] is False
-    assert settings["SECRET_KEY"] == "a-real-secret"
+    assert settings["SECRET_KEY"] == REAL_KEY
     assert settings["ALLOWED_HOSTS"] == ["pathway.example.org"]
     assert settings["SECURE_SSL_REDIRECT"] is True
     assert settings["SESSION_COOKIE_SECURE"] is True
@@ -175,7 +177,7 @@ def test_production_defaults_switch_on_https_protections(clean_env):
 
 
 def test_production_allows_no_host_unless_told(clean_env):
-    clean_env.setenv("SECRET_KEY", "a-real-secret")
+    clean_env.setenv("SECRET_KEY", REAL_KEY)
     assert load_settings()["ALLOWED_HOSTS"] == []
 
 
@@ -212,3 +214,27 @@ def test_a_bad_value_stops_the_settings_loading(clean_env):
     clean_env.setenv("SECURE_SSL_REDIRECT", "sometimes")
     with pytest.raises(ImproperlyConfigured, match="SECURE_SSL_REDIRECT must be one of"):
         load_settings()
+
+
+@pytest.mark.parametrize(
+    ("key", "says"),
+    [
+        ("changeme", "8 characters long; it must be at least 50"),
+        ("x" * 49, "49 characters long"),
+        ("changeme-" * 6, "a placeholder (it contains 'changeme')"),
+        ("django-insecure-" + "k3" * 20, "a placeholder (it contains 'insecure')"),
+        (DEVELOPMENT_SECRET_KEY, "a placeholder"),
+        ("secret" * 9, "a short text repeated"),
+        ("abcd" * 13, "a short text repeated"),
+    ],
+)
+def test_production_refuses_a_weak_secret_key(clean_env, key, says):
+    clean_env.setenv("SECRET_KEY", key)
+    with pytest.raises(ImproperlyConfigured, match=re.escape(says)):
+        load_settings()
+
+
+def test_debug_accepts_any_secret_key(clean_env):
+    clean_env.setenv("DEBUG", "1")
+    clean_env.setenv("SECRET_KEY", "changeme")
+    assert load_settings()["SECRET_KEY"] == "changeme"
