@@ -45,13 +45,36 @@ def browser():
         browser.close()
 
 
+# Every page reports what the Content-Security-Policy refused (through a binding, which outlives navigations).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation({
+    directive: event.effectiveDirective || event.violatedDirective,
+    blocked: event.blockedURI || "inline",
+    source: (event.sourceFile || document.location.href) + ":" + event.lineNumber,
+    sample: event.sample || (event.target.outerHTML || "").slice(0, 160),
+  });
+});
+"""
+
+
 @pytest.fixture
 def page(browser, live_server, transactional_db):
+    """A fresh browser tab on the live server; the test fails if the page breaks the Content-Security-Policy."""
     context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
+    violations = []
+    context.expose_binding("reportCspViolation", lambda source, violation: violations.append(violation))
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    page.csp_violations = violations
     yield page
     context.close()
+    if violations:
+        details = "\n".join(
+            f"{v['directive']} refused {v['blocked']} at {v['source']} {v['sample']!r}" for v in violations
+        )
+        pytest.fail(f"the page broke the Content-Security-Policy:\n{details}", pytrace=False)
 
 
 @pytest.fixture
