@@ -153,6 +153,10 @@
     });
   }
 
+  // A big framework's area list (one area at a time) folds on a phone: the area's capabilities come first.
+  var areaList = document.querySelector(".area-steps__details");
+  if (areaList && window.matchMedia("(max-width: 575.98px)").matches) areaList.open = false;
+
   // Submitting the plain form saves everything, so nothing is pending after it.
   form.addEventListener("submit", function () {
     edits.clear();
