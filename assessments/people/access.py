@@ -22,6 +22,7 @@ def person_of(user) -> Person:
         # Users made before the post_save signal existed (or by raw fixtures) get their profile now.
         Person.objects.get_or_create(user=user)
         person = Person.objects.with_related().get(user=user)
+    Scope.remember(user, person)
     return person
 
 

@@ -108,6 +108,13 @@ class Scope:
             user._pathway_scope = scope
         return scope
 
+    @classmethod
+    def remember(cls, user, person: "Person") -> None:
+        """Keep `person` (the user's own, just read) as the user's scope, so that `of` needs no query of its own."""
+        scope = getattr(user, "_pathway_scope", None)
+        if scope is None or scope._generation != cls.generation:
+            user._pathway_scope = cls(person.pk, person.path)
+
     def below_q(self, prefix: str = "") -> models.Q:
         """A filter for everyone below this user (through `prefix`, e.g. "subject__", for related rows)."""
         if self.person_id is None:

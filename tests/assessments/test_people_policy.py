@@ -306,6 +306,16 @@ def test_scope_is_read_once_per_user_object(cast, django_assert_num_queries):
         assert Scope.of(next_request) is not first
 
 
+def test_reading_my_own_person_keeps_it_as_my_scope(cast, django_assert_num_queries):
+    maya = cast.viewer("manager")
+    me = person_of(maya)
+    with django_assert_num_queries(0):
+        assert (Scope.of(maya).person_id, Scope.of(maya).path) == (me.pk, me.path)
+    kept = Scope.of(maya)
+    person_of(maya)  # a scope already kept stays as it is
+    assert Scope.of(maya) is kept
+
+
 def test_visible_to_reads_no_tree_when_the_scope_is_kept(cast, django_assert_num_queries):
     maya = cast.viewer("manager")
     with django_assert_num_queries(3):  # is she HR (her groups), her place in the tree, the people
