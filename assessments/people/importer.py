@@ -36,6 +36,20 @@ JOB_TITLE_MAX = Person._meta.get_field("job_title").max_length
 
 
 @dataclass
+class Listed:
+    """What a page lists of a long list: the first LISTED items and how many more there are."""
+
+    items: list[str]
+    more: int
+
+    LISTED = 50
+
+    @classmethod
+    def of(cls, items: list[str]) -> "Listed":
+        return cls(items[: cls.LISTED], max(0, len(items) - cls.LISTED))
+
+
+@dataclass
 class ImportReport:
     dry_run: bool
     errors: list[str] = field(default_factory=list)
@@ -46,6 +60,18 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def errors_listed(self) -> "Listed":
+        return Listed.of(self.errors)
+
+    @property
+    def created_listed(self) -> "Listed":
+        return Listed.of(self.created)
+
+    @property
+    def updated_listed(self) -> "Listed":
+        return Listed.of(self.updated)
 
     @property
     def change_count(self) -> int:

@@ -269,6 +269,30 @@ def test_import_page_refuses_a_file_that_is_not_utf8(client, hr_admin, db):
     assert "Row 2, column &#x27;email&#x27;: the file is not UTF-8 text" in response.content.decode()
 
 
+def test_import_page_holds_hr_to_the_person_forms_account_rule(client, hr_admin, framework):
+    _superuser()
+    client.force_login(hr_admin)
+    response = client.post(reverse(IMPORT), {"file": upload("email,name\nroot@example.com,Rowan Renamed\n")})
+    assert "only a superuser can change the name of a superuser’s account" in response.content.decode()
+    assert User.objects.get(email="root@example.com").full_name == "Rowan Root"
+
+
+def test_import_page_lists_the_first_50_problems_and_people_of_a_big_file(
+    client, hr_admin, framework, django_assert_max_num_queries
+):
+    client.force_login(hr_admin)
+    rows = "".join(f"p{index}@example.com,Person {index},,product/ic-9\n" for index in range(60))
+    html = client.post(reverse(IMPORT), {"file": upload(f"email,name,job title,level\n{rows}")}).content.decode()
+    assert "Nothing was imported: the file has 60 problems." in html
+    assert html.count("<li>Row ") == 50
+    assert "And 10 more problems after these: fix these first, then check the file again." in html
+    rows = rows.replace("product/ic-9", "product/ic-1")
+    with django_assert_max_num_queries(16):
+        html = client.post(reverse(IMPORT), {"file": upload(f"email,name,job title,level\n{rows}")}).content.decode()
+    assert "60 people will be created, 0 updated." in html
+    assert "p48@example.com, p49@example.com and 10 more. They will" in html
+
+
 def test_people_admin_and_import_need_staff(client, pm):
     client.force_login(pm)
     for url in (reverse(CHANGELIST), reverse(IMPORT)):
