@@ -83,6 +83,7 @@ def test_import_page_is_accessible_and_reports_problems(page, hr_admin, framewor
     report = page.get_by_role("alert")
     expect(report).to_contain_text("broken.yaml was not imported")
     expect(report).to_contain_text("key: 'Bad Key' is not a valid key")
+    expect(report).to_be_focused()  # error-summary.js: the problems are read first
     axe(page)
     screenshot(page, "hr-import-errors")
 
