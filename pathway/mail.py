@@ -69,7 +69,9 @@ def send_email(context: TaskContext, *, subject: str, body: str, to: list[str], 
 
 
 def queue_email(subject: str, body: str, to: list[str], *, tag: str = "", priority: int = PRIORITY_EMAIL):
-    """Queue one email and return its task result at once."""
+    """Queue one email and return its task result at once. The subject is made one line: a name saved before names
+    were checked (pathway.text) may hold a line break, which would fail every attempt to send."""
+    subject = " ".join(subject.split())
     return send_email.using(priority=priority).enqueue(subject=subject, body=body, to=to, tag=tag, attempt=1)
 
 

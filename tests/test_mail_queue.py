@@ -157,3 +157,9 @@ def test_a_retry_is_due_after_its_delay(database_tasks, settings):
     database_tasks()
     retry = DBTaskResult.objects.get(status="READY")
     assert retry.run_after - timezone.now() > RETRY_DELAYS[0] - timedelta(seconds=5)
+
+
+def test_a_subject_is_always_one_line(db):
+    """A name saved before names refused line breaks cannot split the subject (which would fail every attempt)."""
+    queue_email("2026 H1\r\nBcc: everyone@example.com:  opens today", "Body", ["priya@example.com"])
+    assert [message.subject for message in mail.outbox] == ["2026 H1 Bcc: everyone@example.com: opens today"]
