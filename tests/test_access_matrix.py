@@ -295,6 +295,10 @@ class Cast:
 
 @pytest.fixture
 def cast(db):
+    return make_cast()
+
+
+def make_cast() -> Cast:
     framework = make_framework()
     ic2, mgr1, mgr2 = (framework.levels.get(key=key) for key in ("ic-2", "mgr-1", "mgr-2"))
     head = make_user("hugo@example.com", "Hugo Head", level=mgr2, job_title="Head of Product")

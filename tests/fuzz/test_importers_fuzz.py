@@ -1,0 +1,36 @@
+"""Property: any bytes given to the framework importer are imported, or refused with messages; never an
+exception (run on PostgreSQL too: a NUL byte or a lone surrogate only fails there)."""
+
+from django.db import transaction
+from hypothesis import given
+from hypothesis import strategies as st
+
+from frameworks.fileformat import (
+    OUTCOMES,
+    FrameworkFileError,
+    framework_to_spec,
+    import_framework,
+    parse_framework_file,
+)
+from tests.fuzz import fuzz_settings
+from tests.fuzz.strategies import framework_files
+
+
+def is_message(text):
+    return isinstance(text, str) and text.strip() != ""
+
+
+@fuzz_settings(3)
+@given(file=framework_files(existing_key="product"), publish=st.booleans())
+def test_any_framework_file_imports_or_is_refused_with_messages(framework, file, publish):
+    content, filename = file
+    with transaction.atomic():
+        try:
+            spec = parse_framework_file(content, filename)
+            imported, outcome = import_framework(spec, publish=publish)
+        except FrameworkFileError as error:
+            assert error.errors and all(is_message(message) for message in error.errors), error.errors
+        else:
+            assert outcome in OUTCOMES
+            assert framework_to_spec(imported) == spec
+        transaction.set_rollback(True)
