@@ -126,11 +126,18 @@ def latest_manager_assessments(user, subject_ids, cycle=None) -> dict[int, Asses
     return latest
 
 
-def _ratings_by_assessment(assessment_ids) -> dict[int, dict[str, Rating]]:
+def _ratings_by_assessment(assessment_ids, capabilities: dict | None = None) -> dict[int, dict[str, Rating]]:
+    """assessment id → capability key → rating. `capabilities` (id → capability with its area), when the caller has
+    them already, are attached rather than read again with every rating."""
+    ratings = Rating.objects.filter(assessment_id__in=assessment_ids)
+    if capabilities is None:
+        ratings = ratings.select_related("capability__area", "scale_level", "agreed_scale_level")
+    else:
+        ratings = ratings.select_related("scale_level", "agreed_scale_level").defer("evidence", "agreed_note")
     found: dict[int, dict[str, Rating]] = {}
-    for rating in Rating.objects.filter(assessment_id__in=assessment_ids).select_related(
-        "capability__area", "scale_level", "agreed_scale_level"
-    ):
+    for rating in ratings:
+        if capabilities is not None:
+            rating.capability = capabilities[rating.capability_id]
         found.setdefault(rating.assessment_id, {})[rating.capability.key] = rating
     return found
 
@@ -176,17 +183,20 @@ def build_team_heatmap(user, people: list[Person], cycle=None, sort: str = "verd
             targets[person.pk] = (assessment.level, True)
         elif person.level_id:
             targets[person.pk] = (following.get(person.level_id, person.level), False)
-    ratings = _ratings_by_assessment([assessment.pk for assessment in latest.values()])
     level_ids = {target.pk for target, _ in targets.values()} | {p.level_id for p in people if p.level_id}
     expectations = _expectations_by_level(level_ids)
 
     framework_ids = {target.framework_id for target, _ in targets.values()}
     tables: dict[int, FrameworkTable] = {}
+    capabilities = {}
     for capability in Capability.objects.filter(framework_id__in=framework_ids).select_related("area", "framework"):
         table = tables.get(capability.framework_id)
         if table is None:
             table = tables[capability.framework_id] = FrameworkTable(capability.framework, [], [])
         table.capabilities.append(capability)
+        capabilities[capability.pk] = capability
+    # Each rating's capability is one of the tables' (an assessment's ratings are of its level's framework).
+    ratings = _ratings_by_assessment([assessment.pk for assessment in latest.values()], capabilities)
     for table in tables.values():
         table.capabilities.sort(key=lambda c: (c.area.position, c.area_id, c.position, c.pk))
         for capability in table.capabilities:
