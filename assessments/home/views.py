@@ -56,7 +56,7 @@ class Outcome:
         ]
 
 
-def latest_outcome(user, me: Person) -> Outcome | None:
+def latest_outcome(user, me: Person, expectations: dict | None = None) -> Outcome | None:
     """The newest manager assessment of `me` that was shared with them, with its verdict; None when there is none.
 
     Read through `visible_assessments`, and computed by `build_comparison`, so it says exactly what the comparison
@@ -82,7 +82,7 @@ def latest_outcome(user, me: Person) -> Outcome | None:
         if hidden_by_blind_cycle(user, assessment, counterpart):
             continue
         return Outcome(
-            comparison=build_comparison(user, me, assessment.level, assessment.cycle, assessments),
+            comparison=build_comparison(user, me, assessment.level, assessment.cycle, assessments, expectations),
             compare_url=report_url("compare", me, assessment.level, assessment.cycle),
             report_url=report_url("promotion", me, assessment.level, assessment.cycle),
         )
@@ -121,16 +121,17 @@ def home(request):
     else:
         team_counts = None
     open_cycle = ReviewCycle.objects.filter(status=ReviewCycle.Status.OPEN).first()
+    steps = next_steps(me.level)
     return render(
         request,
         "assessments/home/home.html",
         {
             "me": me,
             "article": indefinite_article(me.level.name) if me.level else "",
-            "steps": next_steps(me.level),
+            "steps": steps,
             "team_counts": team_counts,
             "assessments": home_assessments(me),
-            "outcome": latest_outcome(request.user, me),
+            "outcome": latest_outcome(request.user, me, steps.expectations if steps else None),
             "open_cycle": open_cycle,
             "head_progress": head_progress(request.user, me, open_cycle) if team_counts and open_cycle else None,
         },

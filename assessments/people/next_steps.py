@@ -60,6 +60,8 @@ class NextSteps:
     framework_url: str | None
     on_track: Step | None = None
     across_tracks: list[Step] = field(default_factory=list)
+    # What each level read here expects, {level pk: {capability key: expectation}}, for a comparison on the same page.
+    expectations: dict = field(default_factory=dict)
 
 
 def next_steps(level: Level | None) -> NextSteps | None:
@@ -102,4 +104,8 @@ def next_steps(level: Level | None) -> NextSteps | None:
         framework_url=framework_url(level.framework),
         on_track=step(on_track) if on_track else None,
         across_tracks=[step(candidate) for candidate in across],
+        expectations={
+            pk: {expectation.capability.key: expectation for expectation in item.expectations.all()}
+            for pk, item in loaded.items()
+        },
     )

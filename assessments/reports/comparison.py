@@ -341,9 +341,11 @@ def choose_cycle(cycle_param: str | None, level: Level, assessments: list[Assess
     return cycle
 
 
-def _expectations_by_key(level: Level | None) -> dict[str, Expectation]:
+def _expectations_by_key(level: Level | None, known: dict | None = None) -> dict[str, Expectation]:
     if level is None:
         return {}
+    if known and level.pk in known:
+        return known[level.pk]
     rows = Expectation.objects.filter(level=level).select_related("capability__area", "scale_level")
     return {expectation.capability.key: expectation for expectation in rows}
 
@@ -389,18 +391,23 @@ def _capabilities_in_order(*by_key: dict) -> list[tuple[str, object]]:
     )
 
 
-def build_comparison(user, subject: Person, level: Level, cycle, assessments: list[Assessment]) -> Comparison:
-    """The rows, verdict and groups for `subject` against `level` in `cycle` (None: outside cycles)."""
+def build_comparison(
+    user, subject: Person, level: Level, cycle, assessments: list[Assessment], expectations: dict | None = None
+) -> Comparison:
+    """The rows, verdict and groups for `subject` against `level` in `cycle` (None: outside cycles).
+
+    `expectations`: levels' expectations already read in this request ({level pk: {capability key: expectation}},
+    with each capability's area and scale level), so that they are not read again."""
     self_assessment, manager_assessment = _self_and_manager(assessments, level, cycle)
     self_assessment, manager_assessment, blind_message = apply_blind_rule(user, self_assessment, manager_assessment)
     self_by_key, manager_by_key = _ratings_by_key(self_assessment, manager_assessment)
 
-    target_expectations = _expectations_by_key(level)
+    target_expectations = _expectations_by_key(level, expectations)
     current_level = subject.level
     if current_level is not None and current_level.pk == level.pk:
         now_expectations = target_expectations
     else:
-        now_expectations = _expectations_by_key(current_level)
+        now_expectations = _expectations_by_key(current_level, expectations)
 
     rows = [
         Row(
