@@ -12,9 +12,14 @@ import csv
 import io
 from dataclasses import dataclass
 
+from pathway.text import unstorable_character
+
 COLUMNS = ("email", "name", "job_title", "level", "manager_email")
 REQUIRED_COLUMNS = ("email", "name")
 COLUMN_ALIASES = {"manager": "manager_email", "full_name": "name", "title": "job_title"}
+# The most people one file may hold: the largest import then takes ~15 s on PostgreSQL on a loaded 2-core machine
+# (bench/README.md), well within gunicorn's timeout (pathway/gunicorn.conf.py), so it runs in the request.
+MAX_PEOPLE = 10_000
 SAVE_AS_UTF8 = "In Excel, use Save As › “CSV UTF-8 (Comma delimited)”, then choose the new file."
 
 
@@ -62,7 +67,10 @@ def decode_people_csv(data: bytes) -> str:
 
 def _place(before: str) -> str:
     """ "Row 3, column 'name'": where the text following `before` (the start of the file) sits."""
-    rows = list(csv.reader(io.StringIO(before + "x", newline="")))
+    try:
+        rows = list(csv.reader(io.StringIO(before + "x", newline="")))
+    except csv.Error:  # a cell too large for CSV before it: the line is near enough
+        return f"Row {len(io.StringIO(before + 'x', newline='').readlines())}"
     number, cell = len(rows), len(rows[-1]) - 1
     if number == 1:
         return "Row 1 (the header)"
@@ -95,11 +103,13 @@ class _Lines:
 def parse_people_csv(text: str) -> list[PersonRow]:
     """Read the rows of a people CSV. Raises PeopleFileError naming every row that cannot be read."""
     text = text.lstrip("\ufeff")
-    if "\x00" in text:
+    found = unstorable_character(text)
+    if found:
+        index = next(index for index, character in enumerate(text) if unstorable_character(character))
         raise PeopleFileError(
             [
-                f"{_place(text[: text.index(chr(0))])}: the file has a NUL character (a zero byte): it is not a CSV "
-                f"text file. {SAVE_AS_UTF8}"
+                f"{_place(text[:index])}: the file contains {found}, which cannot be saved: it is probably not a "
+                f"CSV text file. {SAVE_AS_UTF8}"
             ]
         )
     lines = _Lines(text)
@@ -121,6 +131,12 @@ def parse_people_csv(text: str) -> list[PersonRow]:
             break  # after a broken quote, where the next row starts is a guess: stop here
         if not any(cell.strip() for cell in cells):
             continue
+        if len(rows) + len(problems) == MAX_PEOPLE:
+            problems.append(
+                f"Row {number}: the file goes on past {MAX_PEOPLE:,} people, the most one file may hold. Split it "
+                f"into files of up to {MAX_PEOPLE:,} people, the one with the managers first, and import each."
+            )
+            break
         problem = _cell_count_problem(number, cells, header)
         if problem:
             problems.append(problem)

@@ -28,6 +28,7 @@ from assessments.people.csvfile import COLUMNS, PeopleFileError, PersonRow, deco
 from assessments.people.import_write import Plan, write_people
 from assessments.people.models import Person
 from frameworks.models import Framework, Level
+from pathway.text import refused_name_character
 
 __all__ = ["COLUMNS", "ImportReport", "import_people", "parse_people_csv"]
 
@@ -229,13 +230,18 @@ def _email_problems(row: PersonRow, first_row_of: dict[str, int]) -> list[str]:
 
 
 def _name_and_title_problems(row: PersonRow) -> list[str]:
+    """As the person form: a name and a job title are one line of plain text (pathway.text), within their length."""
     problems = []
     if not row.name:
         problems.append("the name is missing.")
     elif len(row.name) > NAME_MAX:
         problems.append(f"the name is longer than {NAME_MAX} characters.")
+    elif found := refused_name_character(row.name):
+        problems.append(f"the name must be one line of plain text, but it contains {found}.")
     if row.job_title and len(row.job_title) > JOB_TITLE_MAX:
         problems.append(f"the job title is longer than {JOB_TITLE_MAX} characters.")
+    elif row.job_title and (found := refused_name_character(row.job_title)):
+        problems.append(f"the job title must be one line of plain text, but it contains {found}.")
     return problems
 
 

@@ -147,8 +147,15 @@ def people_snapshot():
         ),
         pytest.param(
             csv_of("maya@example.com,Maya Renamed,,,", "ann@example.com,An\x00n,PM,,"),
-            f"Row 3, column 'name': the file has a NUL character (a zero byte): it is not a CSV text file. {SAVE_AS}",
+            "Row 3, column 'name': the file contains a NUL character (\\x00), which cannot be saved: it is probably "
+            f"not a CSV text file. {SAVE_AS}",
             id="nul",
+        ),
+        pytest.param(
+            csv_of("maya@example.com,Maya Renamed,,,", "ann@example.com,Ann,P\ud800M,,"),
+            "Row 3, column 'job title': the file contains an unpaired surrogate (\\ud800), which cannot be saved: it "
+            f"is probably not a CSV text file. {SAVE_AS}",
+            id="lone-surrogate",
         ),
     ],
 )
@@ -172,6 +179,12 @@ def test_a_broken_quote_in_the_header_is_row_1(db):
         'Row 1: a quote (") opens a cell and is never closed, so the rest of the file would be read as that one '
         "cell. Close the quote, or remove it."
     ]
+
+
+def test_a_non_utf8_byte_after_a_cell_too_large_for_csv_still_names_its_row(db):
+    huge = "x" * (csv.field_size_limit() + 1)
+    report = import_people(f"email,name\nann@example.com,{huge}\xe9\n".encode("cp1252"))
+    assert report.errors[0].startswith("Row 2: the file is not UTF-8 text: it has the byte 0xE9")
 
 
 def test_a_non_utf8_byte_in_the_header_is_row_1(db):
@@ -205,3 +218,40 @@ def test_a_quoted_cell_may_hold_commas_and_quotes(framework):
     report = import_people(csv_of('ann@example.com,"Able, Ann ""Annie""",PM,,'))
     assert report.ok, report.errors
     assert User.objects.get(email="ann@example.com").full_name == 'Able, Ann "Annie"'
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        ('ann@example.com,"Ann\nAble",PM,,', "the name must be one line of plain text, but it contains a line break."),
+        ("ann@example.com,Ann\tAble,PM,,", "the name must be one line of plain text, but it contains a tab."),
+        (
+            'ann@example.com,Ann,"PM\r\n2026-12-02 INFO forged log line",,',
+            "the job title must be one line of plain text, but it contains a line break.",
+        ),
+        (
+            "ann@example.com,Ann,P\x1bM,,",
+            "the job title must be one line of plain text, but it contains a control character (U+001B).",
+        ),
+    ],
+)
+def test_a_name_or_title_with_a_line_break_or_control_character_is_refused(manager, row, problem):
+    before = people_snapshot()
+    report = import_people(csv_of("maya@example.com,Maya Renamed,,,", row))
+    assert report.errors == [f"Row 3 (ann@example.com): {problem}"]
+    assert people_snapshot() == before
+
+
+def test_a_name_in_any_script_is_one_line_of_plain_text(db):
+    report = import_people(csv_of("ann@example.com,می\u200cخواهم Zoë 李,PM,,"))
+    assert report.ok, report.errors
+
+
+def test_a_file_of_more_people_than_one_import_takes_is_refused_at_the_first_row_too_many(db, monkeypatch):
+    monkeypatch.setattr("assessments.people.csvfile.MAX_PEOPLE", 2)
+    report = import_people(csv_of("a@example.com,A,,,", "", "b@example.com,B,,,", "c@example.com,C,,,"))
+    assert report.errors == [
+        "Row 5: the file goes on past 2 people, the most one file may hold. Split it into files of up to 2 people, "
+        "the one with the managers first, and import each."
+    ]
+    assert not User.objects.exists()
