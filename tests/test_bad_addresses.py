@@ -104,3 +104,19 @@ def test_the_people_list_edit_with_a_manager_that_is_not_a_key_is_an_error_at_th
     assert response.context["cl"].formset.errors[0]["manager"] == [error]
     person.refresh_from_db()
     assert person.manager is not None
+
+
+# Every query parameter a view reads (request.GET) or a filter form takes.
+PARAMETERS = ("area", "digest", "from", "to", "manager", "page", "q", "shown", "subject", "table", "track", "cycle")
+JUNK_QUERY = dict.fromkeys((*PARAMETERS, "status", "sort", "kind", "level"), "abc")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["home", "team", "reports:team", "reports:calibration", "assessments:mine", "frameworks:list", "reports:compare"],
+)
+def test_pages_take_junk_in_every_parameter_they_read(client, manager, pm, name):
+    """Each parameter any view reads, set to junk at once: the page answers, never a server error."""
+    client.force_login(manager)
+    url = reverse(name, args=[pm.person.pk]) if name == "reports:compare" else reverse(name)
+    assert client.get(url, JUNK_QUERY).status_code in (200, 302, 404)
