@@ -75,31 +75,12 @@ def with_scale_levels(ratings, scale_levels):
         yield rating
 
 
-def area_counts(assessment, ratings, scale_levels) -> list[AreaCount]:
-    """Each area's counts, in the framework's order, from the assessment's `ratings` and a narrow read of what the
-    level expects (tuples, not model objects: the page builds those only for the area it shows). The rows are the
-    ratings whose capability the level asks for."""
-    from frameworks.models import Expectation
+def area_counts(assessment) -> list[AreaCount]:
+    """Each area's counts, in the framework's order, by the database (reviews/sql.py): the page builds model objects
+    only for the area it shows."""
+    from assessments.reviews.sql import area_counts as counted
 
-    ranks = {level.pk: level.rank for level in scale_levels}
-    by_capability = {rating.capability_id: rating for rating in ratings}
-    expectations = (
-        Expectation.objects.filter(level_id=assessment.level_id)
-        .order_by("capability__area__position", "capability__area_id")
-        .values_list("capability_id", "capability__area_id", "capability__area__name", "scale_level__rank")
-    )
-    counts: dict[int, AreaCount] = {}
-    for capability_id, area_id, name, expected in expectations:
-        rating = by_capability.get(capability_id)
-        if rating is None:
-            continue
-        rank = ranks.get(rating.scale_level_id)
-        count = counts.setdefault(area_id, AreaCount(area_id, name, 0, 0, 0, 0))
-        count.total += 1
-        count.rated += rating.is_rated
-        count.todo += not rating.is_rated or (rank is not None and rank > expected and not rating.evidence.strip())
-        count.carried += rating.carried
-    return list(counts.values())
+    return [AreaCount(*row) for row in counted(assessment, assessment.level_id)]
 
 
 def choose(counts: list[AreaCount], requested: str | None, summary_name: str) -> Steps:

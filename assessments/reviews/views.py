@@ -179,12 +179,11 @@ def _page_context(request, assessment, can_edit: bool, *, typed=None, errors=Non
     errors = errors or {}
     user = request.user
     scale_levels = list(ScaleLevel.objects.filter(framework_id=assessment.level.framework_id))
-    ratings = {
-        rating.capability_id: rating for rating in page_steps.with_scale_levels(assessment.ratings.all(), scale_levels)
-    }
-    counts = page_steps.area_counts(assessment, ratings.values(), scale_levels)
+    counts = page_steps.area_counts(assessment)
     overall_title = "Summary and recommendation" if assessment.is_manager_assessment else "Summary"
     steps = page_steps.choose(counts, step, overall_title)
+    shown = steps.narrow(assessment.ratings.all())
+    ratings = {rating.capability_id: rating for rating in page_steps.with_scale_levels(shown, scale_levels)}
     # The other side only as far as this viewer may see it: a draft or unshared one is as good as absent.
     counterpart = visible_counterpart(user, assessment)
     show_theirs, theirs_hidden, theirs = _theirs(user, assessment, counterpart)
