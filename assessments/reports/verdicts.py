@@ -89,7 +89,7 @@ def _standings_sql(t: dict) -> str:
     A capability the target asks for with no rating row at all is counted from `asks` in `verdicts_sql`, rather
     than found by an anti-join per row."""
     return f"""
-        SELECT l.id AS assessment_id, r.capability_id, te.rank AS t_rank,
+        SELECT l.id AS assessment_id, l.subject_id, l.level_id, r.capability_id, te.rank AS t_rank,
                {EFFECTIVE} AS rating, {NOT_APPLICABLE} AS na
         FROM latest l
         JOIN {t["rating"]} r ON r.assessment_id = l.id
@@ -108,9 +108,8 @@ def _scored_sql(t: dict) -> str:
                f.readiness_target_share AS share, f.readiness_max_steps_below AS allowed,
                f.readiness_requires_current_level AS needs_current
         FROM standings st
-        JOIN latest l ON l.id = st.assessment_id
-        JOIN {t["person"]} p ON p.id = l.subject_id
-        JOIN {t["level"]} tl ON tl.id = l.level_id
+        JOIN {t["person"]} p ON p.id = st.subject_id
+        JOIN {t["level"]} tl ON tl.id = st.level_id
         JOIN {t["framework"]} f ON f.id = tl.framework_id
         JOIN {t["capability"]} c ON c.id = st.capability_id
         LEFT JOIN (
@@ -118,7 +117,7 @@ def _scored_sql(t: dict) -> str:
             FROM {t["expectation"]} ne
             JOIN {t["capability"]} nc ON nc.id = ne.capability_id
             JOIN {t["scale"]} ns ON ns.id = ne.scale_level_id
-        ) now ON now.level_id = p.level_id AND p.level_id <> l.level_id AND now.key = c.key
+        ) now ON now.level_id = p.level_id AND p.level_id <> st.level_id AND now.key = c.key
     """
 
 
@@ -155,7 +154,7 @@ def verdicts_sql(managers) -> tuple[str, list]:
     short = f"((k.asked + {missing}) * k.share + 99) / 100 - k.met"
     sql = f"""
         WITH latest AS ({latest}), standings AS ({_standings_sql(t)}), scored AS ({_scored_sql(t)}),
-             counts AS ({_counts_sql()})
+             counts AS MATERIALIZED ({_counts_sql()})
         SELECT l.id AS assessment_id, l.subject_id, l.level_id,
                CASE WHEN k.below_current = 0 AND {short} <= 0 AND k.too_far = 0 AND k.unrated + {missing} = 0 THEN 0
                     WHEN k.below_current = 0 AND {short} <= 2 AND k.far_beyond = 0 THEN 1
