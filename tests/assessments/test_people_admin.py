@@ -242,6 +242,7 @@ def test_import_page_previews_then_imports_on_confirm(client, hr_admin, pm, mana
     html = preview.content.decode()
     assert "1 person will be created, 1 updated." in html
     assert not User.objects.filter(email="ann@example.com").exists()
+    assert '<form method="post" enctype="multipart/form-data">' in html  # a big file's text, unexpanded
     csv_text = preview.context["form"].initial["csv_text"]
     done = client.post(reverse(IMPORT), {"csv_text": csv_text, "confirm": "Import"}, follow=True)
     assert "1 person was created, 1 updated." in done.content.decode()
