@@ -10,7 +10,7 @@ from frameworks.fileformat.spec import FORMAT, READINESS_DEFAULTS, clean_text
 from frameworks.models import Capability, CapabilityArea, Framework, Level, ScaleLevel, Track
 from pathway.text import refused_name_character
 
-KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+KEY_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # the whole key: fullmatch ($ would let a final "\n" in)
 KEY_MAX_LENGTH = 60
 KINDS = ("ic", "management")
 MAX_VERSION = 2_147_483_647  # PositiveIntegerField
@@ -120,7 +120,7 @@ class Checker:
         if len(value) > KEY_MAX_LENGTH:
             self.error(where, f"is {len(value)} characters long; a key has at most {KEY_MAX_LENGTH}")
             return None
-        if not KEY_PATTERN.match(value):
+        if not KEY_PATTERN.fullmatch(value):
             self.error(
                 where,
                 f"'{_clip(value)}' is not a valid key: use lowercase letters, digits and single hyphens, "

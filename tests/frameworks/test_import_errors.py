@@ -200,6 +200,19 @@ MALFORMED = [
         "unknown field (the fields here are: format, key, name, version",
         id="unknown-top-level-field",
     ),
+    # Found by the fuzz test: a key ending in a line break was taken, and no page could link to it after.
+    pytest.param(
+        variant("{key: cap-a, name: Capability A}", '{key: "cap-a\\n", name: Capability A}'),
+        "areas[0].capabilities[0].key",
+        "is not a valid key: use lowercase letters, digits and single hyphens",
+        id="key-ending-in-a-line-break",
+    ),
+    pytest.param(
+        variant("key: test-ladder", 'key: "test-ladder\\n"'),
+        "key",
+        "is not a valid key: use lowercase letters, digits and single hyphens",
+        id="framework-key-ending-in-a-line-break",
+    ),
     pytest.param(
         variant("{key: cap-a, name: Capability A}", "{key: Cap A, name: Capability A}"),
         "areas[0].capabilities[0].key",

@@ -139,6 +139,7 @@ NASTY = (
     "x\udfffy",
     "\r\n",
     "line\nbreak",
+    "ok\n",
     "\u2028",
     "\x85",
     "\t",

@@ -2,6 +2,7 @@
 exception (run on PostgreSQL too: a NUL byte or a lone surrogate only fails there)."""
 
 from django.db import transaction
+from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,6 +15,21 @@ from frameworks.fileformat import (
 )
 from tests.fuzz import fuzz_settings
 from tests.fuzz.strategies import framework_files
+
+
+def assert_has_addresses(framework):
+    """What was imported can be linked to: the version's page and each level's page have an address."""
+    reverse("frameworks:detail", kwargs={"key": framework.key, "version": framework.version})
+    for level in framework.levels.select_related("track"):
+        reverse(
+            "frameworks:level",
+            kwargs={
+                "key": framework.key,
+                "version": framework.version,
+                "track_key": level.track.key,
+                "level_key": level.key,
+            },
+        )
 
 
 def is_message(text):
@@ -33,4 +49,5 @@ def test_any_framework_file_imports_or_is_refused_with_messages(framework, file,
         else:
             assert outcome in OUTCOMES
             assert framework_to_spec(imported) == spec
+            assert_has_addresses(imported)
         transaction.set_rollback(True)
