@@ -1,11 +1,12 @@
-"""Property: any bytes given to the framework importer are imported, or refused with messages; never an
-exception (run on PostgreSQL too: a NUL byte or a lone surrogate only fails there)."""
+"""Property: any bytes given to the framework importer or the people importer are imported, or refused with
+messages; never an exception (run on PostgreSQL too: a NUL byte or a lone surrogate only fails there)."""
 
 from django.db import transaction
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from assessments.people.importer import import_people
 from frameworks.fileformat import (
     OUTCOMES,
     FrameworkFileError,
@@ -14,7 +15,7 @@ from frameworks.fileformat import (
     parse_framework_file,
 )
 from tests.fuzz import fuzz_settings
-from tests.fuzz.strategies import framework_files
+from tests.fuzz.strategies import framework_files, people_files
 
 
 def assert_has_addresses(framework):
@@ -50,4 +51,14 @@ def test_any_framework_file_imports_or_is_refused_with_messages(framework, file,
             assert outcome in OUTCOMES
             assert framework_to_spec(imported) == spec
             assert_has_addresses(imported)
+        transaction.set_rollback(True)
+
+
+@fuzz_settings(10)
+@given(content=people_files(), dry_run=st.booleans())
+def test_any_people_file_imports_or_is_refused_with_messages(pm, hr_admin, content, dry_run):
+    with transaction.atomic():
+        report = import_people(content, dry_run=dry_run, by=hr_admin)
+        assert all(is_message(message) for message in report.errors), report.errors
+        assert is_message(report.summary)
         transaction.set_rollback(True)
