@@ -8,19 +8,15 @@ ROWS_PER_STATEMENT = 500  # 7 parameters a row: far below SQLite's 32,766 and Po
 def write_answers(ratings):
     """Store the answers of many ratings in one UPDATE … FROM (VALUES …) per 500: Django's bulk_update builds a
     CASE per row and field and spent seconds in Python on a page of 164 capabilities, and an UPDATE per row
-    (`executemany`) made PostgreSQL run 164 statements."""
-    if not ratings:
-        return
+    (`executemany`) made PostgreSQL run 164 statements. `ratings` is not empty."""
     model = type(ratings[0])
     names = ("id", "scale_level", "not_applicable", "evidence", "carried", "revision", "updated_at")
     fields = [model._meta.get_field(name) for name in names]
     quote, table = connection.ops.quote_name, connection.ops.quote_name(model._meta.db_table)
     # VALUES columns are column1, column2… on both databases. PostgreSQL needs their types (a column of NULLs
     # would be text); SQLite needs none, and a cast would turn its text datetimes into numbers.
-    if connection.vendor == "postgresql":
-        row = "(" + ", ".join(f"CAST(%s AS {field.cast_db_type(connection)})" for field in fields) + ")"
-    else:
-        row = "(" + ", ".join("%s" for _ in fields) + ")"
+    typed = connection.vendor == "postgresql"
+    row = "(" + ", ".join(f"CAST(%s AS {f.cast_db_type(connection)})" if typed else "%s" for f in fields) + ")"
     sets = ", ".join(f"{quote(field.column)} = v.column{index}" for index, field in enumerate(fields[1:], start=2))
     for start in range(0, len(ratings), ROWS_PER_STATEMENT):
         batch = ratings[start : start + ROWS_PER_STATEMENT]

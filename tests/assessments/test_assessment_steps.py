@@ -132,6 +132,12 @@ def test_the_check_page_links_to_the_area_of_each_thing_missing(client, big):
     capability = big.areas[3].capabilities.first()
     assert f'href="{page_url(big.draft)}?area={big.areas[3].pk}#capability-{capability.pk}"' in html
 
+    # A manager's recommendation is on the summary step.
+    mine = start(big.person, big.boss, big.fw.levels.get(key="ic-2"))
+    client.force_login(big.boss)
+    html = client.get(f"/assessments/{mine.pk}/check/").content.decode()
+    assert f'href="{page_url(mine)}?area=summary#recommendation"' in html
+
 
 def test_a_reader_moves_between_areas_by_links(client, big):
     theirs = submitted(big.person, big.person, big.fw.levels.get(key="ic-3"))
