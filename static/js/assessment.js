@@ -156,6 +156,15 @@
   // A big framework's area list (one area at a time) folds on a phone: the area's capabilities come first.
   var areaList = document.querySelector(".area-steps__details");
   if (areaList && window.matchMedia("(max-width: 575.98px)").matches) areaList.open = false;
+  // The area shown keeps its count in the list up to date as choices are made.
+  var areaCount = document.querySelector(".area-steps__step.is-current .area-steps__count");
+  if (areaCount) {
+    form.addEventListener("change", function () {
+      var total = form.querySelectorAll(".assessment-area .capability").length;
+      var chosen = form.querySelectorAll(".assessment-area .capability input[type=radio]:checked").length;
+      areaCount.textContent = chosen + " of " + total + " rated";
+    });
+  }
 
   // Submitting the plain form saves everything, so nothing is pending after it.
   form.addEventListener("submit", function () {

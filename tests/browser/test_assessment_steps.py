@@ -41,6 +41,8 @@ def test_moving_between_areas_keeps_what_was_typed(browser, live_server, big_dra
     # Rate the first capability and type evidence, then move on at once (before any autosave has answered).
     focus_by_tab(page, f"input[name='r{one.pk}-scale']")
     page.keyboard.press("Space")
+    if scripts:  # the area's count follows the choices
+        expect(page.locator(".area-steps [aria-current=step]")).to_contain_text(f"1 of {PER_AREA} rated")
     page.keyboard.press("Tab")
     page.keyboard.type("Typed in the first area.")
     press_button(page, f"Save and continue: {second.name}")
