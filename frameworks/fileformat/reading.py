@@ -42,6 +42,17 @@ class _StrictLoader(yaml.SafeLoader):
                     seen[key_node.value] = line
         return super().construct_mapping(node, deep=deep)
 
+    def construct_yaml_timestamp(self, node):
+        # PyYAML builds a date without checking that it exists: 2026-02-30 raised a bare ValueError.
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value} is not a date that exists (put it in quotes if it is text)", node.start_mark
+            ) from None
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
 
 _UNREADABLE = object()
 
@@ -63,6 +74,12 @@ def _load_yaml(text):
         return _UNREADABLE, [f"{where}: YAML syntax error: {problem}"]
     except yaml.YAMLError as exc:
         return _UNREADABLE, [f"file: is not valid YAML ({exc})"]
+    except ValueError:  # PyYAML's reading of an escape such as "\U00110000" does not check it is a character
+        mark = loader.get_mark()
+        return _UNREADABLE, [
+            f"line {mark.line + 1}, column {mark.column + 1}: YAML syntax error: an escaped character beyond the "
+            "last one in Unicode (\\U0010FFFF)"
+        ]
     except RecursionError:
         return _UNREADABLE, ["file: is nested too deeply to be a framework file"]
     finally:

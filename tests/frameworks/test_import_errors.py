@@ -80,6 +80,19 @@ def assert_error(errors, path, message):
 
 
 MALFORMED = [
+    # Found by the fuzz test: PyYAML raised a bare ValueError for these (a server error in the admin's import).
+    pytest.param(
+        variant("name: Test ladder\n", 'name: "Test \\U00110000 ladder"\n'),
+        "line 3, column 15",
+        "YAML syntax error: an escaped character beyond the last one in Unicode",
+        id="escape-beyond-unicode",
+    ),
+    pytest.param(
+        variant("name: Test ladder\n", "name: 2026-02-30\n"),
+        "line 3, column 7",
+        "YAML syntax error: 2026-02-30 is not a date that exists (put it in quotes if it is text)",
+        id="date-that-does-not-exist",
+    ),
     pytest.param(
         variant("name: Test ladder\n", "name: [Test ladder\n"),
         "line 4, column 6",
