@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.utils.html import format_html_join
+
 from assessments.people.models import Person
 from assessments.reports.comparison import Row, effective, readiness_for
 from assessments.reports.readiness import Readiness
@@ -76,6 +78,24 @@ class PersonRow:
             for capability, cell in zip(self.capabilities, self.cells, strict=True)
             if cell.state != "not-asked"
         ]
+
+    # A page has ~2,000 cells (its table and its phone list): built here, not by a template loop per cell, as
+    # the mastery bar is (`rating_bar`). The class draws the symbol and the colour (reports.css).
+    @property
+    def cells_html(self) -> str:
+        """The table's cells: <td class="heat heat--<state>"><span>words</span></td> each."""
+        return format_html_join(
+            "", '<td class="heat heat--{}"><span>{}</span></td>', ((cell.state, cell.text) for cell in self.cells)
+        )
+
+    @property
+    def asked_html(self) -> str:
+        """The phone list's items: <li class="heat--<state>">capability<span>words</span></li> each."""
+        return format_html_join(
+            "",
+            '<li class="heat--{}">{}<span>{}</span></li>',
+            ((cell.state, capability.name, cell.text) for capability, cell in self.asked),
+        )
 
     @property
     def summary(self) -> str:
