@@ -7,8 +7,8 @@ and one summary row per team below them, each a link to drill in, with a search 
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, FilteredRelation, Q, Value, When
-from django.db.models.functions import StrIndex, Substr
+from django.db.models import Case, Count, FilteredRelation, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, StrIndex, Substr
 
 from assessments.people.models import Person
 from assessments.reports.readiness import VerdictSummary
@@ -16,7 +16,7 @@ from assessments.reports.verdicts import verdict_summaries
 from assessments.reports.views import report_url
 from assessments.reviews.access import returned_self_assessments
 from assessments.reviews.forms import NO_CYCLE
-from assessments.reviews.models import Assessment, ReviewCycle
+from assessments.reviews.models import Assessment, Rating, ReviewCycle
 from frameworks.models import Framework, Level
 
 TEAM_IN_FULL = 60
@@ -130,6 +130,20 @@ def _chosen(user, people: list[Person]) -> dict[int, tuple[dict | None, dict | N
     return chosen
 
 
+def _own_progress(viewer: Person) -> dict:
+    """rated_count and capability_count ("Continue — N of M rated") of the viewer's own editable assessments only,
+    each a guarded subquery: the others (most rows) are neither counted nor grouped (`with_progress` grouped every
+    row by its joined columns)."""
+    ratings = Rating.objects.filter(assessment=OuterRef("pk")).order_by().values("assessment")
+    mine = Q(author_id=viewer.pk, status__in=Assessment.EDITABLE_STATUSES)
+
+    def count(of):
+        return Case(When(mine, then=Coalesce(Subquery(of.annotate(n=Count("pk")).values("n")), 0)), default=None)
+
+    rated = ratings.filter(Q(not_applicable=True) | Q(scale_level__isnull=False))
+    return {"capability_count": count(ratings), "rated_count": count(rated)}
+
+
 def team_statuses(user, viewer: Person, people: list[Person]) -> dict[int, TeamStatus]:
     """person pk → their TeamStatus. A fixed number of queries whatever the size of the team.
 
@@ -143,7 +157,7 @@ def team_statuses(user, viewer: Person, people: list[Person]) -> dict[int, TeamS
     chosen = _chosen(user, people)
     wanted = {row["pk"] for rows in chosen.values() for row in rows if row is not None}
     found = Assessment.objects.filter(pk__in=wanted).select_related("author__user", "level__framework", "cycle")
-    loaded = {assessment.pk: assessment for assessment in found.with_progress()}  # "Continue — N of M rated"
+    loaded = {assessment.pk: assessment for assessment in found.annotate(**_own_progress(viewer))}
     by_pk = {person.pk: person for person in people}
     for assessment in loaded.values():
         assessment.subject = by_pk[assessment.subject_id]
