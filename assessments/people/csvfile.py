@@ -51,11 +51,13 @@ def decode_people_csv(data: bytes) -> str:
         raise PeopleFileError(
             [f"Row 1: the file is saved as UTF-16 (Excel's “Unicode Text”), not as CSV UTF-8. {SAVE_AS_UTF8}"]
         )
+    # Without its byte order mark first: a decoding error's position counts from after it.
+    body = data.removeprefix(codecs.BOM_UTF8)
     try:
-        return data.decode("utf-8-sig")
+        return body.decode("utf-8")
     except UnicodeDecodeError as error:
-        byte = data[error.start : error.start + 1]
-        where = _place(data[: error.start].decode("utf-8-sig"))
+        byte = body[error.start : error.start + 1]
+        where = _place(body[: error.start].decode("utf-8"))
         raise PeopleFileError(
             [
                 f"{where}: the file is not UTF-8 text: it has the byte 0x{byte.hex().upper()} "

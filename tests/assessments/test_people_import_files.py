@@ -1,5 +1,6 @@
 """People CSV files that are malformed in ways a spreadsheet produces: nothing is imported, and the row is named."""
 
+import codecs
 import csv
 
 import pytest
@@ -185,6 +186,12 @@ def test_a_non_utf8_byte_after_a_cell_too_large_for_csv_still_names_its_row(db):
     huge = "x" * (csv.field_size_limit() + 1)
     report = import_people(f"email,name\nann@example.com,{huge}\xe9\n".encode("cp1252"))
     assert report.errors[0].startswith("Row 2: the file is not UTF-8 text: it has the byte 0xE9")
+
+
+def test_a_non_utf8_byte_after_a_byte_order_mark_names_its_row_and_byte(db):
+    # Found by the fuzz test: the position counted from after the mark, so the message's own decoding failed.
+    report = import_people(codecs.BOM_UTF8 + "email,name\nann@example.com,Ren\xe9e\n".encode("cp1252"))
+    assert report.errors[0].startswith("Row 2, column 'name': the file is not UTF-8 text: it has the byte 0xE9")
 
 
 def test_a_non_utf8_byte_in_the_header_is_row_1(db):
