@@ -27,7 +27,7 @@ ROOMS = [
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 60
 
-PATHWAY_HELPERS = {"pathway.env", "pathway.admin_history", "pathway.mail", "pathway.text"}
+PATHWAY_HELPERS = {"pathway.env", "pathway.admin_history", "pathway.mail", "pathway.sql", "pathway.text"}
 
 
 def source_files():

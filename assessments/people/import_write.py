@@ -1,4 +1,3 @@
-# ruff: noqa: S608 -- the SQL is built from table and column names; every value is a parameter.
 """Writing a checked people CSV file: a few statements for every 500 people, never a statement per person.
 
 A 3,000-person file took 16–52 s written a person at a time (a `save`, its history row and its path update for
@@ -13,12 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import transaction
 
 from accounts.models import User
 from assessments.people.csvfile import PersonRow
 from assessments.people.models import Person, Scope, move_subtree
 from frameworks.models import Level
+from pathway.sql import update_rows
 
 BATCH = 500  # rows per statement
 
@@ -136,31 +136,3 @@ def _place_in_tree(file_people: list[Person], known: Iterable[Person]) -> list[P
     for person, new in moved:
         person.path = new
     return [person for person, _ in moved]
-
-
-def update_rows(model, objects: list, fields: Iterable[str]) -> None:
-    """Save `fields` of `objects` (rows of `model` that exist) with one UPDATE … FROM (VALUES …) per batch.
-
-    The same SQL runs on PostgreSQL and SQLite (3.33 and later): each value is cast to its column's type, which
-    PostgreSQL needs to type a VALUES list (a NULL, say).
-    """
-    quote = connection.ops.quote_name
-    columns = [model._meta.pk, *(model._meta.get_field(name) for name in fields)]
-    names = [f"c{index}" for index in range(len(columns))]
-    casts = ", ".join(f"CAST(%s AS {column.cast_db_type(connection)})" for column in columns)
-    table = quote(model._meta.db_table)
-    assignments = ", ".join(
-        f"{quote(column.column)} = v.{name}" for column, name in zip(columns[1:], names[1:], strict=True)
-    )
-    with connection.cursor() as cursor:
-        for start in range(0, len(objects), BATCH):
-            batch = objects[start : start + BATCH]
-            values = ", ".join(f"({casts})" for _ in batch)
-            params = [
-                column.get_db_prep_save(getattr(obj, column.attname), connection) for obj in batch for column in columns
-            ]
-            cursor.execute(
-                f"WITH v ({', '.join(names)}) AS (VALUES {values}) "
-                f"UPDATE {table} SET {assignments} FROM v WHERE {table}.{quote(columns[0].column)} = v.c0",
-                params,
-            )

@@ -2,33 +2,16 @@
 
 from django.db import connection
 
-ROWS_PER_STATEMENT = 500  # 7 parameters a row: far below SQLite's 32,766 and PostgreSQL's 65,535
+from pathway.sql import update_rows
 
 
 def write_answers(ratings):
-    """Store the answers of many ratings in one UPDATE … FROM (VALUES …) per 500: Django's bulk_update builds a
-    CASE per row and field and spent seconds in Python on a page of 164 capabilities, and an UPDATE per row
-    (`executemany`) made PostgreSQL run 164 statements. `ratings` is not empty."""
-    model = type(ratings[0])
-    names = ("id", "scale_level", "not_applicable", "evidence", "carried", "revision", "updated_at")
-    fields = [model._meta.get_field(name) for name in names]
-    quote, table = connection.ops.quote_name, connection.ops.quote_name(model._meta.db_table)
-    # VALUES columns are column1, column2… on both databases. PostgreSQL needs their types (a column of NULLs
-    # would be text); SQLite needs none, and a cast would turn its text datetimes into numbers.
-    typed = connection.vendor == "postgresql"
-    row = "(" + ", ".join(f"CAST(%s AS {f.cast_db_type(connection)})" if typed else "%s" for f in fields) + ")"
-    sets = ", ".join(f"{quote(field.column)} = v.column{index}" for index, field in enumerate(fields[1:], start=2))
-    for start in range(0, len(ratings), ROWS_PER_STATEMENT):
-        batch = ratings[start : start + ROWS_PER_STATEMENT]
-        values = ", ".join([row] * len(batch))
-        params = [
-            field.get_db_prep_save(getattr(rating, field.attname), connection) for rating in batch for field in fields
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET {sets} FROM (VALUES {values}) AS v WHERE {table}.{quote('id')} = v.column1",  # noqa: S608
-                params,
-            )
+    """Store the answers of many ratings in one UPDATE … FROM (VALUES …) per 500 rows (`pathway.sql`): Django's
+    bulk_update spent seconds in Python on a page of 164 capabilities, and an UPDATE per row (`executemany`) made
+    PostgreSQL run 164 statements. `ratings` is not empty."""
+    update_rows(
+        type(ratings[0]), ratings, ("scale_level", "not_applicable", "evidence", "carried", "revision", "updated_at")
+    )
 
 
 def area_counts(assessment, level_id) -> list[tuple]:
