@@ -16,7 +16,7 @@ from django.db import transaction
 
 from accounts.models import User
 from assessments.people.csvfile import PersonRow
-from assessments.people.models import Person, Scope, move_subtree
+from assessments.people.models import Person, Scope, managers_from_paths, move_subtree
 from frameworks.models import Level
 from pathway.sql import update_rows
 
@@ -102,13 +102,7 @@ def _place_in_tree(file_people: list[Person], known: Iterable[Person]) -> list[P
     Everyone above a known person (the file's people and their managers) is on that person's stored path, so the
     new paths need nothing else read.
     """
-    parent: dict[int, int | None] = {}
-    for person in known:
-        ids = [int(pk) for pk in person.path.strip("/").split("/") if pk]
-        for upper, lower in zip([None, *ids], ids, strict=False):
-            parent.setdefault(lower, upper)
-    for person in known:
-        parent[person.pk] = person.manager_id  # as the file has set it
+    parent = managers_from_paths(known)  # the known people's managers as the file has set them
     paths: dict[int | None, str] = {None: "/"}
 
     def path_of(pk: int | None) -> str:

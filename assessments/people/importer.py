@@ -26,7 +26,7 @@ from accounts.access import may_change_account
 from accounts.models import User
 from assessments.people.csvfile import COLUMNS, PeopleFileError, PersonRow, decode_people_csv, parse_people_csv
 from assessments.people.import_write import Plan, write_people
-from assessments.people.models import Person
+from assessments.people.models import Person, managers_from_paths
 from frameworks.models import Framework, Level
 from pathway.text import refused_name_character
 
@@ -290,14 +290,9 @@ def _reporting_loops(rows: list[PersonRow], existing: dict[str, User]) -> list[s
     their managers): a path names every manager above someone, so no other person is read unless a loop is found
     (for its message).
     """
-    node_of = {email: person.pk for email, user in existing.items() if (person := _person_of(user))}
-    manager_of: dict = {}
-    for email in node_of:
-        person = existing[email].person
-        ids = [int(pk) for pk in person.path.strip("/").split("/") if pk]
-        for upper, lower in zip([None, *ids], ids, strict=False):
-            manager_of.setdefault(lower, upper)
-        manager_of[person.pk] = person.manager_id
+    known = {email: person for email, user in existing.items() if (person := _person_of(user))}
+    node_of = {email: person.pk for email, person in known.items()}
+    manager_of: dict = managers_from_paths(known.values())
     for row in rows:
         if row.email and row.manager_email is not None:
             manager = node_of.get(row.manager_email, row.manager_email) if row.manager_email else None

@@ -284,3 +284,17 @@ def _reports_move_up_after_delete(sender, instance, **kwargs):
     # The manager link is set to NULL (SET_NULL): the direct reports become tops of their own trees.
     if instance.path:
         move_subtree(instance.path, "/")
+
+
+def managers_from_paths(people) -> dict[int, int | None]:
+    """Each person's manager id (None at the top) for these people and everyone above them, read from their stored
+    paths with no query: a path names every manager above its person. Each person's own `manager_id` wins, so a
+    manager set in memory but not yet saved counts."""
+    manager_of: dict[int, int | None] = {}
+    for person in people:
+        ids = [int(pk) for pk in person.path.strip("/").split("/") if pk]
+        for upper, lower in zip([None, *ids], ids, strict=False):
+            manager_of.setdefault(lower, upper)
+    for person in people:
+        manager_of[person.pk] = person.manager_id
+    return manager_of
