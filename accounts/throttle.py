@@ -33,11 +33,16 @@ RESET_LINK_WINDOW = timedelta(hours=1)
 BAD_RESET_LINKS_PER_ADDRESS = 20
 
 
+def account_key(email: str) -> str:
+    """How the throttles name an account: the email trimmed and lower-cased (accounts are found case-insensitively,
+    so `Priya@…` and `priya@…` are the same account and share one count)."""
+    return email.strip().lower()
+
+
 def typed_email(request, credentials=None) -> str | None:
-    """The account a sign-in is for, as axes records it: the email typed, trimmed and lower-cased (accounts are
-    found case-insensitively, so `Priya@…` and `priya@…` are the same account and share one count)."""
+    """The account a sign-in is for, as axes records it (`account_key`)."""
     value = (credentials or {}).get("username") or request.POST.get("username", "")
-    return str(value).strip().lower() or None
+    return account_key(str(value)) or None
 
 
 def client_address(request) -> str | None:
@@ -121,7 +126,7 @@ def lockout_response(request, original_response=None, credentials=None):
 
 def forget_failed_sign_ins(email: str) -> int:
     """Unlock an account (its owner has just chosen a new password through a reset link)."""
-    return AccessAttempt.objects.filter(username=email.strip().lower()).delete()[0]
+    return AccessAttempt.objects.filter(username=account_key(email)).delete()[0]
 
 
 @dataclass(frozen=True)
@@ -147,7 +152,7 @@ def take_reset_link(request, email: str) -> ResetLinkPause | None:
     since = now - RESET_LINK_WINDOW
     ResetLinkRequest.objects.filter(at__lt=since).delete()
     limits = {
-        _digest("email", email.strip().lower()): RESET_LINKS_PER_EMAIL,
+        _digest("email", account_key(email)): RESET_LINKS_PER_EMAIL,
         _digest("address", client_address(request)): RESET_LINKS_PER_ADDRESS,
     }
     mine = [ResetLinkRequest.objects.create(key=key, at=now).pk for key in limits]
