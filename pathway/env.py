@@ -27,16 +27,20 @@ def env_str(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
 
 
+def _yes_or_no(raw: str) -> bool | None:
+    """True or False for one of TRUE_WORDS or FALSE_WORDS (any case, spaces around), else None."""
+    value = raw.strip().lower()
+    return True if value in TRUE_WORDS else False if value in FALSE_WORDS else None
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     raw = os.environ.get(name)
     if raw is None:
         return default
-    value = raw.strip().lower()
-    if value in TRUE_WORDS:
-        return True
-    if value in FALSE_WORDS:
-        return False
-    raise ImproperlyConfigured(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}")
+    value = _yes_or_no(raw)
+    if value is None:
+        raise ImproperlyConfigured(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}")
+    return value
 
 
 def env_int(name: str, default: int) -> int:
@@ -65,10 +69,12 @@ def _statement_options(options: dict) -> dict:
     cannot be repeated in GROUP BY) and the whole suite has not been run with it on PostgreSQL."""
     found = {}
     if "server_side_binding" in options:
-        binding = options["server_side_binding"].strip().lower()
-        if binding not in TRUE_WORDS | FALSE_WORDS:
-            raise ImproperlyConfigured(f"DATABASE_URL's server_side_binding must be true or false; got {binding!r}")
-        found["server_side_binding"] = binding in TRUE_WORDS
+        binding = _yes_or_no(options["server_side_binding"])
+        if binding is None:
+            raise ImproperlyConfigured(
+                f"DATABASE_URL's server_side_binding must be true or false; got {options['server_side_binding']!r}"
+            )
+        found["server_side_binding"] = binding
     if "prepare_threshold" in options:
         threshold = options["prepare_threshold"].strip()
         if not threshold.isdigit():
