@@ -141,6 +141,15 @@ def _by_steps(names: list[str], gaps: dict[str, int], allowed: int) -> str:
     return ", " + "; ".join(parts)
 
 
+def _below(count: int, what: str) -> str:
+    """A headline's words for capabilities rated below a level ("2 capabilities below Senior PM")."""
+    return f"{_plural(count, 'capability', 'capabilities')} below {what}"
+
+
+def _not_rated(count: int) -> str:
+    return f"{_plural(count, 'capability', 'capabilities')} not rated yet"
+
+
 def _current_reason(below_current: list[str], below_target: list[str], current_name: str) -> tuple[str, str]:
     """Below the current level, naming only those the line on the target has not named already."""
     also = [name for name in below_current if name in below_target]
@@ -151,7 +160,7 @@ def _current_reason(below_current: list[str], below_target: list[str], current_n
             return f"It is also below {level}", f"It is also below {level}"
         count = f"All {len(also)}" if len(also) == len(below_target) else f"{len(also)} of these"
         return f"{count} also below {level}", f"{count} {'is' if len(also) == 1 else 'are'} also below {level}"
-    headline = f"{_plural(len(below_current), 'capability', 'capabilities')} below {level}"
+    headline = _below(len(below_current), level)
     tail = f", and {len(also)} of those named above" if also else ""
     return headline, f"{headline}: {_names(others)}{tail}"
 
@@ -190,12 +199,12 @@ def _shortfall_reasons(
     """(headline, full reason) for what falls short: below the target, below the current level, unrated."""
     reasons = []
     if below_target:
-        headline = f"{_plural(len(below_target), 'capability', 'capabilities')} below {target_name}"
+        headline = _below(len(below_target), target_name)
         reasons.append((headline, f"{headline}{_by_steps(below_target, gaps, rule.max_steps_below)}"))
     if rule.requires_current_level and below_current and current_name:
         reasons.append(_current_reason(below_current, below_target, current_name))
     if unrated:
-        headline = f"{_plural(len(unrated), 'capability', 'capabilities')} not rated yet"
+        headline = _not_rated(len(unrated))
         reasons.append((headline, f"{headline}: {_names(unrated)}"))
     return reasons
 
@@ -283,11 +292,11 @@ def summarise(
     if verdict == Verdict.READY:
         return VerdictSummary(verdict, share)
     if below_target:
-        headline = f"{_plural(below_target, 'capability', 'capabilities')} below {target_name}"
+        headline = _below(below_target, target_name)
     elif below_current and current_name:
-        headline = f"{_plural(below_current, 'capability', 'capabilities')} below the current level, {current_name}"
+        headline = _below(below_current, f"the current level, {current_name}")
     elif unrated:
-        headline = f"{_plural(unrated, 'capability', 'capabilities')} not rated yet"
+        headline = _not_rated(unrated)
     else:
         headline = share
     return VerdictSummary(verdict, headline)
