@@ -180,6 +180,9 @@ class Person(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person")
     job_title = models.CharField(max_length=200, blank=True)
+    # From the company directory (SCIM's enterprise extension); HR's level rules read them.
+    department = models.CharField(max_length=200, blank=True)
+    employee_type = models.CharField(max_length=100, blank=True, help_text="For example: employee, contractor.")
     level = models.ForeignKey(
         "frameworks.Level",
         on_delete=models.PROTECT,
