@@ -9,6 +9,7 @@ from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
 from assessments.people import admin as people_admin  # noqa: F401
+from assessments.people import directory_admin  # noqa: F401
 from assessments.reviews import admin as reviews_admin  # noqa: F401
 from pathway.mail import outcome as email_outcome
 

@@ -3,6 +3,7 @@
 One app label (`assessments`) for all of them, so moving a model between rooms never moves a table.
 """
 
+from assessments.people.directory import LevelRule
 from assessments.people.models import Person, PersonQuerySet, ReportingTree
 from assessments.reviews.cycles import CycleReminder
 from assessments.reviews.models import (
@@ -21,6 +22,7 @@ __all__ = [
     "AssessmentLocked",
     "AssessmentQuerySet",
     "CycleReminder",
+    "LevelRule",
     "Person",
     "PersonQuerySet",
     "Problem",

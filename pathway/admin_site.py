@@ -28,7 +28,13 @@ TASKS = [
     ),
     (
         "People: who they are, their level and manager, and sign-in",
-        [("assessments", "person"), ("accounts", "user"), ("accounts", "failedsignin"), ("auth", "group")],
+        [
+            ("assessments", "person"),
+            ("assessments", "levelrule"),
+            ("accounts", "user"),
+            ("accounts", "failedsignin"),
+            ("auth", "group"),
+        ],
     ),
     (
         "Review cycles and assessments",

@@ -21,6 +21,7 @@ def test_admin_index_is_grouped_by_task(client, hr_admin):
     ]
     assert groups["People: who they are, their level and manager, and sign-in"] == [
         "Person",
+        "LevelRule",
         "User",
         "FailedSignIn",
     ]  # groups are for superusers

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.access import may_change_account
+from assessments.people.directory import place_from_directory
 
 # Also registers the review cycle and assessment admins.
 from assessments.people.forms import (
@@ -137,14 +138,14 @@ class PersonAdmin(AuditHistoryMixin, SimpleHistoryAdmin):
     search_fields = ("user__full_name", "user__email")
     search_help_text = "Search by name or email address."
     autocomplete_fields = ("manager",)
-    readonly_fields = ("account",)
+    readonly_fields = ("account", "level_set_by")
     fieldsets = (
-        (None, {"fields": ("full_name", "email", "job_title")}),
-        ("Place in the organisation", {"fields": ("level", "manager")}),
+        (None, {"fields": ("full_name", "email", "job_title", "department", "employee_type")}),
+        ("Place in the organisation", {"fields": ("level", "level_set_by", "manager")}),
         ("Account", {"fields": ("account",)}),
     )
     add_fieldsets = (
-        (None, {"fields": ("full_name", "email", "job_title")}),
+        (None, {"fields": ("full_name", "email", "job_title", "department", "employee_type")}),
         ("Place in the organisation", {"fields": ("level", "manager")}),
     )
     actions = ("mark_as_leaver", "hand_over_assessment")
@@ -173,6 +174,20 @@ class PersonAdmin(AuditHistoryMixin, SimpleHistoryAdmin):
     @admin.display(boolean=True, ordering="user__is_active", description="active")
     def active(self, person):
         return person.user.is_active
+
+    @admin.display(description="level set by")
+    def level_set_by(self, person):
+        if person is None or person.level_id is None:
+            return "No level yet: HR's level rules place this person when one matches."
+        if person.level_rule_id is None:
+            return "HR, by hand: the level rules never change it."
+        url = reverse("admin:assessments_levelrule_change", args=[person.level_rule_id])
+        rule = person.level_rule
+        return format_html('The level rule <a href="{}">{}</a>. Choose a level here to set it by hand.', url, rule)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        place_from_directory(obj)
 
     @admin.display(description="account")
     def account(self, person):

@@ -101,7 +101,7 @@ class PersonAdminForm(PersonLevelMixin, forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = ["job_title", "level", "manager"]
+        fields = ["job_title", "department", "employee_type", "level", "manager"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

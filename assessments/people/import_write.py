@@ -16,6 +16,7 @@ from django.db import transaction
 
 from accounts.models import User
 from assessments.people.csvfile import PersonRow
+from assessments.people.directory import place_people
 from assessments.people.models import Person, Scope, managers_from_paths, move_subtree
 from frameworks.models import Level
 from pathway.sql import update_rows
@@ -43,8 +44,8 @@ def write_people(plans: list[Plan], by: User | None) -> None:
             before = (person.job_title, person.level_id, person.manager_id)
             if row.job_title is not None:
                 person.job_title = row.job_title
-            if row.level is not None:
-                person.level = plan.level
+            if row.level is not None and person.level_id != (plan.level.pk if plan.level else None):
+                person.level, person.level_rule = plan.level, None  # HR's level: the rules never overwrite it
             if row.manager_email is not None:
                 person.manager = people[row.manager_email] if row.manager_email else None
             if (person.job_title, person.level_id, person.manager_id) != before:
@@ -56,10 +57,11 @@ def write_people(plans: list[Plan], by: User | None) -> None:
         # One history row per person: created with what the file says, or changed.
         Person.history.bulk_history_create(created, batch_size=BATCH, default_user=by)
         Person.history.bulk_history_create(updated, batch_size=BATCH, default_user=by, update=True)
+        place_people(Person.objects.filter(pk__in=[people[plan.row.email].pk for plan in plans]), by=by)
     Scope.generation += 1
 
 
-PERSON_FIELDS = ("job_title", "level", "manager", "path")
+PERSON_FIELDS = ("job_title", "level", "level_rule", "manager", "path")
 
 
 def _create_accounts_and_people(plans: list[Plan]) -> tuple[dict[str, Person], list[Person]]:

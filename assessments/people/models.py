@@ -191,6 +191,10 @@ class Person(models.Model):
         related_name="people",
         help_text="The person's current level. Empty for a new joiner whose level is not set yet.",
     )
+    # The rule that set the level (assessments.people.directory), or None when HR set it by hand or it is empty.
+    level_rule = models.ForeignKey(
+        "assessments.LevelRule", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
     manager = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports")
     # The materialised reporting line: "/<top>/…/<manager>/<own id>/". Everyone below a person is one
     # indexed prefix query (`path__startswith`), and "is X above Y" is a string test. Kept right by `save`
@@ -254,12 +258,30 @@ class Person(models.Model):
     def has_reports(self) -> bool:
         return Person.objects.filter(manager=self).exists()
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        person = super().from_db(db, field_names, values)
+        person._stored_level_id = person.__dict__.get("level_id")
+        return person
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using, fields, from_queryset)
+        if fields is None or "level" in fields or "level_id" in fields:
+            self._stored_level_id = self.__dict__.get("level_id")
+
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
+        stored_level_id = getattr(self, "_stored_level_id", self.level_id)
+        if self.__dict__.get("level_rule_id") is not None and self.__dict__.get("level_id") != stored_level_id:
+            # A level set any way but by a rule is HR's: the rules never overwrite it.
+            self.level_rule = None
+            if update_fields is not None:
+                kwargs["update_fields"] = update_fields = {*update_fields, "level_rule"}
         with transaction.atomic():
             super().save(*args, **kwargs)
             if update_fields is None or "manager" in update_fields:
                 self._sync_path()
+        self._stored_level_id = self.level_id
         Scope.generation += 1
 
     def _sync_path(self):

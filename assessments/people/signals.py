@@ -6,6 +6,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from simple_history.utils import bulk_update_with_history
 
+from assessments.people.directory import LevelRule
 from assessments.people.models import Person
 from frameworks.impact import NAMES_SHOWN, ImpactSection, publish_impact
 from frameworks.models import Framework, Level, framework_published
@@ -59,6 +60,20 @@ def move_people_to_published_version(sender, framework, previous=None, **kwargs)
         previous.version,
         len(stranded),
     )
+
+
+@receiver(framework_published, sender=Framework, dispatch_uid="assessments.move_level_rules_to_published_version")
+def move_level_rules_to_published_version(sender, framework, previous=None, **kwargs):
+    """HR's level rules follow their levels to the new version, as people do; a rule whose level is gone keeps
+    the archived one and places nobody until HR chooses a level of the new version."""
+    if previous is None:
+        return
+    rules = list(LevelRule.objects.filter(level__framework=previous).select_related("level__track"))
+    new_levels = Level.objects.same_in_for({rule.level for rule in rules}, framework)
+    moved = [rule for rule in rules if rule.level_id in new_levels]
+    for rule in moved:
+        rule.level = new_levels[rule.level_id]
+    LevelRule.objects.bulk_update(moved, ["level"])
 
 
 @receiver(publish_impact, sender=Framework, dispatch_uid="assessments.people_whose_level_moves")

@@ -1,4 +1,4 @@
-"""Big people files: written in batches (the same queries for 30 people or 90), the reporting paths kept right,
+"""Big people files: written in batches (the same queries for 30 people or 70), the reporting paths kept right,
 one history row per person, and the same account rule as the person form."""
 
 import pytest
@@ -37,8 +37,8 @@ def queries_for(text: str, **options) -> int:
 
 
 def test_the_queries_do_not_grow_with_the_file(framework, hr_admin):
-    # 90 people stay within one batch on SQLite too (it allows 999 values in a statement: ~100 history rows).
-    sizes = {"small": 30, "big": 90}
+    # 70 people stay within one batch on SQLite too (it allows 999 values in a statement: ~75 history rows).
+    sizes = {"small": 30, "big": 70}
     created = [
         queries_for(org_file(size, manager_of=lambda i: i - 1, prefix=key), by=hr_admin) for key, size in sizes.items()
     ]
@@ -48,7 +48,7 @@ def test_the_queries_do_not_grow_with_the_file(framework, hr_admin):
         for key, size in sizes.items()
     ]
     assert updated[0] == updated[1] <= 12
-    assert queries_for(org_file(90, renamed=" R", manager_of=lambda i: i // 2, prefix="big")) <= 5  # nothing to write
+    assert queries_for(org_file(70, renamed=" R", manager_of=lambda i: i // 2, prefix="big")) <= 5  # nothing to write
 
 
 def test_paths_match_the_walked_tree_after_a_big_file_creates_and_moves_people(framework):
