@@ -61,12 +61,25 @@ class Framework(models.Model):
         PUBLISHED = "published", "Published"
         ARCHIVED = "archived", "Archived"
 
+    class ScaleKind(models.TextChoices):
+        MASTERY = "mastery", "Mastery scale"
+        CRITERIA = "criteria", "Criteria (not yet, meets, exceeds)"
+
     key = models.SlugField(max_length=60, help_text="Stays the same across versions, e.g. product-management.")
     version = models.PositiveIntegerField(default=1)
     name = models.CharField(max_length=200, validators=[validate_name])
     description = models.TextField(blank=True)
     source = models.TextField(blank=True, help_text="Where the framework comes from, and its licence.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # A criteria framework's expectation at each level is its written criteria, rated on the fixed three-step
+    # scale CRITERIA_SCALE; every expectation sits on its middle step, "meets".
+    scale_kind = models.CharField(
+        "rated on",
+        max_length=10,
+        choices=ScaleKind.choices,
+        default=ScaleKind.MASTERY,
+        help_text="A mastery scale of its own, or each level's written criteria rated not yet, meets or exceeds.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
@@ -97,6 +110,7 @@ class Framework(models.Model):
         "name",
         "description",
         "source",
+        "scale_kind",
         "readiness_target_share",
         "readiness_max_steps_below",
         "readiness_requires_current_level",
@@ -110,6 +124,13 @@ class Framework(models.Model):
                 fields=["key"], condition=Q(status="published"), name="framework_one_published_version"
             ),
             models.UniqueConstraint(fields=["key"], condition=Q(status="draft"), name="framework_one_draft_version"),
+            # Ratings are against the target level's criteria, so they say nothing about the current level's.
+            models.CheckConstraint(
+                condition=~Q(scale_kind="criteria", readiness_requires_current_level=True),
+                name="framework_criteria_not_current_level",
+                violation_error_message="A criteria framework rates against the target level's criteria only, so "
+                "“current level must be met” cannot be on.",
+            ),
         ]
 
     def __str__(self):
@@ -121,6 +142,10 @@ class Framework(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def is_criteria(self) -> bool:
+        return self.scale_kind == self.ScaleKind.CRITERIA
 
     def assert_editable(self):
         """Raise FrameworkLocked unless this version is, in the database, still a draft."""
@@ -165,6 +190,17 @@ class Framework(models.Model):
             problems.append("There are no capabilities.")
         if not self.levels.exists():
             problems.append("There are no levels on any track.")
+        if self.is_criteria:
+            problems += self._criteria_problems()
+        return problems
+
+    def _criteria_problems(self) -> list[str]:
+        problems = []
+        steps = list(self.scale_levels.order_by("rank").values_list("key", flat=True))
+        if steps != [step["key"] for step in CRITERIA_SCALE]:
+            problems.append("A criteria framework's scale must be exactly: Not yet, Meets, Exceeds.")
+        if Expectation.objects.filter(level__framework=self).exclude(scale_level__key=CRITERIA_MEETS).exists():
+            problems.append("Every expectation of a criteria framework must be at Meets.")
         return problems
 
     def publish(self):
@@ -199,6 +235,15 @@ class Framework(models.Model):
 
     def other_versions(self):
         return Framework.objects.filter(key=self.key).exclude(pk=self.pk)
+
+
+# The scale of every criteria framework, lowest first: the level's criteria not yet met, met, exceeded.
+CRITERIA_MEETS = "meets"
+CRITERIA_SCALE = (
+    {"key": "not-yet", "name": "Not yet", "description": "Does not yet meet this level's criteria."},
+    {"key": CRITERIA_MEETS, "name": "Meets", "description": "Meets this level's criteria."},
+    {"key": "exceeds", "name": "Exceeds", "description": "Goes beyond this level's criteria."},
+)
 
 
 class FrameworkPart(models.Model):
@@ -453,6 +498,9 @@ class Expectation(FrameworkPart):
     # RESTRICT, not PROTECT: deleting a whole draft removes its scale and expectations together.
     scale_level = models.ForeignKey(ScaleLevel, on_delete=models.RESTRICT, related_name="+")
     description = models.TextField(blank=True, help_text="What this looks like at this level.")
+    examples = models.JSONField(
+        default=list, blank=True, help_text="Short examples or signals of what this looks like, one line each."
+    )
 
     history = HistoricalRecords()
 
@@ -478,3 +526,7 @@ class Expectation(FrameworkPart):
             framework_ids.add(self.scale_level.framework_id)
         if len(framework_ids) > 1:
             raise ValidationError("Level, capability and mastery must all belong to the same framework version.")
+        if not isinstance(self.examples, list) or not all(
+            isinstance(example, str) and example.strip() for example in self.examples
+        ):
+            raise ValidationError({"examples": "Give the examples as a list of short texts."})

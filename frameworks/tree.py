@@ -5,7 +5,8 @@ writes the spec it parsed, and "New version" reads the version it copies and wri
 draft. The data is the spec `frameworks.fileformat.parse_framework_file` returns (docs/framework-format.md):
 the framework's own fields, then `scale`, `areas` (each with its `capabilities`) and `tracks` (each with
 its `levels`, each level with its `expectations`, a mapping of capability key to
-{"level": scale key, "description": ...}). Lists are in order. Scale keys, area keys, track keys and
+{"level": scale key, "description": ..., "examples": [...]}), and `scale_kind` ("mastery", or "criteria" for a
+framework rated on each level's criteria). Lists are in order. Scale keys, area keys, track keys and
 capability keys are unique in the version; a level key is unique on its track, so a level is found by
 its track's key and its own.
 
@@ -26,6 +27,7 @@ def framework_fields(spec: dict) -> dict:
         "name": spec["name"],
         "description": spec["description"],
         "source": spec["source"],
+        "scale_kind": spec["scale_kind"],
         "readiness_target_share": readiness["target_share"],
         "readiness_max_steps_below": readiness["max_steps_below"],
         "readiness_requires_current_level": readiness["current_level_met"],
@@ -60,6 +62,7 @@ def read_tree(framework: Framework, *, text=str, numbered: bool = False) -> dict
         "version": framework.version,
         "description": text(framework.description),
         "source": text(framework.source),
+        "scale_kind": framework.scale_kind,
         "readiness": {
             "target_share": framework.readiness_target_share,
             "max_steps_below": framework.readiness_max_steps_below,
@@ -127,6 +130,7 @@ class _Reader:
             by_level.setdefault(expectation.level_id, {})[expectation.capability.key] = {
                 "level": expectation.scale_level.key,
                 "description": self.text(expectation.description),
+                "examples": [self.text(example) for example in expectation.examples],
             }
         return by_level
 
@@ -163,6 +167,7 @@ def write_tree(framework: Framework, spec: dict) -> None:
             capability_id=capability_ids[capability],
             scale_level_id=scale_ids[expectation["level"]],
             description=expectation["description"],
+            examples=list(expectation["examples"]),
         )
         for track in spec["tracks"]
         for level in track["levels"]

@@ -6,8 +6,24 @@ The spec is the shape `frameworks.tree` reads and writes; docs/framework-format.
 import difflib
 import re
 
-from frameworks.fileformat.spec import FORMAT, READINESS_DEFAULTS, clean_text
-from frameworks.models import Capability, CapabilityArea, Framework, Level, ScaleLevel, Track
+from frameworks.fileformat.spec import (
+    CRITERIA,
+    FORMAT,
+    MAX_EXAMPLE_LENGTH,
+    MAX_EXAMPLES,
+    clean_text,
+    readiness_defaults,
+)
+from frameworks.models import (
+    CRITERIA_MEETS,
+    CRITERIA_SCALE,
+    Capability,
+    CapabilityArea,
+    Framework,
+    Level,
+    ScaleLevel,
+    Track,
+)
 from pathway.text import refused_name_character
 
 KEY_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # the whole key: fullmatch ($ would let a final "\n" in)
@@ -23,7 +39,8 @@ AREA_FIELDS = ("key", "name", "description", "capabilities")
 CAPABILITY_FIELDS = ("key", "name", "short_name", "description")
 TRACK_FIELDS = ("key", "name", "kind", "description", "levels")
 LEVEL_FIELDS = ("key", "name", "grade", "stage", "summary", "expectations")
-EXPECTATION_FIELDS = ("level", "description")
+EXPECTATION_FIELDS = ("level", "description", "examples")
+CRITERIA_FIELDS = ("description", "examples")
 NAME_FIELDS = ("name", "short_name", "stage")  # one line each, as the models' validate_name asks
 
 
@@ -65,6 +82,7 @@ class Checker:
 
     def __init__(self):
         self.errors = []
+        self.criteria = False
 
     def error(self, path, message):
         self.errors.append(f"{path}: {message}")
@@ -194,15 +212,17 @@ class Checker:
             ),
             "description": self.text(data, "", "description"),
             "source": self.text(data, "", "source"),
-            "readiness": self.readiness(data),
         }
+        self.criteria = data.get("scale") == CRITERIA
+        spec["scale_kind"] = CRITERIA if self.criteria else "mastery"
+        spec["readiness"] = self.readiness(data)
         spec["scale"], scale_keys = self.scale(data)
         spec["areas"], capability_keys = self.areas(data)
         spec["tracks"] = self.tracks(data, scale_keys, capability_keys)
         return spec
 
     def readiness(self, data):
-        readiness = dict(READINESS_DEFAULTS)
+        readiness = readiness_defaults(CRITERIA if self.criteria else "mastery")
         value = data.get("readiness")
         if value is None:
             return readiness
@@ -214,14 +234,26 @@ class Checker:
         readiness["max_steps_below"] = self.integer(
             value, "readiness", "max_steps_below", default=1, minimum=0, maximum=MAX_SMALL
         )
-        met = value.get("current_level_met", True)
+        met = value.get("current_level_met", readiness["current_level_met"])
         if not isinstance(met, bool):
             self.error("readiness.current_level_met", f"expected true or false, got {_describe(met)}")
+        elif met and self.criteria:
+            self.error(
+                "readiness.current_level_met",
+                "must be false with `scale: criteria`: ratings are against the target level's criteria only",
+            )
         readiness["current_level_met"] = met
         return readiness
 
     def scale(self, data):
         """The scale steps and the set of their keys (None when references to it cannot be checked)."""
+        if self.criteria:
+            return [dict(step) for step in CRITERIA_SCALE], {CRITERIA_MEETS}
+        if isinstance(data.get("scale"), str):
+            self.error(
+                "scale", f"expected a list of scale levels or the word '{CRITERIA}', got {_describe(data['scale'])}"
+            )
+            return [], None
         entries = self.items(data, "", "scale", required=True, what="scale level")
         steps, seen, complete = [], {}, entries is not None
         for index, entry in enumerate(entries or []):
@@ -362,7 +394,8 @@ class Checker:
             return {}
         where = f"{path}.expectations"
         if not isinstance(value, dict):
-            self.error(where, f"expected a mapping of capability key to scale level, got {_describe(value)}")
+            what = "criteria" if self.criteria else "scale level"
+            self.error(where, f"expected a mapping of capability key to {what}, got {_describe(value)}")
             return {}
         expectations = {}
         for capability, mastery in value.items():
@@ -374,27 +407,65 @@ class Checker:
                 self.error(
                     item_path, f"unknown capability '{_clip(capability)}'{_suggest(capability, capability_keys)}"
                 )
-            scale_path, description = item_path, ""
-            if isinstance(mastery, dict):
-                long_form = mastery
-                self.fields(long_form, item_path, EXPECTATION_FIELDS, ("level",), "a mapping")
-                if "level" not in long_form:
-                    continue  # reported as missing
-                scale_path = f"{item_path}.level"
-                description = self.text(long_form, item_path, "description")
-                mastery = long_form["level"]
-            if not isinstance(mastery, str) or not mastery.strip():
-                self.error(
-                    scale_path,
-                    f"expected a scale level key such as 'working', or a mapping with level and description, "
-                    f"got {_describe(mastery)}",
-                )
-                continue
-            mastery = mastery.strip()
-            if scale_keys is not None and mastery not in scale_keys:
-                self.error(scale_path, f"unknown scale level '{_clip(mastery)}'{_suggest(mastery, scale_keys)}")
-            expectations[capability] = {"level": mastery, "description": description}
+            if self.criteria:
+                expectation = self.criteria_expectation(mastery, item_path)
+            else:
+                expectation = self.mastery_expectation(mastery, item_path, scale_keys)
+            if expectation is not None:
+                expectations[capability] = expectation
         if capability_keys is not None:
             order = {key: index for index, key in enumerate(capability_keys)}
             expectations = dict(sorted(expectations.items(), key=lambda item: order.get(item[0], len(order))))
         return expectations
+
+    def mastery_expectation(self, mastery, item_path, scale_keys):
+        scale_path, description, examples = item_path, "", []
+        if isinstance(mastery, dict):
+            long_form = mastery
+            self.fields(long_form, item_path, EXPECTATION_FIELDS, ("level",), "a mapping")
+            if "level" not in long_form:
+                return None  # reported as missing
+            scale_path = f"{item_path}.level"
+            description = self.text(long_form, item_path, "description")
+            examples = self.examples(long_form, item_path)
+            mastery = long_form["level"]
+        if not isinstance(mastery, str) or not mastery.strip():
+            self.error(
+                scale_path,
+                f"expected a scale level key such as 'working', or a mapping with level and description, "
+                f"got {_describe(mastery)}",
+            )
+            return None
+        mastery = mastery.strip()
+        if scale_keys is not None and mastery not in scale_keys:
+            self.error(scale_path, f"unknown scale level '{_clip(mastery)}'{_suggest(mastery, scale_keys)}")
+        return {"level": mastery, "description": description, "examples": examples}
+
+    def criteria_expectation(self, value, item_path):
+        """With `scale: criteria`: the criteria text, or a mapping with description (the criteria) and examples."""
+        if isinstance(value, str):
+            value = {"description": value}
+        if self.fields(value, item_path, CRITERIA_FIELDS, ("description",), "the criteria as text") is None:
+            return None
+        description = self.text(value, item_path, "description", required=True)
+        return {"level": CRITERIA_MEETS, "description": description, "examples": self.examples(value, item_path)}
+
+    def examples(self, obj, path):
+        """A list of short texts (what the expectation looks like), each one to a few lines."""
+        where = _join(path, "examples")
+        entries = self.items(obj, path, "examples", required=False, what="example")
+        if entries is None:
+            return []
+        if len(entries) > MAX_EXAMPLES:
+            self.error(where, f"has {len(entries)} examples; the most allowed is {MAX_EXAMPLES}")
+        examples = []
+        for index, entry in enumerate(entries):
+            at = f"{where}[{index}]"
+            if not isinstance(entry, str) or not entry.strip():
+                self.error(at, f"expected a short text, got {_describe(entry)}")
+                continue
+            text = clean_text(entry)
+            if len(text) > MAX_EXAMPLE_LENGTH:
+                self.error(at, f"is {len(text)} characters long; the most allowed is {MAX_EXAMPLE_LENGTH}")
+            examples.append(text)
+        return examples

@@ -4,7 +4,7 @@ import json
 
 import yaml
 
-from frameworks.fileformat.spec import FORMAT, READINESS_DEFAULTS, clean_text
+from frameworks.fileformat.spec import CRITERIA, FORMAT, clean_text, readiness_defaults
 from frameworks.models import Framework
 from frameworks.tree import read_tree
 
@@ -28,13 +28,18 @@ def spec_to_document(spec: dict) -> dict:
         {"format": FORMAT, "key": spec["key"], "name": spec["name"], "version": spec["version"]},
         [("description", spec["description"]), ("source", spec["source"])],
     )
+    criteria = spec["scale_kind"] == CRITERIA
     readiness = spec["readiness"]
-    if readiness != READINESS_DEFAULTS:
+    if readiness != readiness_defaults(spec["scale_kind"]):
         document["readiness"] = dict(readiness)
-    document["scale"] = [
-        _with_optional({"key": step["key"], "name": step["name"]}, [("description", step["description"])])
-        for step in spec["scale"]
-    ]
+    document["scale"] = (
+        CRITERIA
+        if criteria
+        else [
+            _with_optional({"key": step["key"], "name": step["name"]}, [("description", step["description"])])
+            for step in spec["scale"]
+        ]
+    )
     document["areas"] = [
         _with_optional(
             {"key": area["key"], "name": area["name"]},
@@ -59,7 +64,7 @@ def spec_to_document(spec: dict) -> dict:
             {"key": track["key"], "name": track["name"], "kind": track["kind"]},
             [
                 ("description", track["description"]),
-                ("levels", [_level_document(level) for level in track["levels"]]),
+                ("levels", [_level_document(level, criteria) for level in track["levels"]]),
             ],
         )
         for track in spec["tracks"]
@@ -67,13 +72,23 @@ def spec_to_document(spec: dict) -> dict:
     return document
 
 
-def _level_document(level):
+def _expectation_document(expectation, criteria):
+    """Short form (the scale key; with `scale: criteria`, the criteria text) unless there is more to say."""
+    if criteria:
+        if not expectation["examples"]:
+            return expectation["description"]
+        return {"description": expectation["description"], "examples": list(expectation["examples"])}
+    if not expectation["description"] and not expectation["examples"]:
+        return expectation["level"]
+    return _with_optional(
+        {"level": expectation["level"]},
+        [("description", expectation["description"]), ("examples", list(expectation["examples"]))],
+    )
+
+
+def _level_document(level, criteria):
     expectations = {
-        capability: (
-            {"level": expectation["level"], "description": expectation["description"]}
-            if expectation["description"]
-            else expectation["level"]
-        )
+        capability: _expectation_document(expectation, criteria)
         for capability, expectation in level["expectations"].items()
     }
     return _with_optional(

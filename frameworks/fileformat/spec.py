@@ -2,6 +2,16 @@
 
 FORMAT = "pathway-framework/1"
 READINESS_DEFAULTS = {"target_share": 80, "max_steps_below": 1, "current_level_met": True}
+CRITERIA = "criteria"  # `scale: criteria`: each level's expectation is its criteria, rated not yet/meets/exceeds
+MAX_EXAMPLES = 20
+MAX_EXAMPLE_LENGTH = 300
+
+
+def readiness_defaults(scale_kind: str) -> dict:
+    """A criteria framework rates against the target level's criteria only, so its current level is not checked."""
+    if scale_kind == CRITERIA:
+        return {**READINESS_DEFAULTS, "current_level_met": False}
+    return dict(READINESS_DEFAULTS)
 
 
 class FrameworkFileError(Exception):

@@ -151,7 +151,7 @@ def test_parse_fills_defaults_and_orders_expectations_like_the_capabilities():
     se1 = spec["tracks"][0]["levels"][0]
     assert se1["summary"] == ""
     assert list(se1["expectations"]) == ["empathy", "debugging"]
-    assert se1["expectations"]["debugging"] == {"level": "learning", "description": ""}
+    assert se1["expectations"]["debugging"] == {"level": "learning", "description": "", "examples": []}
 
 
 def test_json_is_read_by_extension_or_by_its_opening_brace():
