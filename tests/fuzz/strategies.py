@@ -90,6 +90,7 @@ def framework_specs(draw):
         "version": draw(st.integers(1, MAX_VERSION)),
         "description": draw(descriptions),
         "source": draw(descriptions),
+        "scale_kind": "mastery",
         "readiness": {
             "target_share": draw(st.integers(0, 100)),
             "max_steps_below": draw(st.integers(0, MAX_SMALL)),
@@ -117,7 +118,11 @@ def levels(draw, capability_keys, scale_keys):
                 "stage": draw(short_texts(Level, "stage")),
                 "summary": draw(descriptions),
                 "expectations": {
-                    capability: {"level": draw(st.sampled_from(scale_keys)), "description": draw(descriptions)}
+                    capability: {
+                        "level": draw(st.sampled_from(scale_keys)),
+                        "description": draw(descriptions),
+                        "examples": draw(st.lists(descriptions.filter(bool), max_size=2)),
+                    }
                     for capability in capability_keys
                     if capability in asked
                 },
