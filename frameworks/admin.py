@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from frameworks import admin_views
+from frameworks import admin_import, admin_views
 from frameworks.models import (
     Capability,
     CapabilityArea,
@@ -232,7 +232,7 @@ class FrameworkAdmin(LockedVersionMixin, SimpleHistoryAdmin):
         extra = {"model_admin": self}
         wrap = self.admin_site.admin_view
         urls = [
-            path("import/", wrap(admin_views.import_file), extra, name="frameworks_framework_import"),
+            path("import/", wrap(admin_import.import_file), extra, name="frameworks_framework_import"),
             path(
                 "<path:object_id>/expectations/",
                 wrap(admin_views.expectations_grid),

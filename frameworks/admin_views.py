@@ -1,4 +1,4 @@
-"""Admin pages beyond the model forms: the expectations grid, versions (new, publish), export and import.
+"""Admin pages beyond the model forms: the expectations grid, versions (new, publish) and export.
 
 Each view is registered by FrameworkAdmin.get_urls, so the admin site has already checked that the user
 is signed-in staff; the access helper then checks the framework permissions. Mutations are POST only.
@@ -6,7 +6,6 @@ is signed-in staff; the access helper then checks the framework permissions. Mut
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -14,15 +13,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from frameworks.fileformat import (
-    MAX_FILE_BYTES,
-    FrameworkFileError,
-    describe_outcome,
-    export_framework,
-    import_framework,
-    parse_framework_file,
-)
-from frameworks.forms import ExpectationGrid, ExpectationsGridForm, FrameworkImportForm, StaleGrid
+from frameworks.fileformat import export_framework
+from frameworks.forms import ExpectationGrid, ExpectationsGridForm, StaleGrid
 from frameworks.impact import publish_impact_of
 from frameworks.models import Framework, FrameworkLocked
 
@@ -264,58 +256,3 @@ def grid_sections(grid, form):
             cells.append(cell)
         by_area[capability.area_id]["rows"].append({"capability": capability, "cells": cells})
     return sections
-
-
-PREVIEW_FIRST = "It replaces the published version, so see who it affects before you publish it."
-
-
-def replaces_a_published_version(spec) -> bool:
-    """Would publishing this file's version replace another published version (so people and reviews move)?"""
-    return Framework.objects.published().filter(key=spec["key"]).exclude(version=spec["version"]).exists()
-
-
-@require_http_methods(["GET", "POST"])
-def import_file(request, model_admin):
-    if not (request.user.has_perm("frameworks.add_framework") and request.user.has_perm("frameworks.change_framework")):
-        raise PermissionDenied
-    errors, filename = [], ""
-    if request.method == "POST":
-        form = FrameworkImportForm(request.POST, request.FILES, max_bytes=MAX_FILE_BYTES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            filename = upload.name
-            try:
-                with transaction.atomic():
-                    spec = parse_framework_file(upload.read(), filename)
-                    preview = form.cleaned_data["publish"] and replaces_a_published_version(spec)
-                    framework, outcome = import_framework(spec, publish=form.cleaned_data["publish"] and not preview)
-            except FrameworkFileError as exc:
-                errors = exc.errors
-            except (ValidationError, FrameworkLocked) as exc:
-                errors = getattr(exc, "messages", None) or [str(exc)]
-            else:
-                if preview and framework.is_draft:
-                    messages.info(request, f"{describe_outcome(framework, outcome)} {PREVIEW_FIRST}")
-                    return redirect("admin:frameworks_framework_publish", framework.pk)
-                messages.success(
-                    request,
-                    format_html(
-                        '{} <a href="{}">Open version {}</a>.',
-                        describe_outcome(framework, outcome),
-                        change_url(framework),
-                        framework.version,
-                    ),
-                )
-                return redirect("admin:frameworks_framework_import")
-    else:
-        form = FrameworkImportForm(max_bytes=MAX_FILE_BYTES)
-    context = admin_context(
-        request,
-        model_admin,
-        title="Import a framework file",
-        form=form,
-        errors=errors,
-        filename=filename,
-        max_file_size=f"{MAX_FILE_BYTES / 1_000_000:g} MB ({MAX_FILE_BYTES:,} bytes)",
-    )
-    return TemplateResponse(request, "admin/frameworks/framework/import.html", context)

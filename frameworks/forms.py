@@ -1,5 +1,7 @@
 """Forms for the HR admin: the expectations grid of one track, and the framework file import."""
 
+import base64
+import binascii
 import hashlib
 
 from django import forms
@@ -209,10 +211,29 @@ class ExpectationsGridForm(forms.Form):
         return counts
 
 
+DETECT = ""
+
+
 class FrameworkImportForm(forms.Form):
     file = forms.FileField(
         label="Framework file",
-        help_text="A pathway-framework/1 file in YAML or JSON (.yaml, .yml or .json).",
+        help_text=(
+            "A pathway-framework/1 file (.yaml, .yml or .json), a GDaD CSV, or a spreadsheet grid (.csv or .xlsx)."
+        ),
+    )
+    file_format = forms.ChoiceField(
+        label="Format",
+        required=False,
+        help_text="Pathway works out the format from the file. Choose one only if it gets it wrong.",
+    )
+    key = forms.SlugField(
+        label="Framework key (spreadsheet grids only)",
+        required=False,
+        max_length=60,
+        help_text=(
+            "The framework a grid belongs to, e.g. product-tracks. Leave it empty to use the file's name "
+            "(product-tracks.csv or product-tracks-v2.xlsx)."
+        ),
     )
     publish = forms.BooleanField(
         label="Publish after import",
@@ -220,9 +241,10 @@ class FrameworkImportForm(forms.Form):
         help_text="Publish the imported version. If it replaces a published version, you first see who it affects.",
     )
 
-    def __init__(self, *args, max_bytes: int, **kwargs):
+    def __init__(self, *args, max_bytes: int, formats: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.max_bytes = max_bytes
+        self.fields["file_format"].choices = [(DETECT, "Find out from the file"), *formats]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -231,3 +253,30 @@ class FrameworkImportForm(forms.Form):
                 f"The file is {upload.size:,} bytes; the largest file Pathway accepts is {self.max_bytes:,} bytes."
             )
         return upload
+
+
+class FrameworkImportConfirmForm(forms.Form):
+    """The checked file sent back with "Import", so that what is written is what the preview showed."""
+
+    content = forms.CharField(widget=forms.HiddenInput)
+    filename = forms.CharField(widget=forms.HiddenInput, required=False, max_length=255)
+    file_format = forms.CharField(widget=forms.HiddenInput, max_length=60)
+    key = forms.SlugField(widget=forms.HiddenInput, required=False, max_length=60)
+    publish = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, max_bytes: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def clean_content(self):
+        try:
+            content = base64.b64decode(self.cleaned_data["content"], validate=True)
+        except (ValueError, binascii.Error):
+            raise ValidationError("The checked file did not come back whole. Choose the file again.") from None
+        if len(content) > self.max_bytes:
+            raise ValidationError(f"The largest file Pathway accepts is {self.max_bytes:,} bytes.")
+        return content
+
+    @staticmethod
+    def encode(content: bytes) -> str:
+        return base64.b64encode(content).decode("ascii")

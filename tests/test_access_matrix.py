@@ -400,7 +400,12 @@ def test_matrix_has_no_entries_for_urls_that_are_gone():
 
 @pytest.mark.parametrize(
     "url_name",
-    ["admin:index", "admin:assessments_person_changelist", "admin:assessments_person_import"],
+    [
+        "admin:index",
+        "admin:assessments_person_changelist",
+        "admin:assessments_person_import",
+        "admin:frameworks_framework_import",
+    ],
 )
 def test_admin_is_for_hr_admins_only(client, cast, url_name):
     url = reverse(url_name)

@@ -1,5 +1,7 @@
 """Importing a checked spec: a new draft, a draft replaced whole, or a published version left alone."""
 
+from dataclasses import dataclass, field
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
@@ -85,3 +87,108 @@ def describe_outcome(framework: Framework, outcome: str) -> str:
     if framework.is_draft:
         return f"{verb} draft version {framework.version} of {name}."
     return f"{verb} and published version {framework.version} of {name}."
+
+
+def auto_version(spec: dict) -> int:
+    """The version a file that names none imports into: the framework's draft if it has one; else its latest
+    version when the file matches it exactly (so importing it again changes nothing); else the next number."""
+    versions = list(Framework.objects.filter(key=spec["key"]).order_by("-version"))
+    if not versions:
+        return 1
+    draft = next((framework for framework in versions if framework.is_draft), None)
+    if draft is not None:
+        return draft.version
+    latest = versions[0]
+    if framework_to_spec(latest) == {**spec, "version": latest.version}:
+        return latest.version
+    return latest.version + 1
+
+
+@dataclass
+class ImportResult:
+    """What importing one framework did (or, in a preview, would do): enough to describe it after a rollback."""
+
+    key: str
+    name: str
+    version: int
+    status: str
+    outcome: str
+    pk: int | None
+    replaces_published: bool
+    spec: dict = field(repr=False)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        spec = self.spec
+        levels = [level for track in spec["tracks"] for level in track["levels"]]
+        return {
+            "tracks": len(spec["tracks"]),
+            "levels": len(levels),
+            "capabilities": sum(len(area["capabilities"]) for area in spec["areas"]),
+            "expectations": sum(len(level["expectations"]) for level in levels),
+        }
+
+    def describe(self, *, done: bool) -> str:
+        """What the import did ("Created draft version 2 of Product management (product).") or, in a preview,
+        will do ("Creates draft version 2 of ...")."""
+        name = f"{self.name} ({self.key})"
+        if self.outcome == "unchanged":
+            return f"Version {self.version} of {name} is unchanged ({self.status})."
+        verbs = {"created": ("Creates", "Created"), "replaced": ("Replaces", "Replaced")}[self.outcome]
+        verb = verbs[done]
+        if self.status == Framework.Status.DRAFT:
+            return f"{verb} draft version {self.version} of {name}."
+        return f"{verb} and {'published' if done else 'publishes'} version {self.version} of {name}."
+
+
+class _Rollback(Exception):
+    pass
+
+
+def import_specs(
+    specs, *, auto_versions=(), publish=False, dry_run=False, confirm_replacing=False
+) -> list[ImportResult]:
+    """Import every spec of a file in one transaction: all of them, or (FrameworkFileError) none.
+
+    A spec whose file named no version gets one from auto_version. With dry_run the import runs whole and is
+    rolled back, so a preview meets every refusal the real import would. With publish and confirm_replacing, a
+    version that would replace another published one stays a draft (`replaces_published`), for HR to see who
+    publishing it affects first.
+    """
+    results = []
+    try:
+        with transaction.atomic():
+            for index, spec in enumerate(specs):
+                if index < len(auto_versions) and auto_versions[index]:
+                    spec = {**spec, "version": auto_version(spec)}
+                replaces = Framework.objects.published().filter(key=spec["key"]).exclude(version=spec["version"])
+                replaces_published = publish and confirm_replacing and replaces.exists()
+                framework, outcome = _import_one(
+                    spec, publish=publish and not replaces_published, several=len(specs) > 1
+                )
+                results.append(
+                    ImportResult(
+                        framework.key,
+                        framework.name,
+                        framework.version,
+                        framework.status,
+                        outcome,
+                        None if dry_run else framework.pk,
+                        replaces_published,
+                        spec,
+                    )
+                )
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    return results
+
+
+def _import_one(spec, *, publish, several):
+    try:
+        return import_framework(spec, publish=publish)
+    except FrameworkFileError as exc:
+        if not several:
+            raise
+        raise FrameworkFileError([f"{spec['key']}: {error}" for error in exc.errors]) from None

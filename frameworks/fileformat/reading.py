@@ -137,9 +137,27 @@ def _looks_like_json(text, filename):
     return text.lstrip().startswith("{")
 
 
-def parse_framework_file(content: bytes | str, filename: str = "") -> dict:
-    """Read and check a framework file; return its normalised spec or raise FrameworkFileError with every problem."""
+def load_framework_document(content: bytes | str, filename: str = ""):
+    """Read a `pathway-framework/1` file's bytes into its data (YAML or JSON), not yet checked.
+
+    Raises FrameworkFileError with every problem found at this stage (size, encoding, syntax, duplicate keys,
+    unstorable text). The data is the document the checker reads, as other formats' readers make it too.
+    """
     raw = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+    text = decode_text(raw)
+    data, errors = _load_json(text) if _looks_like_json(text, filename) else _load_yaml(text)
+    if data is _UNREADABLE:
+        raise FrameworkFileError(errors)
+    unstorable = list(_unstorable_text(data, ""))
+    if unstorable:  # before the checker, whose messages quote the file's text
+        raise FrameworkFileError(unstorable)
+    if errors:
+        raise FrameworkFileError(errors + check_document(data)[1])
+    return data
+
+
+def decode_text(raw: bytes) -> str:
+    """A file's bytes as text: at most MAX_FILE_BYTES, UTF-8 (with or without a byte order mark), not empty."""
     if len(raw) > MAX_FILE_BYTES:
         raise FrameworkFileError(
             f"file: is {len(raw):,} bytes; the largest framework file accepted is {MAX_FILE_BYTES:,} bytes"
@@ -150,15 +168,19 @@ def parse_framework_file(content: bytes | str, filename: str = "") -> dict:
         raise FrameworkFileError(f"file: is not UTF-8 text (the byte at position {exc.start} is not)") from None
     if not text.strip():
         raise FrameworkFileError("file: is empty")
-    data, errors = _load_json(text) if _looks_like_json(text, filename) else _load_yaml(text)
-    if data is _UNREADABLE:
-        raise FrameworkFileError(errors)
-    unstorable = list(_unstorable_text(data, ""))
-    if unstorable:  # before the checker, whose messages quote the file's text
-        raise FrameworkFileError(unstorable)
+    return text
+
+
+def check_document(data) -> tuple[dict | None, list[str]]:
+    """Check a document; return its normalised spec and every problem as "path: message"."""
     checker = Checker()
     spec = checker.framework(data)
-    errors += checker.errors
+    return spec, checker.errors
+
+
+def parse_framework_file(content: bytes | str, filename: str = "") -> dict:
+    """Read and check a framework file; return its normalised spec or raise FrameworkFileError with every problem."""
+    spec, errors = check_document(load_framework_document(content, filename))
     if errors:
         raise FrameworkFileError(errors)
     return spec

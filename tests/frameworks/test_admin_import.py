@@ -28,6 +28,14 @@ def totals():
     return (Framework.objects.count(), Capability.objects.count(), Level.objects.count(), Expectation.objects.count())
 
 
+def check_then_import(client, data):
+    """Upload a file, see its preview, then press Import: the page's two steps, as HR takes them."""
+    preview = client.post(reverse(IMPORT_URL), data)
+    assert preview.status_code == 200 and preview.context["preview"], preview.context.get("errors")
+    confirm = {field.name: field.value() for field in preview.context["preview"]["form"]}
+    return client.post(reverse(IMPORT_URL), {**confirm, "confirm": "1"}, follow="follow" in data)
+
+
 def messages_of(response):
     return [str(message) for message in response.context["messages"]]
 
@@ -43,7 +51,7 @@ def test_import_page_is_linked_from_the_framework_list(hr_client, framework):
 
 
 def test_good_file_creates_a_draft_and_links_to_it(hr_client, framework):
-    response = hr_client.post(reverse(IMPORT_URL), {"file": upload(next_version_file(framework))})
+    response = check_then_import(hr_client, {"file": upload(next_version_file(framework))})
     assert response.status_code == 302
     draft = Framework.objects.get(key="product", version=2)
     assert draft.status == "draft"
@@ -64,9 +72,7 @@ def test_json_file_with_publish_ticked_goes_to_the_publish_preview_first(hr_clie
     document = yaml.safe_load(export_framework(framework, "json"))
     document["version"] = 2
     content = json.dumps(document)
-    response = hr_client.post(
-        reverse(IMPORT_URL), {"file": upload(content, "product.json"), "publish": "on"}, follow=True
-    )
+    response = check_then_import(hr_client, {"file": upload(content, "product.json"), "publish": "on", "follow": 1})
     version_2 = Framework.objects.get(key="product", version=2)
     assert response.redirect_chain[-1][0] == reverse("admin:frameworks_framework_publish", args=[version_2.pk])
     assert "see who it affects before you publish it." in response.content.decode()
@@ -164,3 +170,49 @@ def test_file_with_a_nul_byte_or_a_lone_surrogate_is_refused_with_its_place(hr_c
     ]
     assert "Nothing was changed." in lone.content.decode()
     assert totals() == before
+
+
+def test_checking_a_file_shows_what_it_will_create_and_writes_nothing(hr_client, framework):
+    before = totals()
+    response = hr_client.post(reverse(IMPORT_URL), {"file": upload(next_version_file(framework))})
+    assert response.status_code == 200 and totals() == before
+    content = response.content.decode()
+    assert "<h1>Check what this file will import</h1>" in content
+    assert "Nothing has been written yet." in content
+    assert "Creates draft version 2 of Product management (product)." in content
+    item = response.context["preview"]["frameworks"][0]
+    assert item["counts"] == {
+        "tracks": framework.tracks.count(),
+        "levels": framework.levels.count(),
+        "capabilities": framework.capabilities.count(),
+        "expectations": Expectation.objects.filter(level__framework=framework).count(),
+    }
+    assert 'name="confirm"' in content and ">Import the framework</button>" in content
+
+
+def test_import_needs_the_csrf_token(client, hr_admin, framework):
+    from django.test import Client
+
+    from accounts.roles import sync_hr_admin_permissions
+
+    sync_hr_admin_permissions()
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(hr_admin)
+    before = totals()
+    assert strict.post(reverse(IMPORT_URL), {"file": upload(next_version_file(framework))}).status_code == 403
+    assert totals() == before
+
+
+def test_a_confirmation_that_did_not_come_back_whole_imports_nothing(hr_client, framework):
+    before = totals()
+    data = {"content": "not base64!", "filename": "x.yaml", "file_format": "pathway-framework", "confirm": "1"}
+    response = hr_client.post(reverse(IMPORT_URL), data)
+    assert response.status_code == 200
+    assert any("did not come back whole" in error for error in response.context["errors"])
+    assert totals() == before
+
+
+def test_a_forced_format_that_does_not_fit_is_reported(hr_client, framework):
+    data = {"file": upload(next_version_file(framework)), "file_format": "nonsense"}
+    response = hr_client.post(reverse(IMPORT_URL), data)
+    assert response.status_code == 200 and response.context["form"].errors["file_format"]

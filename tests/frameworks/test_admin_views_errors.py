@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from frameworks import admin_views
-from frameworks.fileformat import export_framework
+from frameworks.fileformat import export_framework, importing
 from frameworks.forms import ExpectationGrid, ExpectationsGridForm, StaleGrid
 from frameworks.models import Capability, Expectation, Framework, FrameworkLocked
 from tests.factories import make_framework, make_user
@@ -246,13 +246,13 @@ def totals():
 )
 def test_an_import_that_fails_half_way_writes_nothing_and_says_why(hr_client, framework, failure, shown):
     before = totals()
-    real_import = admin_views.import_framework
+    real_import = importing.import_framework
 
     def import_then_fail(spec, publish):
         real_import(spec, publish=publish)  # rows are written...
         raise failure  # ...and then the import is refused
 
-    with mock.patch.object(admin_views, "import_framework", side_effect=import_then_fail):
+    with mock.patch.object(importing, "import_framework", side_effect=import_then_fail):
         response = hr_client.post(
             reverse("admin:frameworks_framework_import"), {"file": next_version_upload(framework)}
         )
