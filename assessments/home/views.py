@@ -130,7 +130,7 @@ def home(request):
             "article": indefinite_article(me.level.name) if me.level else "",
             "steps": steps,
             "team_counts": team_counts,
-            "assessments": home_assessments(me),
+            "assessments": home_assessments(me, has_reports=bool(team_counts and team_counts["direct"])),
             "outcome": latest_outcome(request.user, me, steps.expectations if steps else None),
             "open_cycle": open_cycle,
             "head_progress": head_progress(request.user, me, open_cycle) if team_counts and open_cycle else None,

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.urls import NoReverseMatch, reverse
 
 from frameworks.comparison import LevelComparison, compare_levels
@@ -67,7 +67,7 @@ class NextSteps:
 def next_steps(level: Level | None) -> NextSteps | None:
     """The next level on `level`'s track, and the levels one grade up on the framework's other tracks.
 
-    Three queries whatever the framework's size: the candidate levels, then their expectations.
+    Two queries whatever the framework's size: the candidate levels, then their expectations.
     """
     if level is None:
         return None
@@ -80,20 +80,16 @@ def next_steps(level: Level | None) -> NextSteps | None:
     )
     on_track = Level.next_on_track_among(candidates).get(level.pk)
     across = [candidate for candidate in candidates if candidate.track_id != level.track_id]
-    wanted = [level, *([on_track] if on_track else []), *across]
+    # The candidates are loaded with their track and framework already: only their expectations are read.
+    current = next((candidate for candidate in candidates if candidate.pk == level.pk), level)
+    wanted = [current, *([on_track] if on_track else []), *across]
     expectations = Expectation.objects.select_related("capability__area", "scale_level")
-    loaded = Level.objects.prefetch_related(Prefetch("expectations", queryset=expectations)).in_bulk(
-        [item.pk for item in wanted]
-    )
-    current = loaded[level.pk]
+    prefetch_related_objects(wanted, Prefetch("expectations", queryset=expectations))
 
     def step(target):
-        target_loaded = loaded[target.pk]
-        target_loaded.track = target.track
-        target_loaded.framework = target.framework
         return Step(
-            level=target_loaded,
-            comparison=compare_levels(current, target_loaded),
+            level=target,
+            comparison=compare_levels(current, target),
             compare_url=compare_url(level, target),
             level_url=level_url(target),
         )
@@ -105,7 +101,7 @@ def next_steps(level: Level | None) -> NextSteps | None:
         on_track=step(on_track) if on_track else None,
         across_tracks=[step(candidate) for candidate in across],
         expectations={
-            pk: {expectation.capability.key: expectation for expectation in item.expectations.all()}
-            for pk, item in loaded.items()
+            item.pk: {expectation.capability.key: expectation for expectation in item.expectations.all()}
+            for item in wanted
         },
     )

@@ -341,22 +341,48 @@ def choose_cycle(cycle_param: str | None, level: Level, assessments: list[Assess
     return cycle
 
 
-def _expectations_by_key(level: Level | None, known: dict | None = None) -> dict[str, Expectation]:
+def _expectations_by_key(
+    level: Level | None, scale: dict[int, ScaleLevel], known: dict | None = None
+) -> dict[str, Expectation]:
     if level is None:
         return {}
     if known and level.pk in known:
         return known[level.pk]
-    rows = Expectation.objects.filter(level=level).select_related("capability__area", "scale_level")
+    rows = attach_scale(
+        list(Expectation.objects.filter(level=level).select_related("capability__area")), scale, "scale_level"
+    )
     return {expectation.capability.key: expectation for expectation in rows}
 
 
-def ratings_of(assessment_ids) -> Iterable[Rating]:
-    """The ratings of these assessments, with what the rows show of them (no query when there are none)."""
+def scale_by_id(framework_ids) -> dict[int, ScaleLevel]:
+    """The scale levels of these frameworks by id, lowest rank first: one query over a tiny table."""
+    return {
+        scale_level.pk: scale_level
+        for scale_level in ScaleLevel.objects.filter(framework_id__in=set(framework_ids)).order_by("rank", "pk")
+    }
+
+
+def ratings_of(assessment_ids, scale: dict[int, ScaleLevel]) -> Iterable[Rating]:
+    """The ratings of these assessments, with what the rows show of them (no query when there are none).
+
+    `scale` (`scale_by_id` of the assessments' frameworks) gives each rating its scale levels instead of a join
+    per rating."""
     if not assessment_ids:
         return []
-    return Rating.objects.filter(assessment_id__in=assessment_ids).select_related(
-        "capability__area", "scale_level", "agreed_scale_level"
-    )
+    ratings = list(Rating.objects.filter(assessment_id__in=assessment_ids).select_related("capability__area"))
+    return attach_scale(ratings, scale, "scale_level", "agreed_scale_level")
+
+
+def attach_scale(items: list, scale: dict[int, ScaleLevel], *fields: str) -> list:
+    """Set each scale level foreign key in `fields` of every item from `scale`; any scale level not in it (of
+    another framework) is read in one query and added to it."""
+    missing = {getattr(item, f"{name}_id") for item in items for name in fields} - scale.keys() - {None}
+    if missing:
+        scale.update(ScaleLevel.objects.in_bulk(missing))
+    for item in items:
+        for name in fields:
+            setattr(item, name, scale.get(getattr(item, f"{name}_id")))
+    return items
 
 
 def _self_and_manager(
@@ -369,11 +395,13 @@ def _self_and_manager(
     return self_assessment, manager_assessment
 
 
-def _ratings_by_key(self_assessment, manager_assessment) -> tuple[dict[str, Rating], dict[str, Rating]]:
+def _ratings_by_key(
+    self_assessment, manager_assessment, scale: dict[int, ScaleLevel]
+) -> tuple[dict[str, Rating], dict[str, Rating]]:
     """(self ratings, manager ratings) of the sides shown, each by capability key."""
     shown = [a.pk for a in (self_assessment, manager_assessment) if a is not None]
     self_by_key, manager_by_key = {}, {}
-    for rating in ratings_of(shown):
+    for rating in ratings_of(shown, scale):
         target = self_by_key if self_assessment and rating.assessment_id == self_assessment.pk else manager_by_key
         target[rating.capability.key] = rating
     return self_by_key, manager_by_key
@@ -400,14 +428,16 @@ def build_comparison(
     with each capability's area and scale level), so that they are not read again."""
     self_assessment, manager_assessment = _self_and_manager(assessments, level, cycle)
     self_assessment, manager_assessment, blind_message = apply_blind_rule(user, self_assessment, manager_assessment)
-    self_by_key, manager_by_key = _ratings_by_key(self_assessment, manager_assessment)
+    frameworks = [level.framework_id, *([subject.level.framework_id] if subject.level_id else [])]
+    scale_levels = scale_by_id(frameworks)
+    self_by_key, manager_by_key = _ratings_by_key(self_assessment, manager_assessment, scale_levels)
 
-    target_expectations = _expectations_by_key(level, expectations)
+    target_expectations = _expectations_by_key(level, scale_levels, expectations)
     current_level = subject.level
     if current_level is not None and current_level.pk == level.pk:
         now_expectations = target_expectations
     else:
-        now_expectations = _expectations_by_key(current_level, expectations)
+        now_expectations = _expectations_by_key(current_level, scale_levels, expectations)
 
     rows = [
         Row(
@@ -421,7 +451,7 @@ def build_comparison(
         )
         for key, capability in _capabilities_in_order(target_expectations, self_by_key, manager_by_key)
     ]
-    scale = list(ScaleLevel.objects.filter(framework_id=level.framework_id).order_by("rank"))
+    scale = [scale_level for scale_level in scale_levels.values() if scale_level.framework_id == level.framework_id]
     comparison = Comparison(
         subject=subject,
         level=level,

@@ -14,11 +14,13 @@ from assessments.reports.charts import Series, history_chart
 from assessments.reports.comparison import (
     Comparison,
     apply_blind_rule,
+    attach_scale,
     effective,
     has_agreed,
     is_rated,
     rank_of,
     ratings_of,
+    scale_by_id,
 )
 from assessments.reviews.models import Assessment, Rating
 from frameworks.models import Expectation, Level, ScaleLevel
@@ -81,8 +83,9 @@ def build_history(user, subject: Person, assessments: list[Assessment], *, chart
     Only submitted assessments count: a draft is work in progress, not history.
     """
     points = _points(user, assessments)
-    rows = _rows(points)
-    scale_names = _scale_names(points)
+    scale = scale_by_id(point.level.framework_id for point in points) if points else {}
+    rows = _rows(points, scale)
+    scale_names = _scale_names(points, scale)
     if charts:
         _draw_charts(rows, points, scale_names)
     return History(subject=subject, points=points, rows=rows, scale_names=scale_names)
@@ -110,10 +113,10 @@ def _points(user, assessments: list[Assessment]) -> list[HistoryPoint]:
     return points
 
 
-def _rows(points: list[HistoryPoint]) -> list[HistoryRow]:
+def _rows(points: list[HistoryPoint], scale: dict[int, ScaleLevel]) -> list[HistoryRow]:
     """One row per capability rated in any review, with a cell per review, in framework order."""
-    expectations = _expected_by_level_and_key(points)
-    by_key, capabilities = _ratings_by_key(points)
+    expectations = _expected_by_level_and_key(points, scale)
+    by_key, capabilities = _ratings_by_key(points, scale)
     rows = [
         HistoryRow(
             key=key,
@@ -129,17 +132,22 @@ def _rows(points: list[HistoryPoint]) -> list[HistoryRow]:
     return rows
 
 
-def _expected_by_level_and_key(points: list[HistoryPoint]) -> dict[tuple[int, str], ScaleLevel]:
+def _expected_by_level_and_key(
+    points: list[HistoryPoint], scale: dict[int, ScaleLevel]
+) -> dict[tuple[int, str], ScaleLevel]:
     """What each reviewed level expects, by (level pk, capability key)."""
+    if not points:
+        return {}
+    expectations = Expectation.objects.filter(level_id__in={p.level.pk for p in points}).select_related("capability")
     return {
-        (e.level_id, e.capability.key): e.scale_level
-        for e in Expectation.objects.filter(level_id__in={p.level.pk for p in points}).select_related(
-            "capability", "scale_level"
-        )
+        (expectation.level_id, expectation.capability.key): expectation.scale_level
+        for expectation in attach_scale(list(expectations), scale, "scale_level")
     }
 
 
-def _ratings_by_key(points: list[HistoryPoint]) -> tuple[dict[str, dict[int, dict[str, Rating]]], dict[str, object]]:
+def _ratings_by_key(
+    points: list[HistoryPoint], scale: dict[int, ScaleLevel]
+) -> tuple[dict[str, dict[int, dict[str, Rating]]], dict[str, object]]:
     """({key: {point index: {"self" or "manager": rating}}}, {key: capability}) for the sides shown.
 
     The newest review's capability wins, so a renamed capability shows its current name.
@@ -147,7 +155,7 @@ def _ratings_by_key(points: list[HistoryPoint]) -> tuple[dict[str, dict[int, dic
     shown = {a.pk: index for index, p in enumerate(points) for a in (p.self_assessment, p.manager_assessment) if a}
     by_key: dict[str, dict] = {}
     newest: dict[str, tuple] = {}
-    for rating in ratings_of(shown):
+    for rating in ratings_of(shown, scale):
         index = shown[rating.assessment_id]
         point = points[index]
         slot = by_key.setdefault(rating.capability.key, {}).setdefault(index, {})
@@ -169,14 +177,10 @@ def _cell(slot: dict[str, Rating], expected: ScaleLevel | None) -> HistoryCell:
     )
 
 
-def _scale_names(points: list[HistoryPoint]) -> list[str]:
-    """The scale of the newest review's framework, lowest first."""
+def _scale_names(points: list[HistoryPoint], scale: dict[int, ScaleLevel]) -> list[str]:
+    """The scale of the newest review's framework, lowest first (`scale` is in rank order)."""
     latest_framework = points[-1].level.framework_id if points else None
-    if not latest_framework:
-        return []
-    return list(
-        ScaleLevel.objects.filter(framework_id=latest_framework).order_by("rank").values_list("name", flat=True)
-    )
+    return [scale_level.name for scale_level in scale.values() if scale_level.framework_id == latest_framework]
 
 
 def _draw_charts(rows: list[HistoryRow], points: list[HistoryPoint], scale_names: list[str]) -> None:

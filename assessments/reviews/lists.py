@@ -85,7 +85,7 @@ def person_assessments(request, pk):
 # My pathway (home) ------------------------------------------------------------------------------
 
 
-def home_assessments(me: Person) -> dict:
+def home_assessments(me: Person, has_reports: bool = True) -> dict:
     """What My pathway shows about assessments: the self-assessment to continue (a draft, or one returned for
     changes), else the one already submitted in the current review; and, for a manager, the direct reports'
     submitted self-assessments still waiting for a manager assessment.
@@ -93,6 +93,9 @@ def home_assessments(me: Person) -> dict:
     Two queries, each on an index (my own by subject; my reports' by their manager), rather than one OR that
     PostgreSQL can only answer by reading every assessment; one more only when something waits for review, and
     one more for a source to carry forward only when nothing is started in the current review.
+
+    `has_reports`: False when the caller already knows `me` has no active direct reports (nothing can wait
+    for their review), which spares the second query.
     """
     # The current review is the one a one-click start would open: the open cycle's, or outside cycles
     # when no cycle is open.
@@ -110,15 +113,18 @@ def home_assessments(me: Person) -> dict:
     )
     draft = next((row for row in mine if row.is_editable), None)
     submitted = None if draft else next(iter(mine), None)
-    waiting = list(
-        self_assessments.filter(
-            subject__in=Person.objects.filter(manager=me, user__is_active=True).values("pk"),
-            status=Assessment.Status.SUBMITTED,
+    waiting = (
+        list(
+            self_assessments.filter(
+                subject__in=Person.objects.filter(manager=me, user__is_active=True).values("pk"),
+                status=Assessment.Status.SUBMITTED,
+            )
+            # A closed cycle's self-assessment can no longer be answered with a manager assessment.
+            .filter(Q(cycle__isnull=True) | Q(cycle__status=ReviewCycle.Status.OPEN))
+            .order_by("submitted_at", "pk")
         )
-        # A closed cycle's self-assessment can no longer be answered with a manager assessment.
-        .filter(Q(cycle__isnull=True) | Q(cycle__status=ReviewCycle.Status.OPEN))
-        .with_progress()
-        .order_by("submitted_at", "pk")
+        if has_reports
+        else []
     )
     if waiting:
         reviewed = set(

@@ -122,9 +122,10 @@ def test_home_with_comment_and_gaps_keeps_its_query_count(
     for number in range(reviews):
         shared_review(pm, manager, ic3, make_cycle(f"{2020 + number} H1", start=datetime.date(2020 + number, 1, 1)))
     client.force_login(pm)
-    # As before the comment and gaps: they come from the comparison already built for the verdict (18: mine and my
-    # reports' self-assessments are two indexed queries rather than one OR over every assessment).
-    with django_assert_max_num_queries(18):
+    # As before the comment and gaps: they come from the comparison already built for the verdict (13: the
+    # next-step card's levels and their expectations; mine on an index, and no reviews waiting for someone with no
+    # reports).
+    with django_assert_max_num_queries(13):
         response = client.get(HOME)
     assert response.content.decode().count("#capability-cap-") == 2
 
