@@ -3,6 +3,7 @@ action that places everyone the rules can place (in the background: an organisat
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.utils.html import format_html, format_html_join
 from django_tasks import task
 
@@ -49,6 +50,15 @@ class LevelRuleAdmin(admin.ModelAdmin):
         ("Preview", {"fields": ("who_it_places",)}),
     )
     actions = ("place_people_now",)
+
+    class Media:
+        css = {"all": ("css/people-admin.css",)}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "level" and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+            formfield.widget = formfield.widget.widget  # levels belong to a framework version: no add/edit links
+        return formfield
 
     @admin.display(description="level")
     def level_name(self, rule):
