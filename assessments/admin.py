@@ -8,6 +8,7 @@ from django.contrib import admin
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
+from assessments.growth import admin as growth_admin  # noqa: F401
 from assessments.people import admin as people_admin  # noqa: F401
 from assessments.people import directory_admin  # noqa: F401
 from assessments.reviews import admin as reviews_admin  # noqa: F401

@@ -3,8 +3,10 @@
 One app label (`assessments`) for all of them, so moving a model between rooms never moves a table.
 """
 
+from assessments.growth.models import EvidenceEntry, EvidenceQuerySet
 from assessments.people.directory import LevelRule
 from assessments.people.models import Person, PersonQuerySet, ReportingTree
+from assessments.reviews.citations import Citation
 from assessments.reviews.cycles import CycleReminder
 from assessments.reviews.models import (
     Assessment,
@@ -21,7 +23,10 @@ __all__ = [
     "Assessment",
     "AssessmentLocked",
     "AssessmentQuerySet",
+    "Citation",
     "CycleReminder",
+    "EvidenceEntry",
+    "EvidenceQuerySet",
     "LevelRule",
     "Person",
     "PersonQuerySet",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("assessments.home.urls")),
     path("", include("assessments.people.urls")),
     path("frameworks/", include("frameworks.urls")),
+    path("growth/", include("assessments.growth.urls")),
     path("assessments/", include("assessments.reviews.urls")),
     path("reports/", include("assessments.reports.urls")),
     path("accounts/", include("accounts.urls")),

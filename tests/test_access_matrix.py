@@ -217,7 +217,30 @@ MATRIX: dict[str, Entry] = {
         kwargs=lambda cast: {"pk": just_shared(cast).pk},
         method="post",
     ),
+    # The evidence log: everyone keeps their own; a report's shared entries are for their managers up the chain
+    # (not HR, not other managers, not peers). Private entries: tests/assessments/test_evidence_access.py.
+    "growth:log": Entry(signed_in()),
+    "growth:add": Entry(signed_in()),
+    "growth:person_log": Entry(
+        in_scope(subject=REDIRECT, hr=NOT_FOUND), kwargs=lambda cast: {"pk": cast.subject.person.pk}
+    ),
+    # A shared entry: its managers read it but only its author changes it (403); everyone else 404.
+    "growth:edit": Entry(
+        outcomes(NOT_FOUND, anonymous=SIGN_IN, subject=OK, manager=FORBIDDEN, skip_level=FORBIDDEN),
+        kwargs=lambda cast: {"pk": shared_entry(cast).pk},
+    ),
+    "growth:delete": Entry(
+        outcomes(NOT_FOUND, anonymous=SIGN_IN, subject=OK, manager=FORBIDDEN, skip_level=FORBIDDEN),
+        kwargs=lambda cast: {"pk": shared_entry(cast).pk},
+    ),
 }
+
+
+def shared_entry(cast):
+    """Priya's entry in her evidence log, shared with her managers."""
+    from tests.assessments.growth_helpers import make_entry
+
+    return make_entry(cast.subject, shared=True)
 
 
 def cycle(cast) -> int:

@@ -1,7 +1,7 @@
 """The layout holds: imports run one way between the rooms, and no module or function outgrows a reader.
 
 The rooms, lowest first (docs/architecture.md draws the picture):
-accounts ← frameworks ← assessments.people ← assessments.reviews ← assessments.reports ← the top
+accounts ← frameworks ← assessments.people ← assessments.growth ← assessments.reviews ← assessments.reports ← the top
 (assessments.home, the demo organisation, and the app's own models/admin/apps/management modules).
 A module may import from its own room and the rooms below it, never from a room above.
 """
@@ -18,6 +18,7 @@ ROOMS = [
     "accounts",
     "frameworks",
     "assessments.people",
+    "assessments.growth",
     "assessments.reviews",
     "assessments.reports",
     "assessments",  # the top: home, demo, and the app modules that gather the rooms for Django

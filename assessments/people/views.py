@@ -38,6 +38,7 @@ def _person_page(request, subject, level_form=None, status=200):
         {
             "subject": subject,
             "is_self": subject.pk == viewer.pk,
+            "is_manager": assessor,  # up the chain: offered the evidence the person shared (growth/access.py)
             "chain": [(chain[pk], pk in may_open) for pk in chain_ids if pk in chain],
             "reports": reports,
             "steps": steps,

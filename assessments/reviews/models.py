@@ -506,6 +506,7 @@ class Rating(models.Model):
     agreed_not_applicable = models.BooleanField(default=False)
     agreed_note = models.TextField(blank=True, help_text="Why the agreed rating differs from either side.")
     carried = models.BooleanField(default=False)  # from the assessment's `carried_from`, unchanged since
+    cited_entries = models.ManyToManyField("assessments.EvidenceEntry", through="Citation", related_name="cited_in")
     revision = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
