@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from frameworks import admin_import, admin_views
+from frameworks.forms import ExpectationForm
 from frameworks.models import (
     Capability,
     CapabilityArea,
@@ -199,7 +200,7 @@ class FrameworkAdmin(LockedVersionMixin, SimpleHistoryAdmin):
     search_fields = ("key", "name")
     ordering = ("key", "-version")
     fieldsets = (
-        (None, {"fields": ("key", "version", "name", "description", "source")}),
+        (None, {"fields": ("key", "version", "name", "description", "source", "scale_kind")}),
         ("Status", {"fields": ("status", "published_at", "created_at")}),
         (
             "Readiness rule",
@@ -380,10 +381,11 @@ class TrackAdmin(PartAdmin):
 
 
 class ExpectationInline(FrameworkInlineMixin, admin.TabularInline):
-    """The expectations of one level, with the sentence of what each looks like there."""
+    """The expectations of one level, with the sentence of what each looks like there and its examples."""
 
     model = Expectation
-    fields = ("capability", "scale_level", "description")
+    form = ExpectationForm
+    fields = ("capability", "scale_level", "description", "examples")
     ordering = ("capability__area__position", "capability__position", "capability__pk")
     verbose_name_plural = "expectations (capabilities with no row are not asked for at this level)"
     text_widget = forms.Textarea(attrs={"rows": 2, "cols": 60})
@@ -423,14 +425,15 @@ class LevelAdmin(PartAdmin):
 
 @admin.register(Expectation)
 class ExpectationAdmin(LockedVersionMixin, SimpleHistoryAdmin):
-    """Expectations are set in the grid; here their descriptions can be searched and read."""
+    """Expectations are set in the grid; here their descriptions and examples are searched, read and written."""
 
     draft_lookup = "level__framework__status"
     list_display = ("level", "capability", "scale_level", "framework_version")
     list_filter = ("level__framework__status", "level__framework__key", "level__track__kind")
     list_select_related = ("level__framework", "level__track", "capability", "scale_level")
     search_fields = ("capability__name", "capability__key", "level__name", "level__key", "description")
-    fields = ("level", "capability", "scale_level", "description")
+    form = ExpectationForm
+    fields = ("level", "capability", "scale_level", "description", "examples")
     readonly_fields = ("level", "capability")
     ordering = ("level__framework__key", "-level__framework__version", "level__track__position", "level__position")
 

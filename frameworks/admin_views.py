@@ -246,7 +246,12 @@ def grid_sections(grid, form):
         cells = []
         for level in grid.levels:
             stored = grid.stored(capability, level)
-            cell = {"level": level, "stored": stored, "tone": grid.tone(stored.pk) if stored else None}
+            cell = {
+                "level": level,
+                "stored": stored,
+                "tone": grid.tone(stored.pk) if stored else None,
+                "expectation": grid.expectations.get((capability.pk, level.pk)),
+            }
             if form is not None:
                 name = grid.field_name(capability, level)
                 field = form[name]

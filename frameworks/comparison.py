@@ -22,6 +22,7 @@ class Change(StrEnum):
     NEW = "new"
     RAISED_MORE = "raised-more"
     RAISED = "raised"
+    CRITERIA = "criteria"  # a criteria framework: the level asks for other criteria at the same "meets"
     UNCHANGED = "unchanged"
     LOWERED = "lowered"
     DROPPED = "dropped"
@@ -33,6 +34,7 @@ CHANGE_HEADINGS = {
     Change.NEW: "New",
     Change.RAISED_MORE: "Rise by 2 steps or more",
     Change.RAISED: "Rise by 1 step",
+    Change.CRITERIA: "New criteria",
     Change.UNCHANGED: "Stay the same",
     Change.LOWERED: "Lower",
     Change.DROPPED: "No longer asked",
@@ -107,6 +109,8 @@ class CapabilityChange:
             return f"New: asked at {self.to_scale.name}"
         if self.change == Change.DROPPED:
             return f"No longer asked (was {self.from_scale.name})"
+        if self.change == Change.CRITERIA:
+            return "New criteria at this level"
         if self.change == Change.UNCHANGED:
             return f"Stays at {self.to_scale.name}"
         if self.change == Change.LOWERED:
@@ -127,6 +131,8 @@ class CapabilityChange:
             return f"Lower than before ({self.from_scale.name})"
         if self.change == Change.DROPPED:
             return "No longer asked"
+        if self.change == Change.CRITERIA:
+            return "New criteria"
         return ""
 
 
@@ -179,6 +185,7 @@ class LevelComparison:
             (count, singular, plural)
             for count, singular, plural in (
                 (self.risen, "rises", "rise"),
+                (self.count(Change.CRITERIA), "has new criteria", "have new criteria"),
                 (self.new, "is new", "are new"),
                 (self.lowered, "is lower", "are lower"),
                 (self.dropped, "is no longer asked", "are no longer asked"),
@@ -223,14 +230,19 @@ def text_changes(before: str, after: str) -> tuple[list[tuple[str, bool]], list[
     return old_runs, new_runs
 
 
-def compare_levels(from_level, to_level) -> LevelComparison:
-    """What changes from one level to another, on the same track, across tracks or across versions."""
+def compare_levels(from_level, to_level, *, criteria: bool = False) -> LevelComparison:
+    """What changes from one level to another, on the same track, across tracks or across versions.
+
+    With `criteria` (a criteria framework, where every expectation is at "meets"), a capability both levels
+    ask for changes when its criteria (the expectation's text) do."""
     before = {expectation.capability.key: expectation for expectation in from_level.expectations.all()}
     after = {expectation.capability.key: expectation for expectation in to_level.expectations.all()}
     changes = []
     for key in before.keys() | after.keys():
         old, new = before.get(key), after.get(key)
         change = classify(old.scale_level.rank if old else None, new.scale_level.rank if new else None)
+        if criteria and change == Change.UNCHANGED and old.description != new.description:
+            change = Change.CRITERIA
         capability = (new or old).capability
         changes.append(CapabilityChange(capability, change, old, new))
     changes.sort(key=lambda row: (CHANGE_ORDER.index(row.change), -row.steps, _sort_key(row.capability)))

@@ -1,4 +1,4 @@
-"""Forms for the HR admin: the expectations grid of one track, and the framework file import."""
+"""Forms for the HR admin: the expectations grid of one track, examples, and the framework file import."""
 
 import base64
 import binascii
@@ -280,3 +280,36 @@ class FrameworkImportConfirmForm(forms.Form):
     @staticmethod
     def encode(content: bytes) -> str:
         return base64.b64encode(content).decode("ascii")
+
+
+class ExamplesField(forms.CharField):
+    """An expectation's examples edited as text, one example a line; blank lines are dropped."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "cols": 60})
+    max_example = 300
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        lines = [line.strip() for line in super().to_python(value).splitlines()]
+        return [line for line in lines if line]
+
+    def validate(self, value):
+        super().validate(value)
+        long = [index for index, line in enumerate(value, start=1) if len(line) > self.max_example]
+        if long:
+            raise forms.ValidationError(
+                f"Example {long[0]} is longer than {self.max_example} characters; keep each example to one short line."
+            )
+
+
+class ExpectationForm(forms.ModelForm):
+    examples = ExamplesField(
+        required=False,
+        help_text="Short examples or signals of what this looks like at this level, one a line.",
+    )
+
+    class Meta:
+        model = Expectation
+        fields = ("capability", "scale_level", "description", "examples")

@@ -393,7 +393,7 @@ def level_detail(request, key, version, track_key, level_key):
     previous = ladder[index - 1] if index > 0 else None
     track_start = None if previous else _track_start(framework, level.track, ladders)
     before = previous or track_start
-    comparison = compare_levels(before, level) if before else None
+    comparison = compare_levels(before, level, criteria=framework.is_criteria) if before else None
     changes = comparison.by_capability_key if comparison else {}
 
     asked = {e.capability_id: e for e in level.expectations.all()}
@@ -449,6 +449,7 @@ def short_change(row) -> str:
         Change.NEW: "New",
         Change.RAISED_MORE: f"Rises {steps} {unit}",
         Change.RAISED: f"Rises {steps} {unit}",
+        Change.CRITERIA: "New criteria",
         Change.UNCHANGED: "Same",
         Change.LOWERED: f"Drops {steps} {unit}",
         Change.DROPPED: "No longer asked",
@@ -501,7 +502,7 @@ def compare(request, key, version):
             else:
                 problems.append(f"{from_level.name} is the most senior level. Choose another level to compare with.")
         else:
-            comparison = compare_levels(from_level, to_level)
+            comparison = compare_levels(from_level, to_level, criteria=framework.is_criteria)
     assess_level = (
         to_level
         if comparison and framework.status == Framework.Status.PUBLISHED and to_level.ref != reader_ref

@@ -89,7 +89,7 @@ def next_steps(level: Level | None) -> NextSteps | None:
     def step(target):
         return Step(
             level=target,
-            comparison=compare_levels(current, target),
+            comparison=compare_levels(current, target, criteria=target.framework.is_criteria),
             compare_url=compare_url(level, target),
             level_url=level_url(target),
         )

@@ -205,6 +205,7 @@ def _page_context(request, assessment, can_edit: bool, *, typed=None, errors=Non
         "areas": areas,
         "scale_levels": scale_levels,
         "scale_length": len(scale_levels),
+        "criteria": assessment.level.framework.is_criteria,
         "rated": sum(count.rated for count in counts),
         "total": sum(count.total for count in counts),
         "hide_ratings": hidden_by_blind_cycle(user, assessment, counterpart),
