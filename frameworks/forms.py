@@ -218,7 +218,8 @@ class FrameworkImportForm(forms.Form):
     file = forms.FileField(
         label="Framework file",
         help_text=(
-            "A pathway-framework/1 file (.yaml, .yml or .json), a GDaD CSV, or a spreadsheet grid (.csv or .xlsx)."
+            "A pathway-framework/1 file (.yaml, .yml or .json), a GDaD CSV, a spreadsheet grid (.csv or .xlsx), "
+            "or a Markdown ladder (.md)."
         ),
     )
     file_format = forms.ChoiceField(

@@ -17,8 +17,9 @@ from pathlib import PurePath
 
 import yaml
 
-from frameworks.fileformat.checking import KEY_MAX_LENGTH, KEY_PATTERN, Checker
-from frameworks.fileformat.reading import MAX_FILE_BYTES, _StrictLoader, _unstorable_text
+from frameworks.fileformat.checking import KEY_MAX_LENGTH, KEY_PATTERN
+from frameworks.fileformat.formats import Format, Reading, register
+from frameworks.fileformat.reading import MAX_FILE_BYTES, _StrictLoader, _unstorable_text, check_document
 from frameworks.fileformat.spec import CRITERIA, FORMAT, FrameworkFileError, clean_text
 
 FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
@@ -216,6 +217,14 @@ class _Ladder:
             self.origin[f"tracks[0].levels[{index}]"] = ("levels", index)
         return document
 
+    def locations(self) -> dict[str, str]:
+        """{document path: "line L, column C (front matter field)"}, for the format registry's reports."""
+        located = {}
+        for path, origin in self.origin.items():
+            label = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in origin).lstrip(".")
+            located[path] = f"{self.where(origin)} ({label})"
+        return located
+
     def placed(self, checker_error: str) -> str:
         """A checker report ("tracks[0].levels[1].expectations.x: ...") at the front matter's line instead."""
         path, _, message = checker_error.partition(": ")
@@ -301,15 +310,46 @@ def read_markdown_ladder(content: bytes | str, filename: str = "") -> tuple[dict
     return document, ladder
 
 
-def parse_markdown_ladder(content: bytes | str, filename: str = "") -> dict:
-    """Read and check a Markdown ladder; return the spec an import writes, or raise FrameworkFileError."""
-    document, ladder = read_markdown_ladder(content, filename)
+def _problems(document: dict, ladder: _Ladder) -> tuple[dict | None, list[str]]:
+    """The checked spec and every problem: the ladder's own, then the checker's at their front matter lines."""
     if document["key"] is None:
         ladder.errors.append("key: missing; give the front matter a `key`, or name the file after the ladder")
         document["key"] = "ladder"
-    checker = Checker()
-    spec = checker.framework(document)
-    errors = ladder.errors + [ladder.placed(error) for error in checker.errors]
+    spec, errors = check_document(document)
+    return spec, ladder.errors + [ladder.placed(error) for error in errors]
+
+
+def parse_markdown_ladder(content: bytes | str, filename: str = "") -> dict:
+    """Read and check a Markdown ladder; return the spec an import writes, or raise FrameworkFileError."""
+    spec, errors = _problems(*read_markdown_ladder(content, filename))
     if errors:
         raise FrameworkFileError(errors)
     return spec
+
+
+def _read(content: bytes, filename: str, options: dict) -> Reading:
+    document, ladder = read_markdown_ladder(content, filename)
+    if document["key"] is None and options.get("key"):
+        document["key"] = options["key"]
+    if ladder.errors or document["key"] is None:
+        # Report the checker's problems with the reader's, all at once; otherwise the registry checks it.
+        raise FrameworkFileError(_problems(document, ladder)[1])
+    return Reading([document], locations=[ladder.locations()])
+
+
+def _looks_like_ladder(content: bytes, filename: str) -> bool:
+    if filename.lower().endswith((".md", ".markdown")):
+        return True
+    head = content[:4000].lstrip(b"\xef\xbb\xbf").replace(b"\r\n", b"\n")
+    return head.startswith(b"---\n") and b"\ntopics:" in head and b"pathway-framework/1" not in head
+
+
+register(
+    Format(
+        name="markdown-ladder",
+        label="Markdown ladder (YAML front matter with levels and topics)",
+        extensions=(".md", ".markdown"),
+        detect=_looks_like_ladder,
+        read=_read,
+    )
+)

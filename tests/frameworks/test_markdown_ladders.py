@@ -239,3 +239,39 @@ def test_a_criteria_framework_cannot_require_the_current_level(framework):
         framework.validate_constraints()
     framework.readiness_requires_current_level = False
     framework.validate_constraints()
+
+
+# Through the format registry: the one import command (and admin page) detect a ladder. -----------------
+
+
+@pytest.mark.django_db
+def test_the_import_command_detects_a_ladder_and_refuses_a_broken_one_whole(tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("import_framework", str(EXAMPLES / "support-ladder.md"), "--publish", stdout=out)
+    framework = Framework.objects.get(key="support-ladder")
+    assert framework.is_criteria and framework.status == "published"
+    assert framework.levels.count() == 3 and framework.capabilities.count() == 3
+
+    broken = tmp_path / "ladder.txt"  # no .md: the format is forced
+    broken.write_text(SMALL.replace("- level: 2", "- level: 7").replace("levels: 2", "levels: 2\nlevls: 3"))
+    with pytest.raises(CommandError) as raised:
+        call_command("import_framework", str(broken), "--format", "markdown-ladder")
+    message = str(raised.value)
+    assert "nothing was changed" in message
+    assert "line 4, column 1 (levls): unknown field; did you mean 'levels'?" in message
+    assert "line 14, column 9 (topics[0].content[1].level): expected a level number from 1 to 2" in message
+    assert not Framework.objects.filter(key="ladder").exists()
+
+
+def test_a_checker_problem_is_told_at_the_front_matter_line():
+    from frameworks.fileformat import read_file
+
+    with pytest.raises(FrameworkFileError) as raised:
+        read_file(SMALL.replace("title: Analysis", "title: '" + "A" * 201 + "'"), "data.md")
+    assert raised.value.errors == ["line 5, column 5 (topics[0]): is 201 characters long; the most allowed is 200"], (
+        raised.value.errors
+    )

@@ -13,7 +13,8 @@ def describe_counts(counts: dict) -> str:
 class Command(BaseCommand):
     help = (
         "Import a framework file in any format Pathway reads (detected from the file, or --format): "
-        "pathway-framework/1 YAML or JSON, a GDaD CSV, or a spreadsheet grid (CSV or XLSX). A new version becomes "
+        "pathway-framework/1 YAML or JSON, a GDaD CSV, a spreadsheet grid (CSV or XLSX) or a Markdown ladder. "
+        "A new version becomes "
         "a draft; --publish publishes it and archives the version published before it."
     )
 
