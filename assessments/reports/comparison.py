@@ -14,7 +14,6 @@ and history use it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.http import Http404
@@ -24,7 +23,7 @@ from assessments.reports.charts import Series, comparison_chart
 from assessments.reports.readiness import Readiness, Rule, Standing, assess
 from assessments.reviews.access import hidden_by_blind_cycle
 from assessments.reviews.models import Assessment, Rating
-from frameworks.models import Expectation, Framework, Level, ScaleLevel
+from frameworks.models import Capability, Expectation, Framework, Level, ScaleLevel
 
 # Each row sits in exactly one group. A disagreement that is also below expectation stays under
 # Disagreements (it needs the discussion first) and is named again in the Below expectation group,
@@ -362,26 +361,33 @@ def scale_by_id(framework_ids) -> dict[int, ScaleLevel]:
     }
 
 
-def ratings_of(assessment_ids, scale: dict[int, ScaleLevel]) -> Iterable[Rating]:
+def ratings_of(assessment_ids, scale: dict[int, ScaleLevel], capabilities: dict[int, Capability]) -> list[Rating]:
     """The ratings of these assessments, with what the rows show of them (no query when there are none).
 
-    `scale` (`scale_by_id` of the assessments' frameworks) gives each rating its scale levels instead of a join
-    per rating."""
+    Each rating's scale levels come from `scale` (`scale_by_id` of the assessments' frameworks) and its capability,
+    with its area, from `capabilities` (those of the expectations already read), instead of joins that would build
+    them again for every rating; any not in them is read in one query (and added)."""
     if not assessment_ids:
         return []
-    ratings = list(Rating.objects.filter(assessment_id__in=assessment_ids).select_related("capability__area"))
-    return attach_scale(ratings, scale, "scale_level", "agreed_scale_level")
+    ratings = list(Rating.objects.filter(assessment_id__in=assessment_ids))
+    attach(ratings, capabilities, Capability.objects.select_related("area"), "capability")
+    return attach(ratings, scale, ScaleLevel.objects.all(), "scale_level", "agreed_scale_level")
 
 
 def attach_scale(items: list, scale: dict[int, ScaleLevel], *fields: str) -> list:
-    """Set each scale level foreign key in `fields` of every item from `scale`; any scale level not in it (of
-    another framework) is read in one query and added to it."""
-    missing = {getattr(item, f"{name}_id") for item in items for name in fields} - scale.keys() - {None}
+    """`attach` for scale levels."""
+    return attach(items, scale, ScaleLevel.objects.all(), *fields)
+
+
+def attach(items: list, known: dict, queryset, *fields: str) -> list:
+    """Set each foreign key in `fields` of every item from `known` (pk → object); those not in it are read from
+    `queryset` in one query and added to it. A null key stays null."""
+    missing = {getattr(item, f"{name}_id") for item in items for name in fields} - known.keys() - {None}
     if missing:
-        scale.update(ScaleLevel.objects.in_bulk(missing))
+        known.update(queryset.in_bulk(missing))
     for item in items:
         for name in fields:
-            setattr(item, name, scale.get(getattr(item, f"{name}_id")))
+            setattr(item, name, known.get(getattr(item, f"{name}_id")))
     return items
 
 
@@ -396,12 +402,12 @@ def _self_and_manager(
 
 
 def _ratings_by_key(
-    self_assessment, manager_assessment, scale: dict[int, ScaleLevel]
+    self_assessment, manager_assessment, scale: dict[int, ScaleLevel], capabilities: dict[int, Capability]
 ) -> tuple[dict[str, Rating], dict[str, Rating]]:
     """(self ratings, manager ratings) of the sides shown, each by capability key."""
     shown = [a.pk for a in (self_assessment, manager_assessment) if a is not None]
     self_by_key, manager_by_key = {}, {}
-    for rating in ratings_of(shown, scale):
+    for rating in ratings_of(shown, scale, capabilities):
         target = self_by_key if self_assessment and rating.assessment_id == self_assessment.pk else manager_by_key
         target[rating.capability.key] = rating
     return self_by_key, manager_by_key
@@ -430,14 +436,14 @@ def build_comparison(
     self_assessment, manager_assessment, blind_message = apply_blind_rule(user, self_assessment, manager_assessment)
     frameworks = [level.framework_id, *([subject.level.framework_id] if subject.level_id else [])]
     scale_levels = scale_by_id(frameworks)
-    self_by_key, manager_by_key = _ratings_by_key(self_assessment, manager_assessment, scale_levels)
-
     target_expectations = _expectations_by_key(level, scale_levels, expectations)
     current_level = subject.level
     if current_level is not None and current_level.pk == level.pk:
         now_expectations = target_expectations
     else:
         now_expectations = _expectations_by_key(current_level, scale_levels, expectations)
+    capabilities = {e.capability_id: e.capability for e in [*now_expectations.values(), *target_expectations.values()]}
+    self_by_key, manager_by_key = _ratings_by_key(self_assessment, manager_assessment, scale_levels, capabilities)
 
     rows = [
         Row(

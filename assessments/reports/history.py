@@ -115,15 +115,15 @@ def _points(user, assessments: list[Assessment]) -> list[HistoryPoint]:
 
 def _rows(points: list[HistoryPoint], scale: dict[int, ScaleLevel]) -> list[HistoryRow]:
     """One row per capability rated in any review, with a cell per review, in framework order."""
-    expectations = _expected_by_level_and_key(points, scale)
-    by_key, capabilities = _ratings_by_key(points, scale)
+    expectations = _expectations(points, scale)
+    expected = {(e.level_id, e.capability.key): e.scale_level for e in expectations}
+    by_key, capabilities = _ratings_by_key(points, scale, {e.capability_id: e.capability for e in expectations})
     rows = [
         HistoryRow(
             key=key,
             capability=capabilities[key],
             cells=[
-                _cell(slots.get(index, {}), expectations.get((point.level.pk, key)))
-                for index, point in enumerate(points)
+                _cell(slots.get(index, {}), expected.get((point.level.pk, key))) for index, point in enumerate(points)
             ],
         )
         for key, slots in by_key.items()
@@ -132,21 +132,18 @@ def _rows(points: list[HistoryPoint], scale: dict[int, ScaleLevel]) -> list[Hist
     return rows
 
 
-def _expected_by_level_and_key(
-    points: list[HistoryPoint], scale: dict[int, ScaleLevel]
-) -> dict[tuple[int, str], ScaleLevel]:
-    """What each reviewed level expects, by (level pk, capability key)."""
+def _expectations(points: list[HistoryPoint], scale: dict[int, ScaleLevel]) -> list[Expectation]:
+    """What each reviewed level expects, with each capability and its area."""
     if not points:
-        return {}
-    expectations = Expectation.objects.filter(level_id__in={p.level.pk for p in points}).select_related("capability")
-    return {
-        (expectation.level_id, expectation.capability.key): expectation.scale_level
-        for expectation in attach_scale(list(expectations), scale, "scale_level")
-    }
+        return []
+    expectations = Expectation.objects.filter(level_id__in={p.level.pk for p in points}).select_related(
+        "capability__area"
+    )
+    return attach_scale(list(expectations), scale, "scale_level")
 
 
 def _ratings_by_key(
-    points: list[HistoryPoint], scale: dict[int, ScaleLevel]
+    points: list[HistoryPoint], scale: dict[int, ScaleLevel], capabilities: dict[int, object]
 ) -> tuple[dict[str, dict[int, dict[str, Rating]]], dict[str, object]]:
     """({key: {point index: {"self" or "manager": rating}}}, {key: capability}) for the sides shown.
 
@@ -155,7 +152,7 @@ def _ratings_by_key(
     shown = {a.pk: index for index, p in enumerate(points) for a in (p.self_assessment, p.manager_assessment) if a}
     by_key: dict[str, dict] = {}
     newest: dict[str, tuple] = {}
-    for rating in ratings_of(shown, scale):
+    for rating in ratings_of(shown, scale, capabilities):
         index = shown[rating.assessment_id]
         point = points[index]
         slot = by_key.setdefault(rating.capability.key, {}).setdefault(index, {})
