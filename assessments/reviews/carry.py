@@ -5,7 +5,8 @@ starting the manager assessment of a report, from their own last submitted manag
 Answers (rating, "not applicable", evidence) are matched by capability key, and only where the new level of the
 same framework asks for that capability; the mastery is matched by the scale step's key (a step the new version
 no longer has leaves the rating empty, the evidence kept). Each carried rating is marked (`Rating.carried`)
-until its author changes it, and the check page before submitting lists those never changed.
+until its author changes it, and the check page before submitting lists those never changed. On a criteria
+framework a rating answers one level's criteria, so against another level only the evidence is carried.
 
 Only the author's own submitted assessment is ever a source: nobody starts from someone else's words.
 """
@@ -90,6 +91,10 @@ def carry_answers(assessment: Assessment, source: Assessment) -> Carried:
     """
     refuse_unless_source(source, subject=assessment.subject, author=assessment.author)
     same_framework = source.level.framework.key == assessment.level.framework.key
+    # On a criteria framework a rating answers one level's criteria: against another level only evidence carries.
+    keep_ratings = not assessment.level.framework.is_criteria or (
+        source.level.key == assessment.level.key and source.level.track.key == assessment.level.track.key
+    )
     new_by_key = {rating.capability.key: rating for rating in assessment.ratings.select_related("capability")}
     steps = {step.key: step.pk for step in ScaleLevel.objects.filter(framework_id=assessment.level.framework_id)}
     carried, left_out, now = [], [], timezone.now()
@@ -102,8 +107,9 @@ def carry_answers(assessment: Assessment, source: Assessment) -> Carried:
         if rating is None:
             left_out.append(old.capability.name)
             continue
-        rating.scale_level_id = steps.get(old.scale_level.key) if old.scale_level_id else None
-        rating.not_applicable = old.not_applicable
+        if keep_ratings:
+            rating.scale_level_id = steps.get(old.scale_level.key) if old.scale_level_id else None
+            rating.not_applicable = old.not_applicable
         rating.evidence = old.evidence
         rating.carried = True
         rating.updated_at = now

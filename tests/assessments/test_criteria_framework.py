@@ -118,3 +118,19 @@ def test_hr_edits_examples_one_a_line_and_the_grid_counts_them(client, hr_admin,
     assert expectation.examples == ["Answers a new starter's question.", "Pairs on a first shift."]
     refused = client.post(url, {**data, "examples": "x" * 301})
     assert "Example 1 is longer than 300 characters" in refused.content.decode()
+
+
+def test_against_another_level_only_evidence_carries_forward(client, cast):
+    from assessments.reviews.models import Assessment
+
+    pm, steps = cast["pm"], cast["steps"]
+    level_1 = pm.person.level
+    first = start(pm, pm, level_1)
+    client.force_login(pm)
+    answers = {key: (steps["meets"], f"Did {key}.") for key in ("customer-care", "troubleshooting")}
+    _rate(client, first, answers)
+    first.refresh_from_db()
+    again, _ = Assessment.start(subject=pm.person, author=pm.person, level=cast["target"], carry_from=first)
+    carried = {rating.capability.key: rating for rating in again.ratings.select_related("capability")}
+    assert carried["customer-care"].evidence == "Did customer-care." and carried["customer-care"].carried
+    assert carried["customer-care"].scale_level_id is None  # level 1's criteria met says nothing of level 2's
