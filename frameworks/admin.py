@@ -194,14 +194,14 @@ class FrameworkAdmin(LockedVersionMixin, SimpleHistoryAdmin):
     draft_lookup = "status"
     change_form_template = "admin/frameworks/framework/change_form.html"
     change_list_template = "admin/frameworks/framework/change_list.html"
-    list_display = ("name", "key", "version", "status", "published_at", "created_at")
+    list_display = ("name", "key", "version", "status", "is_public", "published_at", "created_at")
     list_display_links = ("name",)
-    list_filter = ("status", "key")
+    list_filter = ("status", "is_public", "key")
     search_fields = ("key", "name")
     ordering = ("key", "-version")
     fieldsets = (
         (None, {"fields": ("key", "version", "name", "description", "source", "scale_kind")}),
-        ("Status", {"fields": ("status", "published_at", "created_at")}),
+        ("Status", {"fields": ("status", "published_at", "created_at", "is_public")}),
         (
             "Readiness rule",
             {
@@ -218,7 +218,8 @@ class FrameworkAdmin(LockedVersionMixin, SimpleHistoryAdmin):
     actions = ("publish_selected", "new_version_of_selected", "export_selected_yaml", "export_selected_json")
 
     def get_readonly_fields(self, request, obj=None):
-        fields = ["status", "published_at", "created_at"]
+        # Public or private is changed for every version at once, by the button above the form (set_public).
+        fields = ["status", "published_at", "created_at", "is_public"]
         if obj is not None:
             # A version's number is fixed; its key too once other versions share it.
             fields.append("version")
@@ -247,6 +248,7 @@ class FrameworkAdmin(LockedVersionMixin, SimpleHistoryAdmin):
                 name="frameworks_framework_new_version",
             ),
             path("<path:object_id>/publish/", wrap(admin_views.publish), extra, name="frameworks_framework_publish"),
+            path("<path:object_id>/public/", wrap(admin_views.set_public), extra, name="frameworks_framework_public"),
             path(
                 "<path:object_id>/export/<str:fmt>/",
                 wrap(admin_views.export),

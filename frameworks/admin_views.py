@@ -63,6 +63,7 @@ def version_context(request, framework) -> dict:
         "framework": framework,
         "existing_draft": draft,
         "can_change_framework": can_change,
+        "has_published_version": Framework.objects.published().filter(key=framework.key).exists(),
         "can_make_version": can_change and request.user.has_perm("frameworks.add_framework") and not framework.is_draft,
         "locked_message": (
             ""
@@ -149,6 +150,28 @@ def new_version(request, object_id, model_admin):
         raise PermissionDenied
     draft = make_new_version(request, framework)
     return redirect(change_url(draft or framework))
+
+
+@require_POST
+def set_public(request, object_id, model_admin):
+    """Make the framework (every version of it) public or private: the button on its admin page."""
+    framework, _ = get_framework_for_admin(request, object_id, change=True)
+    public = request.POST.get("public") == "yes"
+    published = Framework.objects.published().filter(key=framework.key).first()
+    if public and published is None:
+        messages.error(request, f"{framework.name} is not published yet. Publish it first, then make it public.")
+    elif public:
+        framework.set_public(True)
+        address = request.build_absolute_uri(reverse("frameworks:current", args=[framework.key]))
+        messages.success(
+            request,
+            f"{framework.name} is public: anyone can read it at {address} without signing in, and export_site "
+            "includes it. Nothing about people is shown.",
+        )
+    else:
+        framework.set_public(False)
+        messages.success(request, f"{framework.name} is private: only people who sign in can read it.")
+    return redirect(change_url(framework))
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,7 +3,7 @@
 Pure functions over objects that are already loaded: they never query. Pass levels whose
 `expectations` are prefetched with their `capability` (and its `area`) and `scale_level`, and
 frameworks whose scale, areas, capabilities, tracks, levels (with their track) and expectations are
-prefetched (`frameworks.views.get_framework_for_user` does both). Capabilities are matched by their
+prefetched (`frameworks.views.load_framework` does both). Capabilities are matched by their
 `key` and levels by their track's key and their own (`Level.ref`: a level key is unique only on its
 track), so both functions also work across versions; mastery is compared by scale rank.
 """

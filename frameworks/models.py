@@ -39,6 +39,10 @@ class FrameworkQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Framework.Status.PUBLISHED)
 
+    def public(self):
+        """The versions anyone may read without signing in: published and archived versions marked public."""
+        return self.filter(is_public=True).exclude(status=Framework.Status.DRAFT)
+
     def visible_to(self, user):
         """HR admins see every version; everyone else the published and archived ones."""
         if getattr(user, "is_hr_admin", False):
@@ -82,6 +86,17 @@ class Framework(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # One setting for the whole framework: set_public changes every version at once, and publishing carries it
+    # from the version it replaces, so a public framework never shows one version and hides the next.
+    is_public = models.BooleanField(
+        "public",
+        default=False,
+        help_text=(
+            "Anyone may read a public framework without signing in: its pathway, its levels, level comparisons and "
+            "what changed between versions, never anything about people. It applies to every version (a draft shows "
+            "only once published), and export_site writes the public frameworks as a static site."
+        ),
+    )
 
     # The readiness rule: how a verdict (ready / nearly / not yet) is reached for a target level.
     readiness_target_share = models.PositiveSmallIntegerField(
@@ -216,9 +231,23 @@ class Framework(models.Model):
                 previous.status = self.Status.ARCHIVED
             self.status = self.Status.PUBLISHED
             self.published_at = timezone.now()
-            Framework.objects.filter(pk=self.pk).update(status=self.status, published_at=self.published_at)
+            if previous is not None:
+                self.is_public = previous.is_public
+            Framework.objects.filter(pk=self.pk).update(
+                status=self.status, published_at=self.published_at, is_public=self.is_public
+            )
             framework_published.send(sender=Framework, framework=self, previous=previous)
         return self
+
+    def set_public(self, public: bool) -> int:
+        """Make every version of this framework public or private (drafts still show only once published)."""
+        self.is_public = public
+        changed = 0
+        for version in Framework.objects.filter(key=self.key).exclude(is_public=public):
+            version.is_public = public
+            version.save(update_fields=["is_public"])  # one save each, so the history records who and when
+            changed += 1
+        return changed
 
     def new_version(self) -> "Framework":
         """Copy this version, every row of it, into a new draft with the next version number."""
@@ -229,7 +258,9 @@ class Framework(models.Model):
                 raise ValidationError(f"{self.name} already has a draft version; edit or delete that one first.")
             next_version = (Framework.objects.filter(key=self.key).aggregate(top=Max("version"))["top"] or 0) + 1
             tree = read_tree(self, numbered=True)
-            draft = Framework.objects.create(key=self.key, version=next_version, **framework_fields(tree))
+            draft = Framework.objects.create(
+                key=self.key, version=next_version, is_public=self.is_public, **framework_fields(tree)
+            )
             write_tree(draft, tree)
         return draft
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, Prefetch, Value, When, prefetch_related_objects
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
+from frameworks.access import get_framework_for_user, readable_versions, reads_as_person
 from frameworks.comparison import Change, compare_levels, diff_versions
 from frameworks.hooks import draft_progress_of
 from frameworks.models import Capability, Expectation, Framework, Level, Track
@@ -28,23 +30,9 @@ def prefetch_catalogue(frameworks):
     prefetch_related_objects(list(frameworks), *CATALOGUE_LOOKUPS)
 
 
-def get_framework_for_user(user, key, version=None, *, catalogue=True) -> Framework:
-    """The framework version `user` may read, with everything in it loaded; 404 for anything else.
-
-    Everyone signed in reads published and archived versions (history stays readable); only HR
-    admins read drafts. Without a version: the published one, or for HR the draft when nothing is
-    published yet.
-    """
-    versions = Framework.objects.visible_to(user).filter(key=key)
-    if version is None:
-        versions = versions.exclude(status=Framework.Status.ARCHIVED).order_by(
-            Case(When(status=Framework.Status.PUBLISHED, then=Value(0)), default=Value(1), output_field=IntegerField())
-        )
-    else:
-        versions = versions.filter(version=version)
-    framework = versions.first()
-    if framework is None:
-        raise Http404("No such framework version.")
+def load_framework(request, key, version=None, *, catalogue=True) -> Framework:
+    """The version the reader may read (frameworks.access; 404 for anything else), with everything in it loaded."""
+    framework = get_framework_for_user(request.user, key, version)
     if catalogue:
         prefetch_catalogue([framework])
     return framework
@@ -52,6 +40,8 @@ def get_framework_for_user(user, key, version=None, *, catalogue=True) -> Framew
 
 def _reader_level_ref(user, framework) -> str | None:
     """The reader's level as "track-key/level-key" if it is in this framework (in this or any other version)."""
+    if not reads_as_person(user):
+        return None
     found = (
         Level.objects.filter(people__user=user, framework__key=framework.key).values_list("track__key", "key").first()
     )
@@ -85,7 +75,7 @@ def _hr_actions(user, framework) -> dict[str, str]:
 def _versions_context(user, framework) -> dict:
     """The other versions of this framework the reader may see, and the published one."""
     versions = list(
-        Framework.objects.visible_to(user)
+        readable_versions(user)
         .filter(key=framework.key)
         .only("pk", "key", "version", "status", "published_at")
         .order_by("-version")
@@ -97,7 +87,7 @@ def _versions_context(user, framework) -> dict:
         "other_versions": [v for v in versions if v.pk != framework.pk],
         "previous_version": earlier[0] if earlier else None,
         "is_hr_admin": getattr(user, "is_hr_admin", False),
-        "admin_url": _admin_change_url(framework),
+        "admin_url": _admin_change_url(framework) if getattr(user, "is_hr_admin", False) else None,
         "hr_actions": _hr_actions(user, framework),
         "existing_draft": next(
             (v for v in versions if v.status == Framework.Status.DRAFT and v.pk != framework.pk), None
@@ -331,8 +321,9 @@ def _level_to_compare_with(framework, level) -> Level | None:
 # Views -----------------------------------------------------------------------------------------
 
 
+@login_not_required
 def framework_list(request):
-    frameworks = list(Framework.objects.visible_to(request.user).with_counts().order_by("name", "key", "-version"))
+    frameworks = list(readable_versions(request.user).with_counts().order_by("name", "key", "-version"))
     cards: dict[str, dict] = {}
     for framework in frameworks:
         cards.setdefault(framework.key, {"versions": []})["versions"].append(framework)
@@ -350,13 +341,15 @@ def framework_list(request):
     )
 
 
+@login_not_required
 def framework_current(request, key):
-    framework = get_framework_for_user(request.user, key, catalogue=False)
+    framework = load_framework(request, key, catalogue=False)
     return redirect(framework)
 
 
+@login_not_required
 def framework_detail(request, key, version):
-    framework = get_framework_for_user(request.user, key, version)
+    framework = load_framework(request, key, version)
     context = {
         "framework": framework,
         "pathway": build_pathway(framework, _reader_level_ref(request.user, framework)),
@@ -382,8 +375,9 @@ class LevelExpectation:
     change: object | None  # CapabilityChange against the level before, when there is one
 
 
+@login_not_required
 def level_detail(request, key, version, track_key, level_key):
-    framework = get_framework_for_user(request.user, key, version)
+    framework = load_framework(request, key, version)
     level = _find_level(framework, track_key, level_key)
     if level is None:
         raise Http404("No such level.")
@@ -431,9 +425,10 @@ def level_detail(request, key, version, track_key, level_key):
     return render(request, "frameworks/level.html", context)
 
 
+@login_not_required
 def level_by_key(request, key, version, level_key):
     """An old link naming a level by its key alone: on to the level's page when only one track has that key."""
-    framework = get_framework_for_user(request.user, key, version, catalogue=False)
+    framework = load_framework(request, key, version, catalogue=False)
     found = list(framework.levels.select_related("track").filter(key=level_key)[:2])
     if len(found) != 1:
         raise Http404("No such level.")
@@ -480,8 +475,9 @@ def _chosen_level(framework, levels, request, param, default, problems):
     return None, value
 
 
+@login_not_required
 def compare(request, key, version):
-    framework = get_framework_for_user(request.user, key, version)
+    framework = load_framework(request, key, version)
     ladders = _levels_by_track(framework)
     levels = list(framework.levels.all())
     reader_ref = _reader_level_ref(request.user, framework)
@@ -505,7 +501,10 @@ def compare(request, key, version):
             comparison = compare_levels(from_level, to_level, criteria=framework.is_criteria)
     assess_level = (
         to_level
-        if comparison and framework.status == Framework.Status.PUBLISHED and to_level.ref != reader_ref
+        if comparison
+        and framework.status == Framework.Status.PUBLISHED
+        and to_level.ref != reader_ref
+        and reads_as_person(request.user)
         else None
     )
     context = {
@@ -539,9 +538,10 @@ def _version_param(request, name) -> tuple[int | None, str]:
         return None, raw
 
 
+@login_not_required
 def version_diff(request, key):
-    current = get_framework_for_user(request.user, key, catalogue=False)
-    versions = list(Framework.objects.visible_to(request.user).filter(key=key).order_by("-version"))
+    current = load_framework(request, key, catalogue=False)
+    versions = list(readable_versions(request.user).filter(key=key).order_by("-version"))
     by_number = {v.version: v for v in versions}
     problems = []
 

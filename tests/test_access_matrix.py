@@ -61,6 +61,11 @@ def signed_in(**overrides):
     return outcomes(OK, anonymous=SIGN_IN, **overrides)
 
 
+def private_framework(**overrides):
+    """A page of a framework that is not public: anyone signed in; 404 for anonymous visitors."""
+    return outcomes(OK, anonymous=NOT_FOUND, **overrides)
+
+
 def in_scope(**overrides):
     """A page about the subject: the subject, their managers up the chain and HR; 404 for everyone else."""
     return outcomes(OK, anonymous=SIGN_IN, peer=NOT_FOUND, other_manager=NOT_FOUND, **overrides)
@@ -134,21 +139,24 @@ MATRIX: dict[str, Entry] = {
     "reports:calibration_manager": Entry(
         in_scope(subject=NOT_FOUND, manager=NOT_FOUND), kwargs=lambda cast: {"person_pk": cast.manager.person.pk}
     ),
-    # Frameworks: published versions are for everyone signed in.
-    "frameworks:list": Entry(signed_in()),
-    "frameworks:current": Entry(outcomes(REDIRECT, anonymous=SIGN_IN), kwargs=lambda cast: {"key": "product"}),
-    "frameworks:detail": Entry(signed_in(), kwargs=lambda cast: {"key": "product", "version": 1}),
+    # Frameworks: published versions are for everyone signed in; a private framework is 404 for anonymous visitors
+    # (nobody learns it exists). PUBLIC_FRAMEWORK_MATRIX below has the same pages of a public framework.
+    "frameworks:list": Entry(public()),
+    "frameworks:current": Entry(outcomes(REDIRECT, anonymous=NOT_FOUND), kwargs=lambda cast: {"key": "product"}),
+    "frameworks:detail": Entry(private_framework(), kwargs=lambda cast: {"key": "product", "version": 1}),
     "frameworks:level": Entry(
-        signed_in(), kwargs=lambda cast: {"key": "product", "version": 1, "track_key": "ic", "level_key": "ic-2"}
+        private_framework(),
+        kwargs=lambda cast: {"key": "product", "version": 1, "track_key": "ic", "level_key": "ic-2"},
     ),
     # An old link naming a level by its key alone goes on to the level's page.
     "frameworks:level_by_key": Entry(
-        outcomes(REDIRECT, anonymous=SIGN_IN), kwargs=lambda cast: {"key": "product", "version": 1, "level_key": "ic-2"}
+        outcomes(REDIRECT, anonymous=NOT_FOUND),
+        kwargs=lambda cast: {"key": "product", "version": 1, "level_key": "ic-2"},
     ),
     "frameworks:compare": Entry(
-        signed_in(), kwargs=lambda cast: {"key": "product", "version": 1}, query="?from=ic/ic-2&to=ic/ic-3"
+        private_framework(), kwargs=lambda cast: {"key": "product", "version": 1}, query="?from=ic/ic-2&to=ic/ic-3"
     ),
-    "frameworks:diff": Entry(signed_in(), kwargs=lambda cast: {"key": "product"}),
+    "frameworks:diff": Entry(private_framework(), kwargs=lambda cast: {"key": "product"}),
     # Accounts
     "login": Entry(outcomes(HOME, anonymous=OK)),
     "logout": Entry(outcomes(NOT_ALLOWED, anonymous=SIGN_IN)),  # sign-out is POST only
@@ -411,6 +419,39 @@ def test_access_matrix(client, cast, name):
                     continue
                 assert user.full_name not in body, f"{role} sees {user.full_name} on {url}"
                 assert user.email not in body, f"{role} sees {user.email} on {url}"
+
+
+# A public framework's pages answer everyone, signed in or not (frameworks/access.py), and name nobody to
+# an anonymous visitor (every person of the cast is out of their scope).
+PUBLIC_FRAMEWORK_MATRIX = {
+    name: Entry(public(**overrides), kwargs=MATRIX[name].kwargs, query=MATRIX[name].query)
+    for name, overrides in {
+        "frameworks:list": {},
+        "frameworks:current": dict.fromkeys(ROLES, REDIRECT),
+        "frameworks:detail": {},
+        "frameworks:level": {},
+        "frameworks:level_by_key": dict.fromkeys(ROLES, REDIRECT),
+        "frameworks:compare": {},
+        "frameworks:diff": {},
+    }.items()
+}
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC_FRAMEWORK_MATRIX))
+def test_public_framework_matrix(client, cast, name):
+    cast.framework.set_public(True)
+    entry = PUBLIC_FRAMEWORK_MATRIX[name]
+    url = reverse(name, kwargs=entry.kwargs(cast)) + entry.query
+    for role in ROLES:
+        client.logout()
+        viewer = cast.user_for(role)
+        if viewer is not None:
+            client.force_login(viewer)
+        response = client.get(url)
+        check(response, entry.expect[role], f"{role} → {url}")
+        body = response.content.decode()
+        for user in out_of_scope(cast, viewer):
+            assert user.full_name not in body and user.email not in body, f"{role} sees {user.full_name} on {url}"
 
 
 def test_matrix_has_no_entries_for_urls_that_are_gone():
