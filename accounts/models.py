@@ -21,10 +21,10 @@ def can_sign_in_q(prefix: str = "") -> models.Q:
     """A filter for accounts that can sign in: active, with a usable password (`prefix`, e.g. "user__", for
     related rows).
 
-    Pathway signs in by password only (there is no single sign-on). A new person made by the people import or
-    the person form holds the hash of a secret nobody keeps: usable, so "Forgotten your password?" lets them
-    choose their own, and they count as able to sign in. An account whose password is marked unusable (or
-    empty) cannot sign in until HR sets one.
+    The same rule holds for a password and for the company's OpenID Connect provider (`accounts/oidc.py`). A new
+    person made by the people import, the person form or a first company sign-in holds the hash of a secret nobody
+    keeps: usable, so "Forgotten your password?" lets them choose their own, and they count as able to sign in. An
+    account whose password is marked unusable (or empty) cannot sign in, either way, until HR sets one.
     """
     return (
         models.Q(**{f"{prefix}is_active": True})

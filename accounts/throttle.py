@@ -111,6 +111,7 @@ class SignInFailures(AxesDatabaseHandler):
 def lockout_response(request, original_response=None, credentials=None):
     """The sign-in page again (status 429), saying what happened and when to try again, with the email kept."""
     from accounts.forms import EmailAuthenticationForm
+    from accounts.views import sign_in_page_context
 
     cool_off = get_cool_off(request)
     lock = SignInFailures().lock(request, credentials) or SignInLock(True, timezone.now() + cool_off)
@@ -120,6 +121,7 @@ def lockout_response(request, original_response=None, credentials=None):
         "lock": lock,
         "lock_minutes": int(cool_off.total_seconds() // 60),
         "failure_limit": settings.AXES_FAILURE_LIMIT,
+        **sign_in_page_context(request, password_form=True),
     }
     return render(request, "registration/login.html", context, status=429)
 

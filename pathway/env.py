@@ -131,3 +131,28 @@ def check_secret_key(key: str) -> None:
         raise ImproperlyConfigured(f"SECRET_KEY is a placeholder (it contains {word!r}), not a secret. {how}")
     if len(set(key)) < 5 or any(key == (key[:size] * len(key))[: len(key)] for size in range(1, 17)):
         raise ImproperlyConfigured(f"SECRET_KEY is a short text repeated, not a secret. {how}")
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
+
+
+def check_oidc(issuer: str, client_id: str, client_secret: str, password_sign_in: bool) -> None:
+    """Refuse a company sign-in (OpenID Connect) set up by halves: an issuer needs its client id and secret, and
+    turning password sign-in off needs an issuer (else only superusers could sign in). The issuer is an https
+    address (plain http only on this machine's loopback, for tests and trials)."""
+    if not issuer:
+        if client_id or client_secret:
+            raise ImproperlyConfigured("OIDC_CLIENT_ID and OIDC_CLIENT_SECRET need OIDC_ISSUER as well.")
+        if not password_sign_in:
+            raise ImproperlyConfigured("PASSWORD_SIGN_IN=off needs OIDC_ISSUER: nobody else could sign in.")
+        return
+    parsed = urlparse(issuer)
+    local = parsed.scheme == "http" and parsed.hostname in LOOPBACK_HOSTS
+    if not parsed.hostname or (parsed.scheme != "https" and not local) or parsed.query or parsed.fragment:
+        raise ImproperlyConfigured(
+            f"OIDC_ISSUER must be the provider's https address, e.g. https://example.okta.com; got {issuer!r}"
+        )
+    pairs = (("OIDC_CLIENT_ID", client_id), ("OIDC_CLIENT_SECRET", client_secret))
+    missing = [name for name, value in pairs if not value]
+    if missing:
+        raise ImproperlyConfigured(f"OIDC_ISSUER is set, so {' and '.join(missing)} must be set too.")

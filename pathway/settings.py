@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from pathway.env import (
     DEVELOPMENT_SECRET_KEY,
+    check_oidc,
     check_secret_key,
     env_bool,
     env_int,
@@ -118,7 +119,14 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Sign-in throttling (django-axes; README "Sign-in throttling"). The axes backend comes first: it refuses a locked
 # account or address before the model backend computes a password hash, so a guess while locked costs no hashing.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# The password gate refuses password sign-in to everyone but superusers when PASSWORD_SIGN_IN is off; the company
+# provider's backend signs in only through its callback (README "Company sign-in").
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.oidc.PasswordSignInGate",
+    "django.contrib.auth.backends.ModelBackend",
+    "accounts.oidc.CompanySignIn",
+]
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # an account, or an address, whichever hits its limit first
 AXES_FAILURE_LIMIT = 5  # failed sign-ins per account (enough for a few typos, far too few to guess a password)
 SIGN_IN_ADDRESS_FAILURE_LIMIT = 20  # per client address: more, since a whole office may share one address
@@ -136,6 +144,23 @@ AXES_VERBOSE = False
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: the client is REMOTE_ADDR). The
 # throttles count by the address the outermost trusted proxy saw (accounts.throttle.client_address).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Company sign-in through the organisation's OpenID Connect provider (README "Company sign-in"; accounts/oidc.py).
+# Off unless OIDC_ISSUER is set. The provider's endpoints come from its discovery document, cached for an hour.
+OIDC_ISSUER = (env_str("OIDC_ISSUER", "") or "").strip().rstrip("/")
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID", "") or ""
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "") or ""
+OIDC_PROVIDER_NAME = (env_str("OIDC_PROVIDER_NAME", "") or "").strip() or "your work account"
+OIDC_CREATE_USERS = env_bool("OIDC_CREATE_USERS", False)  # an unknown (verified) email gets a new account
+PASSWORD_SIGN_IN = env_bool("PASSWORD_SIGN_IN", True)  # off: only superusers sign in with a password
+check_oidc(OIDC_ISSUER, OIDC_RP_CLIENT_ID, OIDC_RP_CLIENT_SECRET, PASSWORD_SIGN_IN)
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_TOKEN_USE_BASIC_AUTH = True  # client_secret_basic, the spec's default, which every provider accepts
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+OIDC_TIMEOUT = 10  # seconds for each call to the provider
+OIDC_DISCOVERY_CACHE_SECONDS = 60 * 60
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

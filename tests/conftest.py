@@ -8,6 +8,9 @@ from hypothesis import settings as hypothesis_settings
 
 from tests.factories import PASSWORD, make_framework, make_user
 
+# The real OpenID Connect provider for the company sign-in tests (started only when a test asks for it).
+pytest_plugins = ["tests.oidc_provider.fixtures"]
+
 # Hypothesis (the fuzz tests in tests/fuzz/): `ci`, the default, is small and the same on every run, so the
 # fast tier stays within its budget and a failure repeats; `long` is for a run by hand
 # (HYPOTHESIS_PROFILE=long), thousands of new examples per property.

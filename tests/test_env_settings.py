@@ -37,6 +37,12 @@ SETTINGS_VARIABLES = [
     "SECURE_HSTS_PRELOAD",
     "SECURE_PROXY_SSL_HEADER",
     "LOG_LEVEL",
+    "OIDC_ISSUER",
+    "OIDC_CLIENT_ID",
+    "OIDC_CLIENT_SECRET",
+    "OIDC_PROVIDER_NAME",
+    "OIDC_CREATE_USERS",
+    "PASSWORD_SIGN_IN",
 ]
 
 
@@ -238,3 +244,48 @@ def test_debug_accepts_any_secret_key(clean_env):
     clean_env.setenv("DEBUG", "1")
     clean_env.setenv("SECRET_KEY", "changeme")
     assert load_settings()["SECRET_KEY"] == "changeme"
+
+
+# Company sign-in (OpenID Connect) -------------------------------------------------------------------
+
+
+def test_company_sign_in_is_off_and_passwords_on_by_default(clean_env):
+    clean_env.setenv("DEBUG", "1")
+    settings = load_settings()
+    assert settings["OIDC_ISSUER"] == "" and settings["PASSWORD_SIGN_IN"] is True
+    assert settings["OIDC_CREATE_USERS"] is False
+
+
+def test_company_sign_in_reads_its_variables(clean_env):
+    clean_env.setenv("SECRET_KEY", REAL_KEY)
+    clean_env.setenv("OIDC_ISSUER", "https://example.okta.com/")
+    clean_env.setenv("OIDC_CLIENT_ID", "0oa1")
+    clean_env.setenv("OIDC_CLIENT_SECRET", "s3cret")
+    clean_env.setenv("OIDC_PROVIDER_NAME", " Okta ")
+    clean_env.setenv("OIDC_CREATE_USERS", "on")
+    clean_env.setenv("PASSWORD_SIGN_IN", "off")
+    settings = load_settings()
+    assert settings["OIDC_ISSUER"] == "https://example.okta.com"
+    assert (settings["OIDC_RP_CLIENT_ID"], settings["OIDC_RP_CLIENT_SECRET"]) == ("0oa1", "s3cret")
+    assert settings["OIDC_PROVIDER_NAME"] == "Okta"
+    assert settings["OIDC_CREATE_USERS"] is True and settings["PASSWORD_SIGN_IN"] is False
+
+
+@pytest.mark.parametrize(
+    ("variables", "says"),
+    [
+        ({"OIDC_ISSUER": "https://example.okta.com"}, "OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set too"),
+        ({"OIDC_CLIENT_ID": "0oa1"}, "need OIDC_ISSUER as well"),
+        ({"PASSWORD_SIGN_IN": "off"}, "PASSWORD_SIGN_IN=off needs OIDC_ISSUER"),
+        (
+            {"OIDC_ISSUER": "http://sso.example.com", "OIDC_CLIENT_ID": "a", "OIDC_CLIENT_SECRET": "b"},
+            "must be the provider's https address",
+        ),
+    ],
+)
+def test_company_sign_in_set_up_by_halves_stops_the_start(clean_env, variables, says):
+    clean_env.setenv("DEBUG", "1")
+    for name, value in variables.items():
+        clean_env.setenv(name, value)
+    with pytest.raises(ImproperlyConfigured, match=re.escape(says)):
+        load_settings()
