@@ -227,3 +227,20 @@ def test_without_an_issuer_there_is_no_company_sign_in(client, db):
 )
 def test_which_claims_vouch_for_an_email(claims, verified):
     assert oidc.email_is_verified(claims) is verified
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("", 400),
+        ("?code=x", 400),
+        ("?state=%00%ff&code=%F0%9F%98%80", 400),
+        ("?error=access_denied&error_description=<script>alert(1)</script>", 403),
+        ("?state=a&state=b&code=c", 400),
+    ],
+)
+def test_whatever_comes_to_the_callback_gets_a_page_not_an_error(client, company_sign_in, db, query, status):
+    response = client.get(f"/accounts/sign-in/oidc/callback/{query}")
+    assert response.status_code == status
+    assert "<script>alert" not in response.text
+    assert signed_in_user_id(client) is None
