@@ -229,6 +229,17 @@ MATRIX: dict[str, Entry] = {
         kwargs=lambda cast: {"pk": just_shared(cast).pk},
         method="post",
     ),
+    # Citing an entry of the log in a rating: the author of the (private) draft self-assessment only; without htmx,
+    # back to the page.
+    "assessments:cite": Entry(
+        outcomes(NOT_FOUND, anonymous=SIGN_IN, subject=REDIRECT),
+        kwargs=lambda cast: {
+            "pk": (draft := self_draft_of(cast.subject)).pk,
+            "capability_pk": draft.ratings.first().capability_id,
+        },
+        method="post",
+        data=lambda cast: {"entry": shared_entry(cast).pk},
+    ),
     # The evidence log: everyone keeps their own; a report's shared entries are for their managers up the chain
     # (not HR, not other managers, not peers). Private entries: tests/assessments/test_evidence_access.py.
     "growth:log": Entry(signed_in()),

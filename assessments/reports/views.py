@@ -50,6 +50,7 @@ from assessments.reports.pdf import State, known_state, request_pdf
 from assessments.reports.readiness import Rule
 from assessments.reports.team import CELL_STATES, build_team_heatmap
 from assessments.reports.verdicts import PeopleByVerdict, managers_visible_to
+from assessments.reviews.citations import attach_cited
 from assessments.reviews.models import Assessment, ReviewCycle
 
 # Helpers ------------------------------------------------------------------------------------------
@@ -109,6 +110,7 @@ def comparison_csv(request, person_pk):
 def _promotion_context(request, subject, found, assessments, *, for_pdf):
     history = earlier_history(build_history(request.user, subject, assessments, charts=False), found)
     manager_assessment = found.manager_assessment
+    attach_cited(found.rows)  # the evidence-log entries the self-assessment cites, under each capability
     return {
         "subject": subject,
         "comparison": found,

@@ -51,12 +51,17 @@ def change_citation(rating, entry: EvidenceEntry, *, cite: bool) -> bool:
         return Citation.objects.filter(rating=rating, entry=entry).delete()[0] > 0
 
 
-def log_since(assessment) -> date | None:
-    """Entries from this day on are offered: since the end of the last review cycle before this assessment's (or,
-    outside cycles, before today). None: no earlier cycle, so the whole log."""
-    cycles = ReviewCycle.objects.exclude(pk=assessment.cycle_id)
+def _earlier_cycle_ends(assessment):
+    """The end of the last review cycle before this assessment's (outside cycles: before today), as a one-row query."""
     before = assessment.cycle.starts_on if assessment.cycle_id else timezone.localdate()
-    return cycles.filter(ends_on__lt=before).order_by("-ends_on").values_list("ends_on", flat=True).first()
+    cycles = ReviewCycle.objects.exclude(pk=assessment.cycle_id).filter(ends_on__lt=before)
+    return cycles.order_by("-ends_on").values("ends_on")[:1]
+
+
+def log_since(assessment) -> date | None:
+    """Entries after this day are offered: since the end of the last review cycle before this assessment's. None: no
+    earlier cycle, so the whole log."""
+    return _earlier_cycle_ends(assessment).values_list("ends_on", flat=True).first()
 
 
 @dataclass
@@ -68,9 +73,10 @@ class LogForCapability:
     more: int = 0  # tagged entries not shown (the log has them all)
 
 
-def log_for_ratings(assessment, ratings, *, offer: bool) -> dict[int, LogForCapability]:
+def log_for_ratings(assessment, ratings, *, offer: bool, keys: dict | None = None) -> dict[int, LogForCapability]:
     """capability id → its cited entries and (when `offer`) the subject's other entries tagged with it since the last
-    review, newest first, SHOWN_PER_CAPABILITY at most. Two queries whatever the number of capabilities."""
+    review, newest first, SHOWN_PER_CAPABILITY at most. `keys`: capability id → key, when the caller has them.
+    Two queries whatever the number of capabilities (three with entries to offer)."""
     ratings = list(ratings)
     found = {rating.capability_id: LogForCapability() for rating in ratings}
     rating_capability = {rating.pk: rating.capability_id for rating in ratings}
@@ -86,24 +92,25 @@ def log_for_ratings(assessment, ratings, *, offer: bool) -> dict[int, LogForCapa
         cited_ids.setdefault(capability_id, set()).add(citation.entry_id)
     if not offer or not ratings:
         return found
-    _offer(assessment, found, cited_ids)
+    _offer(assessment, found, cited_ids, keys)
     return found
 
 
-def _offer(assessment, found: dict, cited_ids: dict) -> None:
+def _offer(assessment, found: dict, cited_ids: dict, keys: dict | None) -> None:
     """Add the subject's tagged entries since the last review to `found`, matched by capability key."""
     from frameworks.models import Capability
 
-    by_key = dict(Capability.objects.filter(pk__in=found).values_list("key", "pk"))
+    if keys is None:
+        keys = dict(Capability.objects.filter(pk__in=found).values_list("pk", "key"))
+    by_key = {key: pk for pk, key in keys.items()}
     framework_key = assessment.level.framework.key
     tags = EvidenceEntry.capabilities.through.objects.filter(
         evidenceentry__person_id=assessment.subject_id,
         capability__key__in=by_key,
         capability__framework__key=framework_key,
     )
-    since = log_since(assessment)
-    if since is not None:
-        tags = tags.filter(evidenceentry__happened_on__gt=since)
+    earlier = _earlier_cycle_ends(assessment)
+    tags = tags.filter(models.Q(evidenceentry__happened_on__gt=models.Subquery(earlier)) | ~models.Exists(earlier))
     rows = tags.order_by("-evidenceentry__happened_on", "-evidenceentry_id").values_list(
         "capability__key", "evidenceentry_id"
     )
@@ -117,6 +124,17 @@ def _offer(assessment, found: dict, cited_ids: dict) -> None:
             ids.append(entry_id)
         else:
             found[capability_id].more += 1
-    entries = EvidenceEntry.objects.in_bulk([pk for ids in shown.values() for pk in ids])
+    entries = EvidenceEntry.objects.in_bulk([pk for ids in shown.values() for pk in ids]) if shown else {}
     for capability_id, ids in shown.items():
         found[capability_id].offered = [entries[pk] for pk in ids]
+
+
+def attach_cited(rows) -> None:
+    """Give each comparison row (reports) `cited`: the entries its self-rating cites, newest first. One query."""
+    rows = list(rows)
+    by_rating = {row.self_rating.pk: row for row in rows if row.show_self and row.self_rating is not None}
+    for row in rows:
+        row.cited = []
+    citations = Citation.objects.filter(rating_id__in=by_rating).select_related("entry")
+    for citation in citations.order_by("-entry__happened_on", "-entry_id"):
+        by_rating[citation.rating_id].cited.append(citation.entry)

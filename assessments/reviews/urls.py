@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments.reviews import handover_views, lists, sharing, views
+from assessments.reviews import citing, handover_views, lists, sharing, views
 
 app_name = "assessments"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/check/", views.check, name="check"),
     path("<int:pk>/ratings/<int:capability_pk>/", views.save_rating, name="save_rating"),
+    path("<int:pk>/ratings/<int:capability_pk>/cite/", citing.cite, name="cite"),
     path("<int:pk>/details/", views.save_details, name="save_details"),
     path("<int:pk>/return/", views.return_for_changes, name="return"),
     path("<int:pk>/share/", sharing.share, name="share"),

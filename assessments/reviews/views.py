@@ -45,6 +45,7 @@ from assessments.reviews.carry import (
     started_message,
     untouched_carried,
 )
+from assessments.reviews.citing import attach_log, cite_from_form
 from assessments.reviews.cycles import CycleClosed, closed_cycle_message
 from assessments.reviews.forms import (
     CARRY,
@@ -57,12 +58,7 @@ from assessments.reviews.forms import (
     next_level,
 )
 from assessments.reviews.handover import left_behind
-from assessments.reviews.models import (
-    Assessment,
-    AssessmentLocked,
-    Rating,
-    StaleRevision,
-)
+from assessments.reviews.models import Assessment, AssessmentLocked, Rating, StaleRevision
 from assessments.reviews.verdict import Verdict
 from assessments.reviews.versions import plan_move
 from frameworks.models import Expectation, ScaleLevel
@@ -223,6 +219,7 @@ def _page_context(request, assessment, can_edit: bool, *, typed=None, errors=Non
         # An open draft on an older framework version: what moving it to the published one would carry.
         "version_move": plan_move(assessment) if can_edit else None,
         "verdict_words": Verdict.choices,
+        "log_since": attach_log(user, assessment, areas, can_edit),  # the evidence log per row (reviews/citing.py)
     }
 
 
@@ -425,6 +422,8 @@ def detail(request, pk):
         return _render_page(request, assessment, can_edit, status=status, **context)
     if action == "submit":
         return _submit(request, assessment)
+    if request.POST.get("cite"):  # a Cite or Remove button, without JavaScript: answers saved above, then cite
+        return cite_from_form(request, assessment)
     goto = request.POST.get("goto")
     if not goto:
         messages.success(request, "Draft saved.")

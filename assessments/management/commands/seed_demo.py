@@ -12,6 +12,7 @@ from django.db import transaction
 
 from accounts.models import HR_ADMINS_GROUP, User
 from assessments.demo import seed_demo_assessments
+from assessments.demo_evidence import seed_demo_evidence
 from assessments.people.importer import import_people
 from frameworks.models import Framework
 
@@ -118,6 +119,7 @@ class Command(BaseCommand):
             else "Demo organisation already in place: nothing changed."
         )
         self.stdout.write(seed_demo_assessments())
+        self.stdout.write(seed_demo_evidence())
         self._print_sign_ins()
 
     def _ensure_frameworks(self):
