@@ -81,6 +81,13 @@ class SignInView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if oidc.is_enabled() and self.request.GET.get("with") != "password":
+            # The provider's button comes first: focus must not jump past it to the email field.
+            form.fields["username"].widget.attrs.pop("autofocus", None)
+        return form
+
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **sign_in_page_context(self.request)}
 

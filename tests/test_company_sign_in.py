@@ -179,6 +179,7 @@ def test_the_sign_in_page_offers_both_ways_by_default(client, company_sign_in, d
     assert 'href="/accounts/sign-in/oidc/?next=/team/"' in page.text
     assert f"Sign in with {PROVIDER_NAME}" in page.text
     assert "Or sign in with your email and password" in page.text and 'name="password"' in page.text
+    assert "autofocus" not in page.text  # focus stays on the page's first action, the provider's button
 
 
 def test_with_password_sign_in_off_only_superusers_use_a_password(client, company_sign_in, settings, pm, password):
@@ -198,6 +199,7 @@ def test_with_password_sign_in_off_only_superusers_use_a_password(client, compan
     admin = make_user("ada@example.com", "Ada Admin", is_superuser=True, is_staff=True)
     form = client.get("/accounts/sign-in/?with=password")
     assert 'name="password"' in form.text and "Administrators: sign in with a password" in form.text
+    assert "autofocus" in form.text  # asked for: the email field has focus
     allowed = client.post("/accounts/sign-in/", {"username": "ADA@example.com", "password": password})
     assert allowed.status_code == 302 and signed_in_user_id(client) == str(admin.pk)
 
