@@ -64,7 +64,7 @@ test: install lint check-migrations pytest
 # (pytest-xdist; each process gets its own test database).
 test-fast: export DEBUG = 1
 test-fast: install lint check-migrations
-	$(BIN)/pytest -m "not browser" -n $${TEST_PROCESSES:-auto} $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not browser and not live" -n $${TEST_PROCESSES:-auto} $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

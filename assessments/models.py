@@ -6,6 +6,7 @@ One app label (`assessments`) for all of them, so moving a model between rooms n
 from assessments.growth.models import EvidenceEntry, EvidenceQuerySet
 from assessments.people.directory import LevelRule
 from assessments.people.models import Person, PersonQuerySet, ReportingTree
+from assessments.people.scim.models import DirectoryEntry, DirectoryGroup, ScimToken
 from assessments.reviews.citations import Citation
 from assessments.reviews.cycles import CycleReminder
 from assessments.reviews.models import (
@@ -25,6 +26,8 @@ __all__ = [
     "AssessmentQuerySet",
     "Citation",
     "CycleReminder",
+    "DirectoryEntry",
+    "DirectoryGroup",
     "EvidenceEntry",
     "EvidenceQuerySet",
     "LevelRule",
@@ -35,5 +38,6 @@ __all__ = [
     "RatingTally",
     "ReportingTree",
     "ReviewCycle",
+    "ScimToken",
     "StaleRevision",
 ]

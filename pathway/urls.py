@@ -13,4 +13,5 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("scim/v2/", include("assessments.people.scim.urls")),
 ]

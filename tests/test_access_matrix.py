@@ -37,6 +37,7 @@ OK = "200"
 NOT_FOUND = "404"
 FORBIDDEN = "403"
 NOT_ALLOWED = "405 (wrong method)"
+UNAUTHORIZED = "401 (a bearer token is needed)"
 SIGN_IN = "302 to sign-in"
 HOME = "302 to home"
 REDIRECT = "302 elsewhere (same site)"
@@ -64,6 +65,11 @@ def signed_in(**overrides):
 def private_framework(**overrides):
     """A page of a framework that is not public: anyone signed in; 404 for anonymous visitors."""
     return outcomes(OK, anonymous=NOT_FOUND, **overrides)
+
+
+def bearer_only():
+    """The SCIM service: a directory's bearer token opens it; a session, signed in or not, does not (401)."""
+    return outcomes(UNAUTHORIZED)
 
 
 def in_scope(**overrides):
@@ -172,6 +178,21 @@ MATRIX: dict[str, Entry] = {
     "password_reset_complete": Entry(public()),
     # Operations
     "healthz": Entry(public()),
+    # SCIM provisioning (tests/assessments/test_scim_*.py test it with a token)
+    "scim:root": Entry(bearer_only()),
+    "scim:service_provider_config": Entry(bearer_only()),
+    "scim:resource_types": Entry(bearer_only()),
+    "scim:resource_type": Entry(bearer_only(), kwargs=lambda cast: {"item_id": "User"}),
+    "scim:schemas": Entry(bearer_only()),
+    "scim:schema": Entry(bearer_only(), kwargs=lambda cast: {"item_id": "urn:ietf:params:scim:schemas:core:2.0:User"}),
+    "scim:search": Entry(bearer_only(), method="post"),
+    "scim:users": Entry(bearer_only()),
+    "scim:users_search": Entry(bearer_only(), method="post"),
+    "scim:user": Entry(bearer_only(), kwargs=lambda cast: {"item_id": cast.subject.person.pk}),
+    "scim:groups": Entry(bearer_only()),
+    "scim:groups_search": Entry(bearer_only(), method="post"),
+    "scim:group": Entry(bearer_only(), kwargs=lambda cast: {"item_id": "1"}),
+    "scim:unknown": Entry(bearer_only(), kwargs=lambda cast: {"rest": "Nothing/here"}),
     # Assessments: a draft is private to its author; a submitted one goes to the subject's managers and HR.
     "assessments:mine": Entry(signed_in()),
     "assessments:start": Entry(signed_in()),
