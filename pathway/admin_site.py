@@ -33,6 +33,8 @@ TASKS = [
             ("assessments", "levelrule"),
             ("accounts", "user"),
             ("accounts", "failedsignin"),
+            ("assessments", "scimtoken"),
+            ("assessments", "directorygroup"),
             ("auth", "group"),
         ],
     ),

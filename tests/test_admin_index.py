@@ -24,6 +24,8 @@ def test_admin_index_is_grouped_by_task(client, hr_admin):
         "LevelRule",
         "User",
         "FailedSignIn",
+        "ScimToken",
+        "DirectoryGroup",
     ]  # groups are for superusers
     assert groups["Review cycles and assessments"][0] == "ReviewCycle"
     assert groups["Frameworks: levels, capabilities and what each level expects"][0] == "Framework"
