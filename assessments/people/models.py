@@ -4,6 +4,7 @@ Depends on `frameworks` and `accounts`; nothing here imports from reviews or rep
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Value
@@ -11,6 +12,8 @@ from django.db.models.functions import Concat, Substr
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
+
+from accounts.models import HR_ADMINS_GROUP
 
 
 class ReportingTree:
@@ -101,10 +104,20 @@ class Scope:
 
     @classmethod
     def of(cls, user) -> "Scope":
+        """The user's scope, read once; the same query tells whether they are in the HR admins group, so that
+        `user.is_hr_admin` (asked by most pages beside the scope) needs no query of its own."""
         scope = getattr(user, "_pathway_scope", None)
         if scope is None or scope._generation != cls.generation:
-            row = Person.objects.filter(user_id=user.pk).values_list("pk", "path").first()
-            scope = cls(*row) if row else cls(None, "")
+            in_hr_group = models.Exists(
+                get_user_model().groups.through.objects.filter(
+                    user_id=models.OuterRef("user_id"), group__name=HR_ADMINS_GROUP
+                )
+            )
+            row = Person.objects.filter(user_id=user.pk).values_list("pk", "path", in_hr_group).first()
+            scope = cls(*row[:2]) if row else cls(None, "")
+            if row and "is_hr_admin" not in vars(user):
+                # What User.is_hr_admin would answer (it is a cached_property: this is its cached value).
+                user.is_hr_admin = user.is_active and (user.is_superuser or row[2])
             user._pathway_scope = scope
         return scope
 
@@ -153,9 +166,9 @@ class PersonQuerySet(models.QuerySet):
         """
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
+        scope = Scope.of(user)  # first: the same query answers is_hr_admin
         if user.is_hr_admin:
             return self
-        scope = Scope.of(user)
         if scope.person_id is None:
             return self.none()
         return self.filter(path__startswith=scope.path)

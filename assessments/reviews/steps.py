@@ -10,6 +10,8 @@ typed is saved on the way, with or without JavaScript.
 
 from dataclasses import dataclass, field
 
+from assessments.people.models import Person
+
 ONE_PAGE_UP_TO = 40
 ALL, SUMMARY = "all", "summary"
 
@@ -111,3 +113,13 @@ def step_of(areas_by_capability: dict, anchor: str) -> str:
     if anchor.startswith("capability-"):
         return str(areas_by_capability.get(int(anchor.removeprefix("capability-")), ALL))
     return SUMMARY
+
+
+def choose_for_page(assessment, can_edit: bool, counts: list[AreaCount], requested, summary_name: str) -> Steps:
+    """`choose`, for the assessment page. The last step of the author's own self-assessment names the person's
+    manager beside Submit: they are read here with their name in one query (not the person, then their user)."""
+    steps = choose(counts, requested, summary_name)
+    subject = assessment.subject
+    if can_edit and steps.next is None and not assessment.is_manager_assessment and subject.manager_id:
+        subject.manager = Person.objects.select_related("user").filter(pk=subject.manager_id).first()
+    return steps

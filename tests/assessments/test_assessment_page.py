@@ -8,7 +8,9 @@ from assessments.reviews.steps import ONE_PAGE_UP_TO
 from tests.assessments.assessment_helpers import level, make_cycle, page_url, rate_all, start, submitted
 from tests.factories import make_framework, make_user
 
-MAX_PAGE_QUERIES = 17  # 16 + the navigation's "Calibration" check
+# The session and user, the viewer's place (with whether they are HR), the assessment, its scale, area counts,
+# ratings, the other side, expectations, the navigation's "My team"; the manager named beside Submit.
+MAX_PAGE_QUERIES = 12
 
 
 def test_page_shows_each_asked_capability_with_what_the_level_expects(client, pm, framework):
@@ -38,6 +40,18 @@ def test_page_shows_each_asked_capability_with_what_the_level_expects(client, pm
     assert 'hx-trigger="change, input delay:800ms"' in html
     assert f'<form method="post" action="/assessments/{assessment.pk}/" id="assessment-form"' in html
     assert 'name="action" value="submit"' in html
+
+
+def test_submit_note_names_the_persons_manager_read_in_one_query(client, pm, manager, framework):
+    assessment = start(pm, pm, level(framework, "ic-3"))
+    client.force_login(pm)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(page_url(assessment)).content.decode()
+    assert f"sends it to your manager, {manager.full_name}." in " ".join(html.split())
+    people = [q["sql"] for q in queries.captured_queries if 'FROM "assessments_person"' in q["sql"]]
+    user_reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "accounts_user"')]
+    assert len(people) == 3, people  # the viewer's place, the other side's visibility, the manager with their name
+    assert len(user_reads) == 1, user_reads  # the signed-in user only
 
 
 def sticky_bar(html) -> str:
