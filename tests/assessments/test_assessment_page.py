@@ -9,8 +9,9 @@ from tests.assessments.assessment_helpers import level, make_cycle, page_url, ra
 from tests.factories import make_framework, make_user
 
 # The session and user, the viewer's place (with whether they are HR), the assessment, its scale, area counts,
-# ratings, the other side, expectations, the navigation's "My team"; the manager named beside Submit.
-MAX_PAGE_QUERIES = 12
+# ratings, the other side, expectations, the navigation's "My team"; the manager named beside Submit; on the author's
+# own self-assessment, their evidence-log entries to cite.
+MAX_PAGE_QUERIES = 13
 
 
 def test_page_shows_each_asked_capability_with_what_the_level_expects(client, pm, framework):
