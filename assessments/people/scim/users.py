@@ -222,7 +222,9 @@ def write(person: Person, wanted: Wanted, token, action: str = "updated") -> Per
         person.manager_id = wanted.manager_id
         _validate(user, person)
         user.save()
-        entry = entry_of(person) or DirectoryEntry(person=person)
+        entry = entry_of(person)
+        adding = entry is None
+        entry = entry or DirectoryEntry(person=person)
         for field in (
             "user_name",
             "external_id",
@@ -235,7 +237,7 @@ def write(person: Person, wanted: Wanted, token, action: str = "updated") -> Per
         ):
             setattr(entry, field, getattr(wanted, field))
         entry.removed = False
-        entry.save()
+        entry.save(force_insert=adding)
         person.directory_entry = entry
         if was_active and not wanted.active:
             action += ", marked as leaver (active: false)"
@@ -248,7 +250,8 @@ def write(person: Person, wanted: Wanted, token, action: str = "updated") -> Per
 
 def _validate(user, person: Person):
     try:
-        user.full_clean(exclude=["password"])
+        # The email address's uniqueness (any case) is `_refuse_clashes`'s, with its own SCIM error (409).
+        user.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
         person.full_clean(exclude=["user", "level", "path"])
     except ValidationError as error:
         messages = [
