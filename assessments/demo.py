@@ -27,6 +27,7 @@ from assessments.reports.readiness import Readiness, Rule, Standing, Verdict, as
 from assessments.reviews.forms import next_level
 from assessments.reviews.models import Assessment, Rating, ReviewCycle
 from assessments.reviews.tallies import refresh_tallies
+from assessments.reviews.verdict_sql import refresh_verdicts
 from frameworks.models import Expectation
 
 # Two ways to say what someone did, per capability of the default frameworks. {product} is the service or
@@ -559,8 +560,9 @@ def seed_demo_assessments() -> str:
                 if plan.cycle == H2:
                     _seed(plan, people, h2, scale_for)
             done.append(f"{H2} (open)")
-        if done:  # written around submit and return, which keep calibration's tallies
+        if done:  # written around submit and return, which keep calibration's tallies and the stored verdicts
             refresh_tallies()
+            refresh_verdicts()
     if not done:
         return "Demo assessments already in place: nothing changed."
     return f"Demo assessments added in the review cycles {' and '.join(done)}."

@@ -19,6 +19,7 @@ from assessments.reviews.models import (
     StaleRevision,
 )
 from assessments.reviews.tallies import RatingTally
+from assessments.reviews.verdict_sql import VerdictTally
 
 __all__ = [
     "Assessment",
@@ -40,4 +41,5 @@ __all__ = [
     "ReviewCycle",
     "ScimToken",
     "StaleRevision",
+    "VerdictTally",
 ]

@@ -62,6 +62,7 @@ from assessments.orgplan import (  # noqa: F401 (some are re-exported for the co
 from assessments.people.models import Person, Scope
 from assessments.reviews.models import Assessment, Rating, ReviewCycle
 from assessments.reviews.tallies import refresh_tallies
+from assessments.reviews.verdict_sql import refresh_verdicts
 
 # Writing it ------------------------------------------------------------------------------------------------
 
@@ -120,6 +121,8 @@ def generate(people: int, cycles: int = 5, seed: int = 1, *, log: Callable[[str]
     summary.assessments, summary.ratings = _write_reviews(members, person_ids, cycles, seed, clock)
     refresh_tallies()  # the reviews are written around submit, which keeps calibration's tallies
     clock.done("calibration tallies")
+    refresh_verdicts()  # and the stored verdicts
+    clock.done("verdicts")
     _finish()
     clock.done("sequences and statistics")
     summary.phases = clock.phases

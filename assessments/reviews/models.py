@@ -346,7 +346,15 @@ class Assessment(models.Model):
             for name, value in changes.items():
                 setattr(self, name, value)
             self.save(update_fields=[*changes, "updated_at"])
+            if self.kind == self.Kind.MANAGER:
+                self._refresh_verdict()
         return True
+
+    def _refresh_verdict(self):
+        """The stored verdict of this manager assessment (see `verdict_sql.py`), in the transaction of the change."""
+        from assessments.reviews.verdict_sql import refresh_verdicts
+
+        refresh_verdicts([self])
 
     def _refuse_if_incomplete(self):
         problems = self.problems()
