@@ -19,8 +19,10 @@ from assessments.reviews.forms import NO_CYCLE
 from assessments.reviews.models import Assessment, Rating, ReviewCycle
 from frameworks.models import Framework, Level
 
-TEAM_IN_FULL = 60
 TEAM_PAGE_SIZE = 25
+# A screenful (issue 11 §4): a head of ~50 sees their direct reports and a row per team, as the CEO does, rather
+# than 50 rows each with its statuses and an Assess form.
+TEAM_IN_FULL = TEAM_PAGE_SIZE
 
 
 @dataclass

@@ -4,6 +4,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from assessments.home.team import TEAM_IN_FULL
 from assessments.reviews.models import Assessment, ReviewCycle
 from tests.assessments.report_fixtures import MANAGER_RANKS, SELF_RANKS, make_cycle, make_manager, make_self
 from tests.factories import make_user
@@ -304,7 +305,7 @@ def test_team_requires_sign_in(client, db):
 
 
 # Up to TEAM_IN_FULL people are listed in full; a bigger team is summarised (tests/assessments/test_team_big.py).
-@pytest.mark.parametrize("size", [10, 60])
+@pytest.mark.parametrize("size", [10, TEAM_IN_FULL])
 def test_team_query_count_does_not_grow_with_the_team(client, framework, manager, size, django_assert_max_num_queries):
     level = framework.levels.get(key="ic-1")
     ic2 = framework.levels.get(key="ic-2")
