@@ -346,15 +346,8 @@ class Assessment(models.Model):
             for name, value in changes.items():
                 setattr(self, name, value)
             self.save(update_fields=[*changes, "updated_at"])
-            if self.kind == self.Kind.MANAGER:
-                self._refresh_verdict()
+            self._refresh_tallies()
         return True
-
-    def _refresh_verdict(self):
-        """The stored verdict of this manager assessment (see `verdict_sql.py`), in the transaction of the change."""
-        from assessments.reviews.verdict_sql import refresh_verdicts
-
-        refresh_verdicts([self])
 
     def _refuse_if_incomplete(self):
         problems = self.problems()
@@ -382,7 +375,6 @@ class Assessment(models.Model):
                     default_user=self.author.user,
                     default_change_reason="Submitted",
                 )
-                self._refresh_tallies()
         return submitted
 
     def return_for_changes(self, by: Person, comment: str) -> bool:
@@ -399,15 +391,16 @@ class Assessment(models.Model):
                 returned_by=by,
                 returned_at=timezone.now(),
             )
-            if done:
-                self._refresh_tallies()
         return done
 
     def _refresh_tallies(self):
-        """Calibration's tally of this review (see `tallies.py`), in the transaction of the change."""
+        """Calibration's tallies and the stored verdict this change touches (`tallies.py`, `verdict_sql.py`), in its
+        transaction: every change of status (submit, return, share, undo) comes through `_transition`."""
         from assessments.reviews.tallies import refresh_tallies
+        from assessments.reviews.verdict_sql import refresh_verdicts
 
         refresh_tallies([self])
+        refresh_verdicts([self])
 
     def share(self) -> bool:
         """Show a submitted manager assessment to its subject."""

@@ -12,6 +12,7 @@ from simple_history.utils import bulk_update_with_history
 
 from assessments.reviews.models import Assessment, Rating, StaleRevision
 from assessments.reviews.verdict import Verdict
+from assessments.reviews.verdict_sql import refresh_verdicts
 
 
 def _refuse_if_share_final(assessment: Assessment):
@@ -46,7 +47,7 @@ def record_recommendation(assessment: Assessment, recommendation: str, rationale
         assessment.refresh_from_db(from_queryset=Assessment.objects.with_related())
         assessment.recommendation, assessment.rationale = recommendation, rationale
         assessment.save(update_fields=["recommendation", "rationale", "updated_at"])
-        assessment._refresh_verdict()  # its revision moved: the stored verdict follows it
+        refresh_verdicts([assessment])  # its revision moved: the stored verdict follows it
     return True
 
 
@@ -85,5 +86,5 @@ def record_agreed_outcome(assessment: Assessment, outcomes: dict, expected_revis
             changed.append(rating)
         fields = ["agreed_scale_level", "agreed_not_applicable", "agreed_note", "revision", "updated_at"]
         bulk_update_with_history(changed, Rating, fields)
-        assessment._refresh_verdict()
+        refresh_verdicts([assessment])
     return len(changed)

@@ -6,7 +6,7 @@ Calibration over a whole organisation would otherwise read every rating of every
 2,000 people over five cycles: 0.8 to 2 seconds on PostgreSQL however the joins are planned). A tally only
 changes when a manager assessment is submitted, or when the self-assessment it is compared with is submitted or
 returned (ratings never change once submitted, and a published level never changes), so those actions refresh
-it, in their own transaction (`Assessment.submit`, `Assessment.return_for_changes`). Code that writes statuses
+it, in their own transaction (`Assessment._transition`: submit, return, share, undo). Code that writes statuses
 around them (the demo, the generated organisation, test fixtures) calls `refresh_tallies`;
 `manage.py refresh_tallies` rebuilds every tally.
 
