@@ -439,6 +439,9 @@ class ExpectationAdmin(LockedVersionMixin, SimpleHistoryAdmin):
     readonly_fields = ("level", "capability")
     ordering = ("level__framework__key", "-level__framework__version", "level__track__position", "level__position")
 
+    class Media:
+        css = {"all": ("css/frameworks-admin.css",)}
+
     def has_add_permission(self, request):
         return False
 

@@ -275,3 +275,8 @@ def test_a_checker_problem_is_told_at_the_front_matter_line():
     assert raised.value.errors == ["line 5, column 5 (topics[0]): is 201 characters long; the most allowed is 200"], (
         raised.value.errors
     )
+
+
+def test_the_example_ladder_and_its_pathway_file_describe_the_same_framework():
+    yaml_file = (EXAMPLES / "support-ladder.yaml").read_text()
+    assert parse_framework_file(yaml_file) == parse_markdown_ladder(LADDER, "support-ladder.md")
