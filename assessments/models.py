@@ -4,6 +4,7 @@ One app label (`assessments`) for all of them, so moving a model between rooms n
 """
 
 from assessments.growth.models import EvidenceEntry, EvidenceQuerySet
+from assessments.growth.plans import LearningResource, PlanItem
 from assessments.people.directory import LevelRule
 from assessments.people.models import Person, PersonQuerySet, ReportingTree
 from assessments.people.scim.models import DirectoryEntry, DirectoryGroup, ScimToken
@@ -31,8 +32,10 @@ __all__ = [
     "DirectoryGroup",
     "EvidenceEntry",
     "EvidenceQuerySet",
+    "LearningResource",
     "LevelRule",
     "Person",
+    "PlanItem",
     "PersonQuerySet",
     "Problem",
     "Rating",

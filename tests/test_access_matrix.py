@@ -277,7 +277,28 @@ MATRIX: dict[str, Entry] = {
         outcomes(NOT_FOUND, anonymous=SIGN_IN, subject=OK, manager=FORBIDDEN, skip_level=FORBIDDEN),
         kwargs=lambda cast: {"pk": shared_entry(cast).pk},
     ),
+    # A development plan: the person and their managers up the chain work on it together; nobody else sees it.
+    "growth:plan": Entry(signed_in()),
+    "growth:person_plan": Entry(
+        in_scope(subject=REDIRECT, hr=NOT_FOUND), kwargs=lambda cast: {"pk": cast.subject.person.pk}
+    ),
+    "growth:plan_add": Entry(in_scope(hr=NOT_FOUND), kwargs=lambda cast: {"pk": cast.subject.person.pk}),
+    "growth:plan_edit": Entry(in_scope(hr=NOT_FOUND), kwargs=lambda cast: {"pk": plan_item(cast).pk}),
+    "growth:plan_delete": Entry(in_scope(hr=NOT_FOUND), kwargs=lambda cast: {"pk": plan_item(cast).pk}),
+    "growth:plan_status": Entry(
+        in_scope(subject=REDIRECT, manager=REDIRECT, skip_level=REDIRECT, hr=NOT_FOUND),
+        kwargs=lambda cast: {"pk": plan_item(cast).pk},
+        method="post",
+        data=lambda cast: {"status": "done"},
+    ),
 }
+
+
+def plan_item(cast):
+    """An item of Priya's development plan, added by her manager."""
+    from tests.assessments.plan_helpers import make_plan_item
+
+    return make_plan_item(cast.subject, by=cast.manager)
 
 
 def shared_entry(cast):

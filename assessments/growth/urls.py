@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments.growth import views
+from assessments.growth import plan_views, views
 
 app_name = "growth"
 
@@ -10,4 +10,10 @@ urlpatterns = [
     path("evidence/<int:pk>/edit/", views.edit_entry, name="edit"),
     path("evidence/<int:pk>/delete/", views.delete_entry, name="delete"),
     path("people/<int:pk>/evidence/", views.person_log, name="person_log"),
+    path("plan/", plan_views.my_plan, name="plan"),
+    path("people/<int:pk>/plan/", plan_views.person_plan, name="person_plan"),
+    path("people/<int:pk>/plan/new/", plan_views.add_item, name="plan_add"),
+    path("plan/items/<int:pk>/edit/", plan_views.edit_item, name="plan_edit"),
+    path("plan/items/<int:pk>/status/", plan_views.set_status, name="plan_status"),
+    path("plan/items/<int:pk>/delete/", plan_views.delete_item, name="plan_delete"),
 ]

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from assessments.growth.plan_access import can_work_on_plan
 from assessments.reports.access import (
     can_recommend,
     can_record_agreed,
@@ -95,6 +96,7 @@ def _context(request, subject, comparison, assessments, form=None, recommend_for
         "cycle_choices": cycle_choices,
         "selected_cycle": str(comparison.cycle.pk) if comparison.cycle else "none",
         "is_subject": subject.user_id == request.user.pk,
+        "can_plan": can_work_on_plan(request.user, subject),
         "pdf_url": report_url("promotion_pdf", subject, comparison.level, comparison.cycle),
         "report_url": report_url("promotion", subject, comparison.level, comparison.cycle),
         "csv_url": report_url("compare_csv", subject, comparison.level, comparison.cycle),
