@@ -42,6 +42,10 @@ TASKS = [
         "Review cycles and assessments",
         [("assessments", "reviewcycle"), ("assessments", "assessment"), ("assessments", "rating")],
     ),
+    (
+        "Growth between reviews: learning resources, evidence logs",
+        [("assessments", "learningresource"), ("assessments", "evidenceentry")],
+    ),
     ("Emails and PDFs being sent and made", [("django_tasks_database", "dbtaskresult")]),
 ]
 

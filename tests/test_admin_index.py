@@ -17,8 +17,10 @@ def test_admin_index_is_grouped_by_task(client, hr_admin):
         "Frameworks: levels, capabilities and what each level expects",
         "People: who they are, their level and manager, and sign-in",
         "Review cycles and assessments",
+        "Growth between reviews: learning resources, evidence logs",
         "Emails and PDFs being sent and made",
     ]
+    assert groups["Growth between reviews: learning resources, evidence logs"] == ["LearningResource", "EvidenceEntry"]
     assert groups["People: who they are, their level and manager, and sign-in"] == [
         "Person",
         "LevelRule",
