@@ -75,6 +75,7 @@ def test_duplicate_user_name_is_a_conflict_and_changes_nothing(scim):
         ({"schemas": [CORE], "userName": "a@example.com", "emails": [{"value": "not an address"}]}, "invalidValue"),
         ({"schemas": [CORE], "userName": "a@example.com", "shoeSize": 9}, None),
         ({"schemas": [CORE], "userName": "a@example.com", "name": {"formatted": "Bad\x00Name"}}, "invalidValue"),
+        ({"schemas": [CORE], "userName": "a@example.com", "externalId": "\ud800"}, "invalidValue"),
     ],
 )
 def test_bad_payloads_get_a_scim_error_and_change_nothing(scim, payload, scim_type):

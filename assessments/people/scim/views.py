@@ -36,6 +36,7 @@ from assessments.people.scim.schemas import (
     schemas,
     service_provider_config,
 )
+from pathway.text import unstorable_character
 
 CONTENT_TYPE = "application/scim+json"
 LIST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
@@ -108,7 +109,22 @@ def read_json(request) -> dict:
         raise InvalidSyntaxException(detail=f"The body is not JSON: {error}") from error
     if not isinstance(data, dict):
         raise InvalidSyntaxException(detail="The body must be a JSON object.")
+    _refuse_unstorable(data, "")
     return data
+
+
+def _refuse_unstorable(value, where: str):
+    """A NUL byte or a lone surrogate anywhere in the body is refused before anything is written: no database column
+    holds one (PostgreSQL refuses a NUL outright)."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _refuse_unstorable(key, where)
+            _refuse_unstorable(inner, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            _refuse_unstorable(inner, f"{where}[{index}]")
+    elif isinstance(value, str) and (found := unstorable_character(value)):
+        raise InvalidValueException(detail=f"{where or 'The body'} contains {found}, which cannot be saved.")
 
 
 class ScimView(View):
