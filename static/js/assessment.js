@@ -31,8 +31,10 @@
     var block = event.target.closest("[hx-post]");
     if (block) edits.set(block, (edits.get(block) || 0) + 1);
   }
-  form.addEventListener("input", edited);
-  form.addEventListener("change", edited);
+  // Counted on the way down (capture), before htmx's listener on the block sends a "change" save at once: counted
+  // after it, the edit looked newer than the save that carried it, and the state stayed "Saving…".
+  form.addEventListener("input", edited, true);
+  form.addEventListener("change", edited, true);
 
   // "Saving…" from the first keystroke, not only once the request leaves: "Saved" only ever comes from the server.
   function saving(event) {
