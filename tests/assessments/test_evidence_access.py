@@ -68,3 +68,14 @@ def test_person_page_links_the_log_for_the_person_and_their_managers_only(client
         assert (shared_log in client.get(url).content.decode()) == linked
     client.force_login(cast.subject)
     assert reverse("growth:log") in client.get(url).content.decode()
+
+
+def test_managers_do_not_learn_that_a_draft_cites_an_entry(client, logged):
+    from assessments.reviews.citations import Citation
+    from tests.assessments.assessment_helpers import self_draft_of
+
+    cast, _, shared = logged
+    Citation.objects.create(rating=self_draft_of(cast.subject).ratings.first(), entry=shared)
+    client.force_login(cast.manager)
+    page = client.get(reverse("growth:person_log", args=[cast.subject.person.pk])).content.decode()
+    assert "A shared win" in page and "Cited" not in page
