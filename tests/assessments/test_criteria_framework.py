@@ -134,3 +134,10 @@ def test_against_another_level_only_evidence_carries_forward(client, cast):
     carried = {rating.capability.key: rating for rating in again.ratings.select_related("capability")}
     assert carried["customer-care"].evidence == "Did customer-care." and carried["customer-care"].carried
     assert carried["customer-care"].scale_level_id is None  # level 1's criteria met says nothing of level 2's
+
+
+def test_the_framework_page_says_every_level_expects_its_own_criteria(client, cast, ladder):
+    client.force_login(cast["pm"])
+    html = client.get(ladder.get_absolute_url()).content.decode()
+    assert "Each level asks for its own written criteria in each capability" in html
+    assert "Expected mastery in each capability" not in html
