@@ -165,23 +165,3 @@ def test_demo_assessments_are_skipped_without_the_demo_organisation(db):
 
     assert seed_demo_assessments().startswith("Demo assessments skipped")
     assert not ReviewCycle.objects.exists()
-
-
-def test_the_demo_pms_keep_evidence_logs_and_cite_some(seeded):
-    from assessments.demo_evidence import LOGS
-    from assessments.growth.models import EvidenceEntry
-    from assessments.reviews.citations import Citation
-
-    assert "Demo evidence logs added" in seeded
-    assert EvidenceEntry.objects.count() == sum(len(rows) for rows in LOGS.values())
-    # Every tag names a capability of the person's own framework, and every entry shows at least one.
-    for entry in EvidenceEntry.objects.select_related("person__level").prefetch_related("capabilities"):
-        tags = list(entry.capabilities.all())
-        assert tags and {tag.framework_id for tag in tags} == {entry.person.level.framework_id}, entry.text
-    cited = Citation.objects.select_related("rating__assessment", "entry")
-    assert cited.count() >= 5
-    assert all(c.rating.assessment.subject_id == c.entry.person_id for c in cited)
-    assert {c.rating.assessment.status for c in cited} >= {"submitted", "draft"}
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    assert "Demo evidence logs already in place: nothing changed." in out.getvalue()

@@ -53,12 +53,14 @@ def test_seed_demo_builds_the_organisation_on_the_default_frameworks(db, debug):
 
 
 def test_seed_demo_twice_changes_nothing(db, debug):
-    seed()
+    first = seed()
+    assert_demo_evidence_logs(first)  # here rather than in a test of its own: seeding is the slow part
     before = snapshot()
     output = seed()
     assert snapshot() == before
     assert "Demo organisation already in place: nothing changed." in output
     assert "Demo assessments already in place: nothing changed." in output
+    assert "Demo evidence logs already in place: nothing changed." in output
 
 
 def test_seed_demo_restores_a_changed_demo_account(db, debug):
@@ -112,3 +114,20 @@ def test_readme_names_the_demo_roles_as_make_run_prints_them(db, debug):
     lines = seed().splitlines()
     for role, name, email, *_ in DEMO_PEOPLE:
         assert any(role in line and name in line and email in line for line in lines)
+
+
+def assert_demo_evidence_logs(output):
+    """The demo PMs keep evidence logs, tagged from their own framework, and cite some of it in a review."""
+    from assessments.demo_evidence import LOGS
+    from assessments.growth.models import EvidenceEntry
+    from assessments.reviews.citations import Citation
+
+    assert "Demo evidence logs added" in output
+    assert EvidenceEntry.objects.count() == sum(len(rows) for rows in LOGS.values())
+    for entry in EvidenceEntry.objects.select_related("person__level").prefetch_related("capabilities"):
+        tags = list(entry.capabilities.all())
+        assert tags and {tag.framework_id for tag in tags} == {entry.person.level.framework_id}, entry.text
+    cited = Citation.objects.select_related("rating__assessment", "entry")
+    assert cited.count() >= 5
+    assert all(c.rating.assessment.subject_id == c.entry.person_id for c in cited)
+    assert {c.rating.assessment.status for c in cited} >= {"submitted", "draft"}
