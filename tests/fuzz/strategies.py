@@ -90,6 +90,7 @@ def framework_specs(draw):
         "version": draw(st.integers(1, MAX_VERSION)),
         "description": draw(descriptions),
         "source": draw(descriptions),
+        "licence": draw(short_texts(Framework, "licence")),
         "scale_kind": "mastery",
         "readiness": {
             "target_share": draw(st.integers(0, 100)),
