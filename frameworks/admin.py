@@ -200,7 +200,7 @@ class FrameworkAdmin(LockedVersionMixin, SimpleHistoryAdmin):
     search_fields = ("key", "name")
     ordering = ("key", "-version")
     fieldsets = (
-        (None, {"fields": ("key", "version", "name", "description", "source", "scale_kind")}),
+        (None, {"fields": ("key", "version", "name", "description", "source", "licence", "scale_kind")}),
         ("Status", {"fields": ("status", "published_at", "created_at", "is_public")}),
         (
             "Readiness rule",

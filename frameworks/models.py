@@ -73,7 +73,13 @@ class Framework(models.Model):
     version = models.PositiveIntegerField(default=1)
     name = models.CharField(max_length=200, validators=[validate_name])
     description = models.TextField(blank=True)
-    source = models.TextField(blank=True, help_text="Where the framework comes from, and its licence.")
+    source = models.TextField(blank=True, help_text="Where the framework comes from, e.g. a web address.")
+    licence = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validate_name],
+        help_text="The licence its text is under, e.g. Open Government Licence v3.0.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     # A criteria framework's expectation at each level is its written criteria, rated on the fixed three-step
     # scale CRITERIA_SCALE; every expectation sits on its middle step, "meets".
@@ -125,6 +131,7 @@ class Framework(models.Model):
         "name",
         "description",
         "source",
+        "licence",
         "scale_kind",
         "readiness_target_share",
         "readiness_max_steps_below",

@@ -27,6 +27,7 @@ def framework_fields(spec: dict) -> dict:
         "name": spec["name"],
         "description": spec["description"],
         "source": spec["source"],
+        "licence": spec["licence"],
         "scale_kind": spec["scale_kind"],
         "readiness_target_share": readiness["target_share"],
         "readiness_max_steps_below": readiness["max_steps_below"],
@@ -62,6 +63,7 @@ def read_tree(framework: Framework, *, text=str, numbered: bool = False) -> dict
         "version": framework.version,
         "description": text(framework.description),
         "source": text(framework.source),
+        "licence": text(framework.licence),
         "scale_kind": framework.scale_kind,
         "readiness": {
             "target_share": framework.readiness_target_share,

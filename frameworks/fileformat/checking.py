@@ -32,7 +32,19 @@ KINDS = ("ic", "management")
 MAX_VERSION = 2_147_483_647  # PositiveIntegerField
 MAX_SMALL = 32_767  # PositiveSmallIntegerField
 
-TOP_FIELDS = ("format", "key", "name", "version", "description", "source", "readiness", "scale", "areas", "tracks")
+TOP_FIELDS = (
+    "format",
+    "key",
+    "name",
+    "version",
+    "description",
+    "source",
+    "licence",
+    "readiness",
+    "scale",
+    "areas",
+    "tracks",
+)
 READINESS_FIELDS = ("target_share", "max_steps_below", "current_level_met")
 SCALE_FIELDS = ("key", "name", "description")
 AREA_FIELDS = ("key", "name", "description", "capabilities")
@@ -41,7 +53,7 @@ TRACK_FIELDS = ("key", "name", "kind", "description", "levels")
 LEVEL_FIELDS = ("key", "name", "grade", "stage", "summary", "expectations")
 EXPECTATION_FIELDS = ("level", "description", "examples")
 CRITERIA_FIELDS = ("description", "examples")
-NAME_FIELDS = ("name", "short_name", "stage")  # one line each, as the models' validate_name asks
+NAME_FIELDS = ("name", "short_name", "stage", "licence")  # one line each, as the models' validate_name asks
 
 
 def _max_length(model, field):
@@ -212,6 +224,7 @@ class Checker:
             ),
             "description": self.text(data, "", "description"),
             "source": self.text(data, "", "source"),
+            "licence": self.text(data, "", "licence", max_length=_max_length(Framework, "licence")),
         }
         self.criteria = data.get("scale") == CRITERIA
         spec["scale_kind"] = CRITERIA if self.criteria else "mastery"

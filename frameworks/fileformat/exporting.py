@@ -26,7 +26,7 @@ def spec_to_document(spec: dict) -> dict:
     """The file's content, ordered as the format describes it and without empty optional fields."""
     document = _with_optional(
         {"format": FORMAT, "key": spec["key"], "name": spec["name"], "version": spec["version"]},
-        [("description", spec["description"]), ("source", spec["source"])],
+        [("description", spec["description"]), ("source", spec["source"]), ("licence", spec["licence"])],
     )
     criteria = spec["scale_kind"] == CRITERIA
     readiness = spec["readiness"]

@@ -2,8 +2,17 @@
 
 import pytest
 from django.core.management import CommandError
+from django.urls import reverse
 
-from frameworks.fileformat import FORMATS, FrameworkFileError, detect_format, import_specs, read_file
+from frameworks.fileformat import (
+    FORMATS,
+    FrameworkFileError,
+    detect_format,
+    export_framework,
+    framework_to_spec,
+    import_specs,
+    read_file,
+)
 from frameworks.fileformat.formats import locate
 from frameworks.models import Framework
 from tests.frameworks.test_commands import run
@@ -66,3 +75,37 @@ def test_import_command_refuses_an_unknown_format(tmp_path):
     path.write_text(VALID, encoding="utf-8")
     with pytest.raises(CommandError):
         run("import_framework", str(path), "--format", "word-document")
+
+
+@pytest.mark.django_db
+def test_a_framework_records_its_source_and_licence_and_exports_them(tmp_path):
+    text = VALID.replace(
+        "name: Test ladder\n",
+        "name: Test ladder\nsource: https://example.org/ladder\nlicence: Open Government Licence v3.0\n",
+    )
+    [result] = import_specs(read_file(text, "ladder.yaml").specs)
+    framework = Framework.objects.get(pk=result.pk)
+    assert (framework.source, framework.licence) == ("https://example.org/ladder", "Open Government Licence v3.0")
+    exported = export_framework(framework)
+    assert "source: https://example.org/ladder\nlicence: Open Government Licence v3.0\n" in exported
+    assert read_file(exported, "again.yaml").specs == [framework_to_spec(framework)]
+
+
+def test_a_licence_is_one_line():
+    text = VALID.replace("name: Test ladder\n", 'name: Test ladder\nlicence: "OGL\\nv3"\n')
+    with pytest.raises(FrameworkFileError) as caught:
+        read_file(text, "ladder.yaml")
+    assert caught.value.errors[0].startswith("licence: must be one line of plain text")
+
+
+@pytest.mark.django_db
+def test_the_level_page_ends_with_the_frameworks_credits(client, pm, framework):
+    Framework.objects.filter(pk=framework.pk).update(source="https://example.org/x", licence="CC BY 4.0")
+    level = framework.levels.select_related("track").first()
+    client.force_login(pm)
+    page = client.get(reverse("frameworks:level", args=[framework.key, framework.version, level.track.key, level.key]))
+    content = page.content.decode()
+    assert '<footer class="framework-credits">' in content
+    assert "Licence:</span> CC BY 4.0" in content and 'href="https://example.org/x"' in content
+    detail = client.get(framework.get_absolute_url()).content.decode()
+    assert "Licence:</span> CC BY 4.0" in detail
