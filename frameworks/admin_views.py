@@ -13,12 +13,18 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from frameworks.fileformat import export_framework
+from frameworks.fileformat import FrameworkFileError, export_framework
+from frameworks.fileformat.grid import export_grid
 from frameworks.forms import ExpectationGrid, ExpectationsGridForm, StaleGrid
 from frameworks.impact import publish_impact_of
 from frameworks.models import Framework, FrameworkLocked
 
-EXPORT_TYPES = {"yaml": "application/yaml", "json": "application/json"}
+EXPORT_TYPES = {
+    "yaml": "application/yaml; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def get_framework_for_admin(request, object_id, *, change=False) -> tuple[Framework, bool]:
@@ -134,8 +140,12 @@ def make_new_version(request, framework, prefix="") -> Framework | None:
 
 def export_response(framework, fmt) -> HttpResponse:
     if fmt not in EXPORT_TYPES:
-        raise Http404("Export as yaml or json.")
-    response = HttpResponse(export_framework(framework, fmt), content_type=f"{EXPORT_TYPES[fmt]}; charset=utf-8")
+        raise Http404("Export as yaml, json, csv or xlsx.")
+    try:
+        content = export_grid(framework, fmt) if fmt in ("csv", "xlsx") else export_framework(framework, fmt)
+    except FrameworkFileError:
+        raise Http404("A framework rated against criteria has no grid: export it as yaml.") from None
+    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{framework.key}-v{framework.version}.{fmt}"'
     return response
 

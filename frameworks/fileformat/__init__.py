@@ -12,7 +12,7 @@ YAML or JSON and `checking` checks a document into a spec; `importing` writes sp
 Import the names below from `frameworks.fileformat`.
 """
 
-from frameworks.fileformat import gdad, markdown  # noqa: F401  (each registers its format)
+from frameworks.fileformat import gdad, grid, markdown  # noqa: F401  (each registers its format)
 from frameworks.fileformat.exporting import dump_spec, export_framework, framework_to_spec, spec_to_document
 from frameworks.fileformat.formats import (
     FORMATS,

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from frameworks.fileformat import FrameworkFileError, detect_format, import_specs, read_file
 from frameworks.models import Expectation, Framework
@@ -151,4 +152,29 @@ def test_every_problem_is_reported_at_once():
     assert [error.split(":")[0] for error in caught.value.errors] == [
         "row 2, column H (Skill level)",
         "row 3, column B (Role)",
+    ]
+
+
+@pytest.mark.django_db
+def test_hr_uploads_a_gdad_csv_sees_the_preview_and_imports_every_family(hr_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.frameworks.test_admin_import import check_then_import
+
+    preview = hr_client.post(
+        reverse("admin:frameworks_framework_import"),
+        {"file": SimpleUploadedFile(EXAMPLE.name, EXAMPLE.read_bytes())},
+    )
+    content = preview.content.decode()
+    assert "was read as GDaD CSV" in content and "holds 3 frameworks" in content
+    assert "Senior delivery manager is marked not in use" in content
+    assert "Creates draft version 1 of User-centred design (user-centred-design)." in content
+    assert ">Import 3 frameworks</button>" in content
+    assert not Framework.objects.exists()
+    response = check_then_import(hr_client, {"file": SimpleUploadedFile(EXAMPLE.name, EXAMPLE.read_bytes())})
+    assert response.status_code == 302
+    assert sorted(Framework.objects.values_list("key", flat=True)) == [
+        "data",
+        "product-and-delivery",
+        "user-centred-design",
     ]

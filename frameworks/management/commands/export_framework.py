@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from frameworks.fileformat import export_framework
+from frameworks.fileformat import FrameworkFileError, export_framework
+from frameworks.fileformat.grid import export_grid
 from frameworks.models import Framework
 
 
@@ -19,7 +20,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("key", help="The framework's key, e.g. gov-product-management.")
         parser.add_argument("--version", type=int, dest="framework_version", help="The version number to export.")
-        parser.add_argument("--format", choices=["yaml", "json"], default="yaml", help="yaml (default) or json.")
+        parser.add_argument(
+            "--format",
+            choices=["yaml", "json", "csv", "xlsx"],
+            default="yaml",
+            help="yaml (default) or json, or a spreadsheet grid: csv or xlsx (xlsx needs --output).",
+        )
         parser.add_argument("--output", help="Write to this file instead of standard output.")
 
     def handle(self, *args, **options):
@@ -37,13 +43,19 @@ class Command(BaseCommand):
             framework = (
                 versions.filter(status=Framework.Status.PUBLISHED).first() or versions.order_by("-version").first()
             )
-        text = export_framework(framework, options["format"])
+        fmt = options["format"]
+        if fmt == "xlsx" and not options["output"]:
+            raise CommandError("An xlsx export is a workbook, not text: name the file with --output.")
+        try:
+            data = export_grid(framework, fmt) if fmt in ("csv", "xlsx") else export_framework(framework, fmt)
+        except FrameworkFileError as exc:
+            raise CommandError(str(exc)) from None
         if options["output"]:
             path = Path(options["output"])
             try:
-                path.write_text(text, encoding="utf-8")
+                path.write_bytes(data) if isinstance(data, bytes) else path.write_text(data, encoding="utf-8")
             except OSError as exc:
                 raise CommandError(f"Cannot write {path}: {exc.strerror or exc}.") from None
             self.stdout.write(f"Wrote version {framework.version} of {framework.name} ({framework.status}) to {path}.")
         else:
-            self.stdout.write(text, ending="")
+            self.stdout.write(data.decode("utf-8") if isinstance(data, bytes) else data, ending="")
