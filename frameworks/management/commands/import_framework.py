@@ -5,9 +5,13 @@ from django.core.management.base import BaseCommand, CommandError
 from frameworks.fileformat import FORMATS, MAX_FILE_BYTES, FrameworkFileError, import_specs, read_file
 from frameworks.models import Framework
 
+SINGULAR = {"tracks": "track", "levels": "level", "capabilities": "capability", "expectations": "expectation"}
+
 
 def describe_counts(counts: dict) -> str:
-    return ", ".join(f"{number} {what if number != 1 else what[:-1]}" for what, number in counts.items())
+    """For example "2 tracks, 5 levels, 5 capabilities and 13 expectations"."""
+    parts = [f"{number} {what if number != 1 else SINGULAR[what]}" for what, number in counts.items()]
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 class Command(BaseCommand):
