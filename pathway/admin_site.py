@@ -6,11 +6,16 @@ each model's page and the app pages are Django's own.
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 
 # (the task, its models as (app label, model name)), in the order an HR admin meets them.
 TASKS = [
@@ -72,6 +77,20 @@ class PathwayAdminSite(admin.AdminSite):
         if rest:
             groups.append(self._group("Other", "other", rest))
         return groups
+
+    @method_decorator(never_cache)
+    @login_not_required
+    def login(self, request, extra_context=None):
+        """With company sign-in on, the admin's sign-in is Pathway's own page (the provider's button, and the rule
+        that only superusers use a password when PASSWORD_SIGN_IN is off). Someone signed in without access to the
+        admin still gets Django's page saying so (sending them on would loop)."""
+        if settings.OIDC_ISSUER and request.method == "GET" and not request.user.is_authenticated:
+            # Imported here: this module loads with the app registry, before the auth views can be imported.
+            from django.contrib.auth import REDIRECT_FIELD_NAME
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index"))
+        return super().login(request, extra_context)
 
     def admin_view(self, view, cacheable=False):
         model_admin = getattr(view, "__self__", None)

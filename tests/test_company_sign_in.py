@@ -34,14 +34,18 @@ def signed_in_user_id(client):
     return client.session.get(SESSION_KEY)
 
 
-def test_a_verified_email_signs_in_to_its_account_in_any_case(client, company_sign_in, pm):
+def test_a_verified_email_signs_in_to_its_account_in_any_case(
+    client, company_sign_in, pm, django_assert_max_num_queries
+):
     authorize = start(client, "?next=/frameworks/")
     asked = parse_qs(urlsplit(authorize).query)
     assert authorize.startswith(company_sign_in.issuer + "/authorize/")
     assert asked["response_type"] == ["code"] and asked["scope"] == ["openid email profile"]
     assert asked["code_challenge_method"] == ["S256"] and asked["nonce"] and asked["state"]
 
-    response = client.get(sign_in_at_provider(authorize, "priya"))  # the provider says "Priya@Example.com"
+    back = sign_in_at_provider(authorize, "priya")  # the provider says "Priya@Example.com"
+    with django_assert_max_num_queries(12):
+        response = client.get(back)
 
     assert response.status_code == 302 and response["Location"] == "/frameworks/"
     assert signed_in_user_id(client) == str(pm.pk)
@@ -246,3 +250,12 @@ def test_whatever_comes_to_the_callback_gets_a_page_not_an_error(client, company
     assert response.status_code == status
     assert "<script>alert" not in response.text
     assert signed_in_user_id(client) is None
+
+
+def test_the_admins_sign_in_is_pathways_own_with_company_sign_in_on(client, settings, pm):
+    settings.OIDC_ISSUER = "https://sso.example.com"  # no call to the provider is needed for this
+    response = client.get("/admin/login/?next=/admin/assessments/person/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/sign-in/?next=/admin/assessments/person/"
+    client.force_login(pm)  # signed in, but not staff: Django's page says so, rather than sending her round
+    assert client.get("/admin/login/?next=/admin/").status_code == 200
