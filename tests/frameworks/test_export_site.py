@@ -51,6 +51,8 @@ def test_export_writes_every_page_of_the_public_framework_with_its_css(site):
     detail = (out / "product/index.html").read_text()
     assert "<h1>Product management</h1>" in detail and "Version 2, published" in detail
     assert 'href="../static/css/pathway.css"' in detail and 'href="levels/ic/ic-2.html"' in detail
+    compare = (out / "product/compare/index.html").read_text()
+    assert "From IC level 1 to IC level 2" in compare and "To compare other levels, open a level’s page" in compare
 
 
 def test_every_link_of_the_exported_site_leads_to_a_file_in_it(site):
