@@ -160,6 +160,7 @@ class CompanySignIn(OIDCAuthenticationBackend):
         self.OIDC_RP_CLIENT_SECRET = settings.OIDC_RP_CLIENT_SECRET
         self.OIDC_RP_IDP_SIGN_KEY = None
         self.id_token = None
+        self.end_session_endpoint = None
 
     def get_user(self, user_id):
         # mozilla's get_user does not look at is_active: a leaver's session would outlive "Mark as leaver".
@@ -171,6 +172,7 @@ class CompanySignIn(OIDCAuthenticationBackend):
         self.OIDC_OP_JWKS_ENDPOINT = document["jwks_uri"]
         self.OIDC_OP_USER_ENDPOINT = document.get("userinfo_endpoint")
         self.issuer = document["issuer"]
+        self.end_session_endpoint = document.get("end_session_endpoint")
         if not nonce:
             raise SuspiciousOperation("No nonce was kept for this sign-in.")
         return super().authenticate(request, nonce=nonce, code_verifier=code_verifier)
@@ -258,12 +260,11 @@ class CompanySignIn(OIDCAuthenticationBackend):
         return user
 
 
-def end_session_url(id_token: str | None, return_to: str) -> str | None:
-    """The provider's sign-out address for this session (RP-initiated logout), when its discovery document has one.
-    Read from the cache only: signing out of Pathway never waits for the provider."""
-    document = cache.get(_cache_key("discovery", _discovery_url())) if is_enabled() and id_token else None
-    endpoint = document.get("end_session_endpoint") if isinstance(document, dict) else None
-    if not endpoint:
+def end_session_url(endpoint: str | None, id_token: str | None, return_to: str) -> str | None:
+    """The provider's sign-out address for this session (RP-initiated logout), from the end-session endpoint its
+    discovery document named when the person signed in (kept in the session, so any worker can offer it without
+    asking the provider: signing out of Pathway never waits for it)."""
+    if not endpoint or not id_token:
         return None
     query = urlencode(
         {"id_token_hint": id_token, "client_id": settings.OIDC_RP_CLIENT_ID, "post_logout_redirect_uri": return_to}

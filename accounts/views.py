@@ -60,6 +60,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 # Company sign-in (OpenID Connect; accounts/oidc.py) ------------------------------------------------------------
 
 ID_TOKEN_KEY = "pathway_oidc_id_token"  # kept in the session for the provider's sign-out
+END_SESSION_KEY = "pathway_oidc_end_session"  # the provider's end-session endpoint, from its discovery document
 PROVIDER_SIGN_OUT_KEY = "pathway_provider_sign_out"  # set after signing out of Pathway, read by the sign-in page
 
 
@@ -96,9 +97,9 @@ class SignOutView(auth_views.LogoutView):
     """Django's sign-out; after a company sign-in, the sign-in page then offers the provider's sign-out too."""
 
     def post(self, request, *args, **kwargs):
-        id_token = request.session.get(ID_TOKEN_KEY)
+        id_token, endpoint = request.session.get(ID_TOKEN_KEY), request.session.get(END_SESSION_KEY)
         response = super().post(request, *args, **kwargs)
-        url = oidc.end_session_url(id_token, request.build_absolute_uri(reverse("login")))
+        url = oidc.end_session_url(endpoint, id_token, request.build_absolute_uri(reverse("login")))
         if url:
             request.session[PROVIDER_SIGN_OUT_KEY] = url
         return response
@@ -175,4 +176,5 @@ def company_sign_in_callback(request):
     next_url = request.session.pop("oidc_login_next", None)
     auth.login(request, user, backend="accounts.oidc.CompanySignIn")
     request.session[ID_TOKEN_KEY] = backend.id_token
+    request.session[END_SESSION_KEY] = backend.end_session_endpoint
     return redirect(next_url or settings.LOGIN_REDIRECT_URL)
