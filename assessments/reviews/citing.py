@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from assessments.growth.access import can_cite, get_entry_for_user, is_own_log
+from assessments.growth.plan_access import can_work_on_plan
+from assessments.growth.plan_summary import attach_plan
 from assessments.reviews.access import get_assessment_for_user, require_author
 from assessments.reviews.citations import change_citation, log_for_ratings, log_since
 from assessments.reviews.cycles import CycleClosed
@@ -27,6 +29,8 @@ def attach_log(user, assessment: Assessment, areas, can_edit: bool):
     if assessment.kind != Assessment.Kind.SELF:
         return None
     rows = [row for area in areas for row in area.rows]
+    if rows and can_work_on_plan(user, assessment.subject):  # their plan items per row (growth/plan_summary.py)
+        attach_plan(assessment.subject, assessment.level.framework.key, rows)
     offer = can_edit and is_own_log(user, assessment.subject)
     keys = {row.capability.pk: row.capability.key for row in rows}
     logs = log_for_ratings(assessment, [row.rating for row in rows], offer=offer, keys=keys)
