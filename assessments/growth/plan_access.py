@@ -3,7 +3,7 @@
 - A person's plan is theirs and their managers' up the chain (direct, and every manager above): each of them sees
   every item and may add, change, update the status of and remove items. A plan is worked on together.
 - Nobody else sees it: other managers, peers, HR admins (who keep the learning resources in the admin, and read
-  a plan's progress only in a promotion report they may open).
+  a plan's progress only in a promotion report they may open: `can_read_plan_in_report`).
 
 Outside your scope: 404 (docs/architecture.md).
 """
@@ -38,3 +38,14 @@ def get_item_for_user(user, pk) -> PlanItem:
     if item is None or not can_work_on_plan(user, item.person):
         raise Http404("Not found.")
     return item
+
+
+def can_read_plan_in_report(user, person: Person) -> bool:
+    """Read `person`'s plan (its progress and items, not a way to change them) in a promotion report on them.
+
+    The person and their managers up the chain, who work on the plan, and HR admins: a promotion report is what HR
+    reads to decide, and how the gaps are being closed is part of the case, so HR reads it there, as of the report,
+    and still never browses or changes plans. The caller has already checked that `user` may open the report
+    (reports/access.py); anyone else who may open it (a manager outside the chain) does not read the plan.
+    """
+    return can_work_on_plan(user, person) or bool(signed_in(user) and user.is_hr_admin)

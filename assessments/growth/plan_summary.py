@@ -4,6 +4,9 @@ report. Who may see them is growth/plan_access.py's; this module only fetches, i
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Q
+from django.utils import timezone
+
 from assessments.growth.plans import PlanItem
 
 SHOWN_PER_CAPABILITY = 5
@@ -45,3 +48,19 @@ def attach_plan(person, framework_key: str, rows) -> None:
     plans = plan_by_key(person, framework_key, [row.capability.key for row in rows])
     for row in rows:
         row.plan = plans.get(row.capability.key)
+
+
+def plan_progress(person) -> dict:
+    """How the person's whole plan stands: total, done and overdue items, counted in the database (one query)."""
+    return PlanItem.objects.filter(person=person).aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(status=PlanItem.Status.DONE)),
+        overdue=Count("pk", filter=~Q(status=PlanItem.Status.DONE) & Q(due_on__lt=timezone.localdate())),
+    )
+
+
+def plan_for_report(person, framework_key: str, rows) -> dict:
+    """The plan's progress and, per capability of the report (in its order), the items for it. Two queries."""
+    plans = plan_by_key(person, framework_key, [row.capability.key for row in rows])
+    by_capability = [(row.capability, plans[row.capability.key]) for row in rows if row.capability.key in plans]
+    return {"progress": plan_progress(person), "by_capability": by_capability}

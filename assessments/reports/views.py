@@ -21,6 +21,8 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRefresh
 
+from assessments.growth.plan_access import can_read_plan_in_report
+from assessments.growth.plan_summary import plan_for_report
 from assessments.people.access import get_person_for_user
 from assessments.people.models import Person
 from assessments.reports.access import (
@@ -127,6 +129,9 @@ def _promotion_context(request, subject, found, assessments, *, for_pdf):
         "base_template": "assessments/reports/print_base.html" if for_pdf else "base.html",
         "pdf_url": report_url("promotion_pdf", subject, found.level, found.cycle),
         "compare_url": report_url("compare", subject, found.level, found.cycle),
+        "plan": plan_for_report(subject, found.level.framework.key, found.rows)
+        if can_read_plan_in_report(request.user, subject)
+        else None,
     }
 
 

@@ -55,3 +55,27 @@ def test_plan_items_cost_one_query_whatever_the_number_of_capabilities(
     with django_assert_max_num_queries(len(without.captured_queries) + 1):
         page = client.get(page_url(draft)).content.decode()
     assert page.count("In your development plan") == len(_capabilities(draft))
+
+
+def test_the_promotion_report_and_its_pdf_show_the_plans_progress(client, pm, manager, hr_admin):
+    from assessments.reports.views import report_url
+    from frameworks.models import Level
+    from tests.assessments.assessment_helpers import make_cycle
+    from tests.assessments.report_fixtures import MANAGER_RANKS, SELF_RANKS, make_review
+    from tests.pdf import pdf_text
+
+    ic3 = Level.objects.get(key="ic-3", framework=pm.person.level.framework)
+    cycle = make_cycle()
+    mine, _ = make_review(pm, manager, ic3, SELF_RANKS, MANAGER_RANKS, cycle=cycle)
+    capability = mine.ratings.select_related("capability").order_by("capability_id").first().capability
+    make_plan_item(pm, capability=capability, days=-2, action="Run a discovery")
+    make_plan_item(pm, capability=capability, status=PlanItem.Status.DONE, action="Read the research guide")
+    url = report_url("promotion", pm.person, ic3, cycle)
+    for reader in (manager, hr_admin):
+        client.force_login(reader)
+        page = client.get(url).content.decode()
+        assert "1 of 2 plan items done; 1 overdue." in page
+        assert "Run a discovery: Not started, 2 days overdue" in page and "Read the research guide: Done" in page
+    response = client.get(report_url("promotion_pdf", pm.person, ic3, cycle))
+    text = " ".join(pdf_text(response.content).split())
+    assert "1 of 2 plan items done; 1 overdue." in text and "Run a discovery" in text
