@@ -79,7 +79,7 @@ def test_import_page_is_accessible_and_reports_problems(page, hr_admin, framewor
             }
         ]
     )
-    page.get_by_role("button", name="Check and import").click()
+    page.get_by_role("button", name="Check the file").click()
     report = page.get_by_role("alert")
     expect(report).to_contain_text("broken.yaml was not imported")
     expect(report).to_contain_text("key: 'Bad Key' is not a valid key")
