@@ -12,6 +12,7 @@ from assessments.home.team import (
     team_statuses,
     team_summaries,
 )
+from assessments.home.whats_next import whats_next
 from assessments.people.access import can_see_person, get_team_manager, person_of
 from assessments.people.models import Person, ReportingTree, by_name
 from assessments.people.next_steps import indefinite_article, next_steps
@@ -134,6 +135,7 @@ def home(request):
             "outcome": latest_outcome(request.user, me, steps.expectations if steps else None),
             "open_cycle": open_cycle,
             "head_progress": head_progress(request.user, me, open_cycle) if team_counts and open_cycle else None,
+            "whats_next": whats_next(me),
         },
     )
 

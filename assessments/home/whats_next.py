@@ -1,0 +1,113 @@
+"""My pathway's "What's next for you": the reader's own growth loop between reviews (issue 14, part 4).
+
+Plan items due soon or overdue, evidence noted this month, and (when the feedback requests land) requests waiting
+for the reader's answer. A few aggregate queries whatever the size of the plan or the log: the home page is
+benchmarked, so nothing here reads a list it does not show.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from assessments.growth.models import EvidenceEntry
+from assessments.growth.plans import PlanItem
+from assessments.people.models import Person
+
+SOON_DAYS = 30
+NEXT_SHOWN = 3
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def days_ago(day: datetime.date, today: datetime.date) -> str:
+    days = (today - day).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    return f"{days} days ago"
+
+
+@dataclass
+class PlanDue:
+    """The reader's plan as the home shows it: counts, and the next open items by due date."""
+
+    total: int = 0
+    open: int = 0
+    overdue: int = 0
+    soon: int = 0  # due from today to SOON_DAYS ahead (not overdue)
+    next_items: list = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        """ "3 plan items due in the next 30 days, 1 overdue." and its variants; empty when nothing is open."""
+        if not self.open:
+            return ""
+        later = self.open - self.soon - self.overdue
+        if self.soon:
+            words = _count(self.soon, "plan item", "plan items") + f" due in the next {SOON_DAYS} days"
+            if self.overdue:
+                words += f", {self.overdue} overdue"
+        elif self.overdue:
+            words = _count(self.overdue, "plan item", "plan items") + " overdue"
+        else:
+            return f"Nothing due in the next {SOON_DAYS} days; " + _count(later, "plan item", "plan items") + " open."
+        if later:
+            words += f"; {later} more due later"
+        return words + "."
+
+
+@dataclass
+class EvidenceThisMonth:
+    total: int
+    this_month: int
+    last_on: datetime.date | None
+    today: datetime.date
+
+    @property
+    def last_ago(self) -> str:
+        return days_ago(self.last_on, self.today) if self.last_on else ""
+
+
+@dataclass
+class WhatsNext:
+    plan: PlanDue
+    evidence: EvidenceThisMonth
+
+
+def plan_due(person: Person, today: datetime.date) -> PlanDue:
+    """One aggregate for the counts; one small query for the next items, only when some are open."""
+    is_open = ~Q(status=PlanItem.Status.DONE)
+    counts = PlanItem.objects.filter(person=person).aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=is_open),
+        overdue=Count("pk", filter=is_open & Q(due_on__lt=today)),
+        soon=Count("pk", filter=is_open & Q(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=SOON_DAYS))),
+    )
+    plan = PlanDue(**counts)
+    if plan.open:
+        items = PlanItem.objects.filter(person=person).open().select_related("capability").order_by("due_on", "pk")
+        plan.next_items = list(items[:NEXT_SHOWN])
+    return plan
+
+
+def evidence_this_month(person: Person, today: datetime.date) -> EvidenceThisMonth:
+    """Entries in the person's log dated this calendar month, and the date of the latest one. One aggregate."""
+    counts = EvidenceEntry.objects.filter(person=person).aggregate(
+        total=Count("pk"),
+        this_month=Count("pk", filter=Q(happened_on__gte=today.replace(day=1))),
+        last_on=Max("happened_on"),
+    )
+    return EvidenceThisMonth(today=today, **counts)
+
+
+def whats_next(person: Person) -> WhatsNext | None:
+    """What the reader does next between reviews; None without a level (no capabilities to plan or tag)."""
+    if not person.level_id:
+        return None
+    today = timezone.localdate()
+    return WhatsNext(plan=plan_due(person, today), evidence=evidence_this_month(person, today))
