@@ -7,7 +7,7 @@ from accounts.models import User
 from assessments.management.commands.seed_demo import DEMO_PASSWORD, DEMO_PEOPLE
 from assessments.people.models import Person
 from assessments.reviews.models import Assessment, Rating, ReviewCycle
-from frameworks.models import Framework
+from frameworks.models import Capability, Framework
 
 
 def seed(**options):
@@ -55,12 +55,14 @@ def test_seed_demo_builds_the_organisation_on_the_default_frameworks(db, debug):
 def test_seed_demo_twice_changes_nothing(db, debug):
     first = seed()
     assert_demo_evidence_logs(first)  # here rather than in a test of its own: seeding is the slow part
+    assert_demo_plans(first)
     before = snapshot()
     output = seed()
     assert snapshot() == before
     assert "Demo organisation already in place: nothing changed." in output
     assert "Demo assessments already in place: nothing changed." in output
     assert "Demo evidence logs already in place: nothing changed." in output
+    assert "Demo development plans already in place: nothing changed." in output
 
 
 def test_seed_demo_restores_a_changed_demo_account(db, debug):
@@ -131,3 +133,22 @@ def assert_demo_evidence_logs(output):
     assert cited.count() >= 5
     assert all(c.rating.assessment.subject_id == c.entry.person_id for c in cited)
     assert {c.rating.assessment.status for c in cited} >= {"submitted", "draft"}
+
+
+def assert_demo_plans(output):
+    """Each demo PM has a plan on their own framework's capabilities: some done, some in progress, one overdue, some
+    with a learning resource HR keeps for that capability; every capability of the demo frameworks has resources."""
+    from assessments.demo_plans import PLANS
+    from assessments.growth.plans import LearningResource, PlanItem
+
+    assert "Demo development plans added" in output
+    items = list(PlanItem.objects.select_related("person__user", "person__level", "capability", "resource"))
+    assert len(items) == sum(len(rows) for rows in PLANS.values())
+    assert {item.person.user.email for item in items} == set(PLANS)
+    assert all(item.capability.framework_id == item.person.level.framework_id for item in items)
+    assert {item.status for item in items} == {"done", "in_progress", "planned"}
+    assert [item.person.user.email for item in PlanItem.objects.overdue()] == ["alex@example.com"]
+    with_resource = [item for item in items if item.resource]
+    assert len(with_resource) >= 6 and all(item.resource.capability_id == item.capability_id for item in with_resource)
+    published = Capability.objects.filter(framework__status="published")
+    assert not published.exclude(pk__in=LearningResource.objects.values("capability")).exists()
