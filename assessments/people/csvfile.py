@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from pathway.text import unstorable_character
 
-COLUMNS = ("email", "name", "job_title", "level", "manager_email")
+COLUMNS = ("email", "name", "job_title", "level", "manager_email", "department", "employee_type")
+COLUMN_NAMES = "email, name, job title, level, manager email, department, employee type"
 REQUIRED_COLUMNS = ("email", "name")
 COLUMN_ALIASES = {"manager": "manager_email", "full_name": "name", "title": "job_title"}
 # The most people one file may hold: the largest import then takes ~15 s on PostgreSQL on a loaded 2-core machine
@@ -39,6 +40,8 @@ class PersonRow:
     job_title: str | None  # None when the file has no such column
     level: str | None
     manager_email: str | None
+    department: str | None = None  # None when the file has no such column
+    employee_type: str | None = None
 
     @property
     def label(self) -> str:
@@ -153,9 +156,7 @@ def _read_header(reader, text: str) -> list[str]:
     try:
         header = next(reader)
     except StopIteration:
-        raise PeopleFileError(
-            ["The file is empty: it needs a header row (email, name, job title, level, manager email)."]
-        ) from None
+        raise PeopleFileError([f"The file is empty: it needs a header row ({COLUMN_NAMES})."]) from None
     except csv.Error as error:
         raise PeopleFileError([_broken_row(1, text, [], error)]) from None
     keys = [_column_key(cell) for cell in header]
@@ -164,7 +165,7 @@ def _read_header(reader, text: str) -> list[str]:
     if unknown:
         problems.append(
             f"Row 1: unknown {'column' if len(unknown) == 1 else 'columns'} {', '.join(repr(c) for c in unknown)}; "
-            "the columns are: email, name, job title, level, manager email."
+            f"the columns are: {COLUMN_NAMES}."
         )
     repeated = sorted({key for key in keys if key and keys.count(key) > 1})
     if repeated:
@@ -244,4 +245,6 @@ def _row(number: int, cells: list[str], position: dict[str, int]) -> PersonRow:
         job_title=cell("job_title"),
         level=cell("level"),
         manager_email=None if manager_email is None else manager_email.lower(),
+        department=cell("department"),
+        employee_type=cell("employee_type"),
     )

@@ -41,14 +41,15 @@ def write_people(plans: list[Plan], by: User | None) -> None:
         changed = []
         for plan in plans:
             row, person = plan.row, people[plan.row.email]
-            before = (person.job_title, person.level_id, person.manager_id)
-            if row.job_title is not None:
-                person.job_title = row.job_title
+            before = _compared(person)
+            for field in DIRECTORY_FIELDS:
+                if getattr(row, field) is not None:
+                    setattr(person, field, getattr(row, field))
             if row.level is not None and person.level_id != (plan.level.pk if plan.level else None):
                 person.level, person.level_rule = plan.level, None  # HR's level: the rules never overwrite it
             if row.manager_email is not None:
                 person.manager = people[row.manager_email] if row.manager_email else None
-            if (person.job_title, person.level_id, person.manager_id) != before:
+            if _compared(person) != before:
                 changed.append(person)
         moved = _place_in_tree([people[plan.row.email] for plan in plans], people.values())
         created_ids = {person.pk for person in created}
@@ -61,7 +62,12 @@ def write_people(plans: list[Plan], by: User | None) -> None:
     Scope.generation += 1
 
 
-PERSON_FIELDS = ("job_title", "level", "level_rule", "manager", "path")
+DIRECTORY_FIELDS = ("job_title", "department", "employee_type")  # the file's text columns, as on Person
+PERSON_FIELDS = (*DIRECTORY_FIELDS, "level", "level_rule", "manager", "path")
+
+
+def _compared(person: Person) -> tuple:
+    return (*(getattr(person, field) for field in DIRECTORY_FIELDS), person.level_id, person.manager_id)
 
 
 def _create_accounts_and_people(plans: list[Plan]) -> tuple[dict[str, Person], list[Person]]:
@@ -85,7 +91,7 @@ def _create_accounts_and_people(plans: list[Plan]) -> tuple[dict[str, Person], l
             renamed.append(plan.user)
     update_rows(User, renamed, ("full_name",))
     new_people = [
-        Person(user=plan.user, job_title=plan.row.job_title or "", level=plan.level)
+        Person(user=plan.user, level=plan.level, **{name: getattr(plan.row, name) or "" for name in DIRECTORY_FIELDS})
         for plan in plans
         if plan.person is None
     ]

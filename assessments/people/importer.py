@@ -2,12 +2,13 @@
 
 Columns (a header row is required; names are case-insensitive, spaces and underscores alike):
 
-    email, name, job title, level, manager email
+    email, name, job title, level, manager email, department, employee type
 
 `level` is written `framework-key/level-key` and must be a level of the published version of that
 framework. A level key is unique only on its track, so when two tracks of a framework use the same
 key the level is written with its track, `framework-key/track-key/level-key` (always accepted).
-`email` and `name` are required; a column left out of the file is left alone for people who
+`department` and `employee type` are what HR's level rules read (people/directory.py), as SCIM
+sets them. `email` and `name` are required; a column left out of the file is left alone for people who
 already exist, and a blank cell clears the value (no level yet, no manager).
 
 The whole file is checked before anything is written, and every problem is reported with its row
@@ -33,7 +34,16 @@ from pathway.text import refused_name_character
 __all__ = ["COLUMNS", "ImportReport", "import_people", "parse_people_csv"]
 
 NAME_MAX = User._meta.get_field("full_name").max_length
+# The one-line text columns besides the name: (the row attribute, its words in a message, its longest length)
 JOB_TITLE_MAX = Person._meta.get_field("job_title").max_length
+TEXT_COLUMNS = [
+    (attribute, words, Person._meta.get_field(attribute).max_length)
+    for attribute, words in (
+        ("job_title", "job title"),
+        ("department", "department"),
+        ("employee_type", "employee type"),
+    )
+]
 
 
 @dataclass
@@ -230,7 +240,8 @@ def _email_problems(row: PersonRow, first_row_of: dict[str, int]) -> list[str]:
 
 
 def _name_and_title_problems(row: PersonRow) -> list[str]:
-    """As the person form: a name and a job title are one line of plain text (pathway.text), within their length."""
+    """As the person form: a name, a job title, a department and an employee type are one line of plain text
+    (pathway.text), within their length."""
     problems = []
     if not row.name:
         problems.append("the name is missing.")
@@ -238,10 +249,12 @@ def _name_and_title_problems(row: PersonRow) -> list[str]:
         problems.append(f"the name is longer than {NAME_MAX} characters.")
     elif found := refused_name_character(row.name):
         problems.append(f"the name must be one line of plain text, but it contains {found}.")
-    if row.job_title and len(row.job_title) > JOB_TITLE_MAX:
-        problems.append(f"the job title is longer than {JOB_TITLE_MAX} characters.")
-    elif row.job_title and (found := refused_name_character(row.job_title)):
-        problems.append(f"the job title must be one line of plain text, but it contains {found}.")
+    for attribute, words, longest in TEXT_COLUMNS:
+        value = getattr(row, attribute)
+        if value and len(value) > longest:
+            problems.append(f"the {words} is longer than {longest} characters.")
+        elif value and (found := refused_name_character(value)):
+            problems.append(f"the {words} must be one line of plain text, but it contains {found}.")
     return problems
 
 
@@ -327,8 +340,9 @@ def _changes(plan: Plan) -> list[str]:
     changes = []
     if user.full_name != row.name:
         changes.append("name")
-    if row.job_title is not None and person.job_title != row.job_title:
-        changes.append("job title")
+    for attribute, words, _ in TEXT_COLUMNS:
+        if getattr(row, attribute) is not None and getattr(person, attribute) != getattr(row, attribute):
+            changes.append(words)
     if row.level is not None and person.level_id != (plan.level.pk if plan.level else None):
         changes.append("level")
     if row.manager_email is not None:

@@ -166,3 +166,27 @@ def test_the_person_page_in_the_admin_says_who_set_the_level_and_places_on_save(
     person.refresh_from_db()
     assert (person.level, person.level_rule) == (levels["ic-2"], rules[1])
     assert "The level rule" in client.get(url).content.decode()
+
+
+def test_the_people_import_carries_department_and_employee_type_and_the_rules_follow_them(rules, levels):
+    csv = (
+        "email,name,job title,department,employee type\n"
+        "sam@example.com,Sam Senior,Senior Engineer,Product,employee\n"
+        "cat@example.com,Cat Contract,Engineer,Delivery,contractor\n"
+    )
+    assert import_people(csv).ok
+
+    sam = levels["ic-3"].people.get()
+    assert (sam.user.email, sam.department, sam.employee_type, sam.level_rule) == (
+        "sam@example.com",
+        "Product",
+        "employee",
+        rules[0],
+    )
+    assert levels["ic-1"].people.get().user.email == "cat@example.com"
+
+    # Sam moves out of Product: the first rule no longer matches, and nothing else does.
+    report = import_people("email,name,department\nsam@example.com,Sam Senior,Delivery\n")
+    assert report.updated == ["sam@example.com"], report.errors
+    sam.refresh_from_db()
+    assert (sam.department, sam.employee_type, sam.level_id) == ("Delivery", "employee", levels["ic-3"].pk)

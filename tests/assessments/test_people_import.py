@@ -86,6 +86,23 @@ def test_columns_left_out_are_left_alone(framework):
     assert (alex.level.key, alex.manager.user.email) == ("ic-2", "lead@example.com")
 
 
+def test_department_and_employee_type_are_imported_checked_and_left_alone_when_left_out(framework):
+    report = import_people(
+        "email,name,department,employee type\n"
+        "alex@example.com,Alex Able,Payments,contractor\n"
+        f"bo@example.com,Bo Brand,{'x' * 201},employee\n"
+    )
+    assert report.errors == ["Row 3 (bo@example.com): the department is longer than 200 characters."]
+    assert not Person.objects.exists()
+
+    assert import_people("email,name,Department,Employee_Type\nalex@example.com,Alex Able,Payments,contractor\n").ok
+    import_people("email,name,job title\nalex@example.com,Alex Able,Product manager\n")
+    alex = Person.objects.get(user__email="alex@example.com")
+    assert (alex.job_title, alex.department, alex.employee_type) == ("Product manager", "Payments", "contractor")
+    report = import_people("email,name,employee type\nalex@example.com,Alex Able,\n", dry_run=True)
+    assert report.updated == ["alex@example.com"]
+
+
 def test_dry_run_reports_and_writes_nothing(framework):
     before = people_snapshot()
     report = import_people(GOOD, dry_run=True)
@@ -271,7 +288,8 @@ def test_missing_and_bad_values_are_each_reported(framework):
 def test_header_problems_are_reported_as_row_1(db):
     report = import_people("email,nmae,level\nann@example.com,Ann,\n")
     assert report.errors == [
-        "Row 1: unknown column 'nmae'; the columns are: email, name, job title, level, manager email.",
+        "Row 1: unknown column 'nmae'; the columns are: email, name, job title, level, manager email, department, "
+        "employee type.",
         "Row 1: the header has no name column (email and name are required).",
     ]
 

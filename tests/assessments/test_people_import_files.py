@@ -37,7 +37,8 @@ def test_a_column_given_twice_under_its_alias_is_refused(db):
 def test_every_header_problem_is_reported_at_once(db):
     report = import_people("email,email,salary\nann@example.com,ann@example.com,1\n")
     assert report.errors == [
-        "Row 1: unknown column 'salary'; the columns are: email, name, job title, level, manager email.",
+        "Row 1: unknown column 'salary'; the columns are: email, name, job title, level, manager email, department, "
+        "employee type.",
         "Row 1: email appears more than once in the header.",
         "Row 1: the header has no name column (email and name are required).",
     ]
