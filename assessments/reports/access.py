@@ -7,6 +7,8 @@ assessments only through `Assessment.objects.visible_to`, so it never shows more
 see of the assessments behind it; CSV exports answer to exactly the same rules as their pages.
 """
 
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Lower
 from django.http import Http404
 
 from assessments.people.access import get_person_for_user, manages_anyone, person_of, scope_of, signed_in
@@ -100,15 +102,46 @@ def managers_for(user, me: Person) -> list[Person]:
     )
 
 
+MANAGERS_LISTED = 50  # more than this and the heatmap offers drill-down and search instead of a list to pick from
+
+
 def get_team_for_user(user, manager_param) -> tuple[Person, Person | None, list[Person]]:
     """(the viewer, the manager whose team is shown, the managers one may choose from).
 
-    404 for anyone without a team to see, and for a manager outside the viewer's part of the organisation.
+    The managers to choose from are listed only up to MANAGERS_LISTED (an empty list past that: a whole
+    organisation's managers are thousands, so the page drills down team by team instead). 404 for anyone without
+    a team to see, and for a manager outside the viewer's part of the organisation.
     """
     if not signed_in(user):
         raise Http404("No team to show.")
     me = person_of(user)
-    managers = managers_for(user, me)
+    candidates = Person.objects.filter(Exists(Person.objects.filter(manager=OuterRef("pk"))))
+    if not user.is_hr_admin:
+        candidates = candidates.filter(path__startswith=scope_of(user).path)
+    # Unordered, so that the database stops at the first MANAGERS_LISTED + 1 rather than sort thousands.
+    first = list(candidates.select_related("user").order_by()[: MANAGERS_LISTED + 1])
+    if len(first) <= MANAGERS_LISTED:
+        listed = sorted(first, key=lambda p: (p.pk != me.pk, p.name.lower(), p.pk))
+        return _chosen_team(user, me, manager_param, listed)
+    if manager_param in (None, ""):
+        if candidates.filter(pk=me.pk).exists():
+            return me, me, []
+        if not user.is_hr_admin:
+            raise Http404("No team to show.")
+        # HR starts at the top of the organisation, and drills down from there.
+        top = candidates.filter(manager=None).select_related("user").order_by(Lower("user__full_name"), "pk")
+        return me, top.first() or first[0], []
+    try:
+        pk = int(manager_param)
+    except (TypeError, ValueError):
+        raise Http404("No such manager.") from None
+    chosen = candidates.select_related("user").filter(pk=pk).first()
+    if chosen is None:
+        raise Http404("No such manager.")
+    return me, chosen, []
+
+
+def _chosen_team(user, me: Person, manager_param, managers: list[Person]) -> tuple[Person, Person | None, list]:
     if not managers:
         if user.is_hr_admin:
             return me, None, []

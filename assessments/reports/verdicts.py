@@ -10,9 +10,10 @@ compares the answers with `readiness.assess`.
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models import Q
 from django.db.models.functions import Lower
 
-from assessments.people.models import Person
+from assessments.people.models import Person, Scope
 from assessments.reports.readiness import VerdictSummary, summarise
 from assessments.reviews.models import Assessment
 from assessments.reviews.verdict import Verdict
@@ -140,3 +141,15 @@ def managers_visible_to(user, subjects=None, cycle=None):
     if cycle is not None:
         managers = managers.filter(cycle=cycle)
     return managers
+
+
+def managers_below_visible_to(user, cycle=None):
+    """The submitted manager assessments (in `cycle`) `user` may see, for subjects below `user` only: there
+    `Assessment.objects.visible_to` comes down to "submitted", bar HR's own (HR may be in a team they look at),
+    unshared ones about them. Without its OR and its join to every subject's path, for the whole-organisation
+    summaries that join the people below anyway (tests/assessments/test_heatmap_summary.py compares the two)."""
+    managers = Assessment.objects.submitted().filter(kind=Assessment.Kind.MANAGER)
+    if cycle is not None:
+        managers = managers.filter(cycle=cycle)
+    me = Scope.of(user).person_id
+    return managers.exclude(Q(subject_id=me) & ~Q(status=Assessment.Status.SHARED))

@@ -11,7 +11,7 @@ import re
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -51,9 +51,11 @@ from assessments.reports.history import build_history, earlier_history
 from assessments.reports.pdf import State, known_state, request_pdf
 from assessments.reports.readiness import Rule
 from assessments.reports.team import CELL_STATES, build_team_heatmap
+from assessments.reports.team_summary import team_verdicts
 from assessments.reports.verdicts import PeopleByVerdict, managers_visible_to
 from assessments.reviews.citations import attach_cited
 from assessments.reviews.models import Assessment, ReviewCycle
+from frameworks.models import Track
 
 # Helpers ------------------------------------------------------------------------------------------
 
@@ -263,8 +265,11 @@ def _team(request):
     if manager is not None:
         people = Person.objects.with_related().active().in_subtree_of(manager).order_by("user__full_name", "pk")
     tracks = sorted(
-        # One row per track, not per person: DISTINCT in the database.
-        people.filter(level__isnull=False).values_list("level__track__key", "level__track__name").order_by().distinct(),
+        # An EXISTS per track (a handful) stops at the first person on it, not a DISTINCT over everyone in scope.
+        Track.objects.filter(Exists(people.filter(level__track=OuterRef("pk"))))
+        .order_by()
+        .values_list("key", "name")
+        .distinct(),
         key=lambda track: track[1],
     )
     # Only cycles with submitted work this viewer may see: someone's draft must not show through the filter.
@@ -289,7 +294,7 @@ def _team(request):
     cycle = next((c for c in cycles if str(c.pk) == chosen.get("cycle")), cycles[0] if cycles else None)
     if chosen.get("track"):
         people = people.filter(level__track__key=chosen["track"])
-    query = urlencode({key: value for key, value in request.GET.items() if key in form.fields})
+    query = urlencode(_kept(request, form))
     return {
         "me": me,
         "manager": manager,
@@ -304,12 +309,27 @@ def _team(request):
     }
 
 
+# More people than this below the manager shown and the heatmap shows one row per team (a screenful), as My team
+# does past its TEAM_IN_FULL (the same number; tests/assessments/test_heatmap_summary.py checks they agree).
+HEATMAP_IN_FULL = HEATMAP_PAGE_SIZE
+
+
 @require_GET
 def team_heatmap(request):
-    """A page of the heatmap: HEATMAP_PAGE_SIZE people at a time, by verdict (the database orders the whole
-    scope, so page 2 follows page 1) or by name."""
+    """Up to HEATMAP_IN_FULL people below the manager: the heatmap, HEATMAP_PAGE_SIZE people a page, by verdict (the
+    database orders the whole scope, so page 2 follows page 1) or by name. More: one row per team with its counts
+    by verdict (drill in with ?manager=), and a search for one person (?q=), whose results are a heatmap."""
     context = _team(request)
     people = context["people"]
+    search = request.GET.get("q", "").strip()[:100]
+    manager = context["manager"]
+    if search:
+        people = people.filter(Q(user__full_name__icontains=search) | Q(user__email__icontains=search))
+    elif manager is not None:
+        teams = team_verdicts(request.user, manager, people, context["cycle"]) if _is_big(people) else None
+        if teams is not None:
+            context.update(teams=teams, people_count=sum(team.people for team in teams))
+            return render(request, "assessments/reports/team.html", _with_chain(request, context))
     if context["sort"] == "verdict":
         people = PeopleByVerdict(people, managers_visible_to(request.user, people.values("pk"), context["cycle"]))
     page = Paginator(people, HEATMAP_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -320,10 +340,36 @@ def team_heatmap(request):
         page=page,
         people_count=page.paginator.count,
         tables=tables,
+        search=search,
         # Everyone is listed: people with no level (and no assessment to go by) are named below the tables.
         unplaced=[person for person in people if person.pk not in placed],
     )
-    return render(request, "assessments/reports/team.html", context)
+    if search:
+        context["query"] = urlencode({**dict(_kept(request, context["form"])), "q": search})
+    return render(request, "assessments/reports/team.html", _with_chain(request, context))
+
+
+def _is_big(people) -> bool:
+    """More than HEATMAP_IN_FULL people: counted up to one more than that, not everyone."""
+    return people.order_by()[: HEATMAP_IN_FULL + 1].count() > HEATMAP_IN_FULL
+
+
+def _kept(request, form) -> list[tuple[str, str]]:
+    """The filters a link or a search keeps: the form's, and the manager when the form has no list of them."""
+    keep = set(form.fields) | {"manager"}
+    return [(key, value) for key, value in request.GET.items() if key in keep and value]
+
+
+def _with_chain(request, context: dict) -> dict:
+    """The managers between the viewer and the team shown (the breadcrumb back up), and the search's filters."""
+    me, manager = context["me"], context["manager"]
+    chain = []
+    if manager is not None and manager.pk != me.pk:
+        chain = [
+            p for p in reversed(manager.managers_up_chain()) if request.user.is_hr_admin or p.path.startswith(me.path)
+        ]
+    context.update(chain=chain, kept=[(k, v) for k, v in _kept(request, context["form"]) if k not in ("q", "page")])
+    return context
 
 
 TEAM_CSV_HEADER = [
