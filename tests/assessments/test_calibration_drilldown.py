@@ -15,8 +15,9 @@ def test_a_manager_drills_down_to_their_people(client, org):  # noqa: F811
     page = client.get(reverse("reports:calibration")).content.decode()
     maya = org["maya"].person
     drill = reverse("reports:calibration_manager", args=[maya.pk])
-    assert f'href="{drill}">Maya Manager</a>' in page
-    response = client.get(drill)
+    # The newest cycle with submitted work by default; "all" across every cycle.
+    assert f'href="{drill}?cycle={org["cycle"].pk}">Maya Manager</a>' in page
+    response = client.get(drill, {"cycle": "all"})
     assert response.status_code == 200
     people = {row.person.name: row.stats for row in response.context["people"]}
     assert set(people) == {"Priya Product", "Pete Peer"}
@@ -28,6 +29,7 @@ def test_a_manager_drills_down_to_their_people(client, org):  # noqa: F811
     assert f"/reports/people/{priya.pk}/compare/?level=" in body  # each name leads to the ratings
     assert "+1.0 step" in body and "2 people rated in 2026 H1" not in body
     assert "2 people rated across all review cycles" in body
+    assert "2 people rated in 2026 H1" in client.get(drill).content.decode()
 
 
 def test_the_drill_down_follows_the_chosen_cycle(client, org):  # noqa: F811
@@ -42,7 +44,8 @@ def test_a_manager_with_nothing_submitted_says_so(client, org):  # noqa: F811
     client.force_login(org["hugo"])
     response = client.get(reverse("reports:calibration_manager", args=[org["priya"].person.pk]))
     assert response.status_code == 200 and response.context["people"] == []
-    assert "Priya Product has no submitted manager assessments that you can see." in response.content.decode()
+    said = "Priya Product has no submitted manager assessments in 2026 H1 that you can see."
+    assert said in response.content.decode()
 
 
 def test_a_head_cannot_drill_into_a_manager_outside_their_part(client, org):  # noqa: F811
