@@ -157,9 +157,14 @@ class TeamFilterForm(forms.Form):
         self.fields["track"].choices = [("", "All tracks")] + list(tracks)
 
 
+ALL_CYCLES = "all"
+
+
 class CycleFilterForm(forms.Form):
+    """Calibration's cycle: one at a time (the newest with submitted work by default), or every cycle at once."""
+
     cycle = forms.ChoiceField(label="Review cycle", required=False)
 
     def __init__(self, *args, cycles=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cycle"].choices = [("", "All cycles")] + [(str(c.pk), c.name) for c in cycles]
+        self.fields["cycle"].choices = [(str(c.pk), c.name) for c in cycles] + [(ALL_CYCLES, "All cycles")]

@@ -46,7 +46,7 @@ from assessments.reports.comparison import (
     words_for,
 )
 from assessments.reports.csv_export import csv_response, csv_stream, filename
-from assessments.reports.forms import CycleFilterForm, TeamFilterForm
+from assessments.reports.forms import ALL_CYCLES, CycleFilterForm, TeamFilterForm
 from assessments.reports.history import build_history, earlier_history
 from assessments.reports.pdf import State, known_state, request_pdf
 from assessments.reports.readiness import Rule
@@ -427,16 +427,22 @@ def team_csv(request):
 
 
 def _calibration(request):
+    """The viewer's scope and the cycle calibrated: the chosen one, "all", or by default the newest cycle with a
+    submitted manager assessment in scope (a whole organisation's every cycle at once is five times the work)."""
     me, scope = get_calibration_scope_for_user(request.user)
-    cycles = ReviewCycle.objects.order_by("-starts_on")
+    cycles = ReviewCycle.objects.order_by("-starts_on", "-pk")
+    in_scope = Assessment.objects.filter(cycle=OuterRef("pk"))
     if scope is not None:
         # An EXISTS per cycle (a handful), not a DISTINCT over every assessment in scope (as the heatmap's list).
-        cycles = cycles.filter(Exists(Assessment.objects.filter(cycle=OuterRef("pk"), subject_id__in=scope)))
-    cycles = list(cycles)
-    form = CycleFilterForm(request.GET or None, cycles=cycles)
+        in_scope = in_scope.filter(subject_id__in=scope)
+        cycles = cycles.filter(Exists(in_scope))
+    rated = in_scope.filter(kind=Assessment.Kind.MANAGER, status__in=Assessment.SUBMITTED_STATUSES)
+    cycles = list(cycles.annotate(rated=Exists(rated)))
+    newest = next((c for c in cycles if c.rated), None)
+    form = CycleFilterForm(request.GET or None, cycles=cycles, initial={"cycle": newest.pk if newest else ALL_CYCLES})
     chosen = form.cleaned_data.get("cycle") if form.is_bound and form.is_valid() else ""
-    cycle = next((c for c in cycles if str(c.pk) == chosen), None)
-    query = urlencode({"cycle": cycle.pk} if cycle else {})
+    cycle = None if chosen == ALL_CYCLES else next((c for c in cycles if str(c.pk) == chosen), newest)
+    query = urlencode({"cycle": cycle.pk if cycle else ALL_CYCLES})
     return {"me": me, "scope": scope, "form": form, "cycle": cycle, "cycle_query": query}
 
 
