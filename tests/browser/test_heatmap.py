@@ -106,3 +106,59 @@ def test_heatmap_prints_whole(page, demo, sign_in, tmp_path):
         (round(p.mediabox.width), round(p.mediabox.height)) for p in pypdf.PdfReader(tmp_path / "heatmap.pdf").pages
     }
     assert sizes == {(842, 595)}  # every page A4 landscape
+
+
+@pytest.fixture
+def generated(transactional_db):
+    """A generated organisation of 90: the CEO has more than a screenful below them."""
+    from assessments import orggen
+
+    orggen.generate(90, cycles=2, seed=3)
+
+
+def test_heatmap_for_a_big_part_of_the_organisation_summarises_teams(page, generated, axe, screenshot, sign_in):
+    from assessments.orgplan import HR_EMAIL, PASSWORD
+    from assessments.people.models import Person
+
+    ceo = Person.objects.select_related("user").get(manager=None)
+    someone = Person.objects.select_related("user").exclude(manager=None).exclude(manager=ceo).order_by("pk").first()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, ceo.user.email, PASSWORD)
+    page.goto("/reports/team/")
+    teams = page.get_by_role("table", name=re.compile("One row per team below you"))
+    expect(teams).to_be_visible()
+    expect(teams.locator("tbody tr").first).to_contain_text(re.compile(r"Ready \d+ of \d+"))
+    expect(page.locator("table.heatmap")).to_have_count(0)  # nobody's row at the top
+    axe(page)
+    screenshot(page, "heatmap-summary")
+    # Drill into a team: the per-person heatmap (or its own teams), with the way back up.
+    team = teams.get_by_role("link", name=re.compile("’s team$")).first
+    name = team.inner_text()
+    team.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Team heatmap")
+    expect(page.locator(".report-eyebrow")).to_have_text(name)
+    crumbs = page.get_by_role("navigation", name="Teams above")
+    expect(crumbs).to_contain_text(name)
+    axe(page)
+    screenshot(page, "heatmap-team")
+    crumbs.get_by_role("link", name="Your team").click()
+    expect(page.get_by_role("table", name=re.compile("One row per team below you"))).to_be_visible()
+    # Find one person below: their own heatmap row.
+    page.get_by_label("Find someone in your team").fill(someone.user.full_name)
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("heading", name=f"People matching “{someone.user.full_name}”")).to_be_visible()
+    expect(page.locator("table.heatmap tbody th.heatmap__person").first).to_contain_text(someone.user.full_name)
+    axe(page)
+    # At phone width the team table is a list of labelled counts, and nothing sticks out sideways.
+    page.set_viewport_size(PHONE)
+    page.goto("/reports/team/")
+    expect(page.locator(".heatmap-teams tbody tr").first.locator("td").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # Calibration for HR over the whole organisation: the newest cycle with submitted work, a page of managers.
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, HR_EMAIL, PASSWORD)
+    page.goto("/reports/calibration/")
+    expect(page.get_by_label("Review cycle").locator("option:checked")).not_to_have_text("All cycles")
+    axe(page)
+    screenshot(page, "calibration-org")
