@@ -330,7 +330,8 @@ def team_heatmap(request):
         if teams is not None:
             context.update(teams=teams, people_count=sum(team.people for team in teams))
             return render(request, "assessments/reports/team.html", _with_chain(request, context))
-    if context["sort"] == "verdict":
+    # Everyone fits on one page unless it is a search: then `build_team_heatmap` orders them by verdict itself.
+    if context["sort"] == "verdict" and (search or HEATMAP_IN_FULL > HEATMAP_PAGE_SIZE):
         people = PeopleByVerdict(people, managers_visible_to(request.user, people.values("pk"), context["cycle"]))
     page = Paginator(people, HEATMAP_PAGE_SIZE).get_page(request.GET.get("page"))
     people = list(page.object_list)
