@@ -18,7 +18,7 @@ from django.db.models.functions import Abs, Cast, Lower, NullIf
 
 from assessments.people.models import Person
 from assessments.reports.readiness import Verdict
-from assessments.reports.verdicts import managers_visible_to, readiness_groups
+from assessments.reports.verdicts import managers_below_visible_to, readiness_groups
 from assessments.reviews.models import Assessment
 from frameworks.models import Level
 
@@ -247,8 +247,10 @@ def readiness_by_level(managers) -> list[LevelReadiness]:
 
 def calibration_assessments(user, scope, cycle=None):
     """The submitted manager assessments calibration counts: those `user` may see, about people in `scope` (a
-    query of ids; None: everyone), in `cycle` (None: every cycle)."""
-    return managers_visible_to(user, scope, cycle)
+    query of ids; None: everyone), in `cycle` (None: every cycle). The scope is HR's whole organisation or the
+    people below a head, so `managers_below_visible_to` answers as `visible_to` would, from the index alone."""
+    managers = managers_below_visible_to(user, cycle)
+    return managers if scope is None else managers.filter(subject_id__in=scope)
 
 
 def build_calibration(user, scope, cycle=None, page_number=None) -> Calibration:
