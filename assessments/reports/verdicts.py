@@ -146,8 +146,8 @@ def managers_visible_to(user, subjects=None, cycle=None):
 def managers_below_visible_to(user, cycle=None):
     """The submitted manager assessments (in `cycle`) `user` may see, for subjects below `user` (or anyone, for
     HR) only: there `Assessment.objects.visible_to` comes down to "submitted", bar HR's own unshared ones about
-    them (HR may be in a team they look at). Without its OR and its join to every subject's path, for the whole-organisation
-    summaries that join the people below anyway (tests/assessments/test_heatmap_summary.py compares the two)."""
+    them (HR may be in a team they look at). Without its OR and its join to every subject's path, for the
+    whole-organisation summaries that join the people below anyway (test_heatmap_summary.py compares the two)."""
     managers = Assessment.objects.submitted().filter(kind=Assessment.Kind.MANAGER)
     if cycle is not None:
         managers = managers.filter(cycle=cycle)
