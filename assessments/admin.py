@@ -9,6 +9,7 @@ from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
 from assessments.growth import admin as growth_admin  # noqa: F401
+from assessments.growth import feedback_admin as growth_feedback_admin  # noqa: F401
 from assessments.growth import plan_admin  # noqa: F401
 from assessments.people import admin as people_admin  # noqa: F401
 from assessments.people import directory_admin  # noqa: F401

@@ -3,6 +3,7 @@
 One app label (`assessments`) for all of them, so moving a model between rooms never moves a table.
 """
 
+from assessments.growth.feedback import FeedbackRequest, FeedbackRequestQuerySet
 from assessments.growth.models import EvidenceEntry, EvidenceQuerySet
 from assessments.growth.plans import LearningResource, PlanItem
 from assessments.people.directory import LevelRule
@@ -32,6 +33,8 @@ __all__ = [
     "DirectoryGroup",
     "EvidenceEntry",
     "EvidenceQuerySet",
+    "FeedbackRequest",
+    "FeedbackRequestQuerySet",
     "LearningResource",
     "LevelRule",
     "Person",

@@ -48,8 +48,8 @@ TASKS = [
         [("assessments", "reviewcycle"), ("assessments", "assessment"), ("assessments", "rating")],
     ),
     (
-        "Growth between reviews: learning resources, evidence logs",
-        [("assessments", "learningresource"), ("assessments", "evidenceentry")],
+        "Growth between reviews: learning resources, evidence logs, feedback requests",
+        [("assessments", "learningresource"), ("assessments", "evidenceentry"), ("assessments", "feedbackrequest")],
     ),
     ("Emails and PDFs being sent and made", [("django_tasks_database", "dbtaskresult")]),
 ]

@@ -291,7 +291,39 @@ MATRIX: dict[str, Entry] = {
         method="post",
         data=lambda cast: {"status": "done"},
     ),
+    # Feedback requests. Maya asked Pete (a peer) for feedback on Priya. Only Pete answers or declines; Maya and
+    # Priya know of the request (403 with a sentence), everyone else gets 404. Pete reads Priya's name on it: she is
+    # outside his scope, but being asked about her is why he is there. Who reads answers:
+    # tests/assessments/test_feedback_access.py.
+    "growth:feedback": Entry(signed_in()),
+    "growth:feedback_asked": Entry(signed_in()),
+    "growth:feedback_ask": Entry(signed_in()),
+    "growth:feedback_ask_about": Entry(
+        in_scope(subject=REDIRECT, hr=NOT_FOUND), kwargs=lambda cast: {"pk": cast.subject.person.pk}
+    ),
+    "growth:feedback_answer": Entry(
+        outcomes(NOT_FOUND, anonymous=SIGN_IN, subject=FORBIDDEN, manager=FORBIDDEN, peer=OK),
+        kwargs=lambda cast: {"pk": feedback_request(cast).pk},
+        may_name={"peer": {"priya@example.com"}},
+    ),
+    "growth:feedback_decline": Entry(
+        outcomes(NOT_FOUND, anonymous=SIGN_IN, subject=FORBIDDEN, manager=FORBIDDEN, peer=OK),
+        kwargs=lambda cast: {"pk": feedback_request(cast).pk},
+        may_name={"peer": {"priya@example.com"}},
+    ),
+    "growth:feedback_withdraw": Entry(
+        outcomes(NOT_FOUND, anonymous=SIGN_IN, subject=FORBIDDEN, peer=FORBIDDEN, manager=REDIRECT),
+        kwargs=lambda cast: {"pk": feedback_request(cast).pk},
+        method="post",
+    ),
 }
+
+
+def feedback_request(cast):
+    """Maya's request to Pete for feedback on Priya."""
+    from tests.assessments.feedback_helpers import ask
+
+    return ask(cast.subject, by=cast.manager, to=cast.peer)
 
 
 def plan_item(cast):

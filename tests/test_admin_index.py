@@ -17,10 +17,14 @@ def test_admin_index_is_grouped_by_task(client, hr_admin):
         "Frameworks: levels, capabilities and what each level expects",
         "People: who they are, their level and manager, and sign-in",
         "Review cycles and assessments",
-        "Growth between reviews: learning resources, evidence logs",
+        "Growth between reviews: learning resources, evidence logs, feedback requests",
         "Emails and PDFs being sent and made",
     ]
-    assert groups["Growth between reviews: learning resources, evidence logs"] == ["LearningResource", "EvidenceEntry"]
+    assert groups["Growth between reviews: learning resources, evidence logs, feedback requests"] == [
+        "LearningResource",
+        "EvidenceEntry",
+        "FeedbackRequest",
+    ]
     assert groups["People: who they are, their level and manager, and sign-in"] == [
         "Person",
         "LevelRule",

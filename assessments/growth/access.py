@@ -2,8 +2,10 @@
 
 - A person's log is theirs: they see every entry in it, private or shared, and add to it.
 - Their managers up the chain (direct, and every manager above) see the entries the person marked as shared, never
-  the private ones. Other managers, peers and HR admins see no one's log: it is a notebook, like a draft (DESIGN.md
-  rule 2: a draft is private to its author; HR sees what is submitted). What reaches HR is what the person cites in
+  the private ones. Feedback answers follow their own rule (growth/feedback_access.py): a manager reads those they
+  asked for, and those the person asked for and shared with their managers. Other managers, peers and HR admins see
+  no one's log: it is a notebook, like a draft (DESIGN.md rule 2: a draft is private to its author; HR sees what is
+  submitted). What reaches HR is what the person cites in
   a submitted self-assessment, which HR reads with the assessment and the promotion report (reviews' access rules).
 - Only the author of an own note changes or deletes it, and only while no rating cites it: a cited entry is part of
   what the assessment's readers see, so it stays as it is.
@@ -14,8 +16,10 @@ Outside your scope: 404. Inside it, but not yours to do: 403 with a sentence (do
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
+from assessments.growth.feedback_access import manager_reads_q
 from assessments.growth.models import EvidenceEntry
 from assessments.people.access import get_person_for_user, is_manager_of, person_of, signed_in
 from assessments.people.models import Person, Scope
@@ -46,13 +50,15 @@ def get_log_owner(user, pk) -> Person:
 
 
 def entries_visible_to(user, person: Person):
-    """The entries of `person`'s log that `user` may read: all of them for the person, the shared ones for their
-    managers up the chain, none for anyone else."""
+    """The entries of `person`'s log that `user` may read: all of them for the person; for their managers up the
+    chain, the own notes they shared and the feedback answers feedback_access.py lets them read; none for anyone
+    else."""
     entries = EvidenceEntry.objects.filter(person=person)
     if is_own_log(user, person):
         return entries
     if is_manager_of(user, person):
-        return entries.shared()
+        shared_notes = Q(source=EvidenceEntry.Source.NOTE, shared=True)
+        return entries.filter(shared_notes | manager_reads_q(Scope.of(user).person_id))
     return entries.none()
 
 

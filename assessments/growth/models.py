@@ -15,8 +15,11 @@ from pathway.text import validate_storable
 
 class EvidenceQuerySet(models.QuerySet):
     def with_related(self):
-        """What every list of entries shows: whose log, who wrote it, and the capabilities it shows."""
-        return self.select_related("person__user", "author__user").prefetch_related("capabilities")
+        """What every list of entries shows: whose log, who wrote it (and who asked, for a feedback answer), and the
+        capabilities it shows."""
+        return self.select_related("person__user", "author__user", "feedback_request__asked_by__user").prefetch_related(
+            "capabilities"
+        )
 
     def showing(self, capability):
         """Entries tagged with `capability`, in any version of its framework: tags follow the capability's key."""

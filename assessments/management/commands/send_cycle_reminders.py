@@ -2,6 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from assessments.growth.feedback_emails import send_feedback_reminders
 from assessments.reviews.cycles import day_month
 from assessments.reviews.reminders import send_cycle_reminders
 
@@ -10,7 +11,8 @@ class Command(BaseCommand):
     help = (
         "Email reminders before the open review cycle's deadlines to those who have not finished: self-assessments "
         "not submitted, and managers whose reports' reviews are not shared. Each person gets one reminder per "
-        "deadline, however often this runs: schedule it hourly (see README)."
+        "deadline, however often this runs: schedule it hourly (see README). Also reminds colleagues of the feedback "
+        "requests they have not answered, once, two days before each is due."
     )
 
     def add_arguments(self, parser):
@@ -39,3 +41,7 @@ class Command(BaseCommand):
                 who = "manager" if count == 1 else "managers"
             day = day_month(datetime.date.fromisoformat(line["deadline"]))
             self.stdout.write(f"{line['cycle']}: reminded {count} {who} of {what} due {day}.")
+        colleagues = send_feedback_reminders.call(today=date)
+        if colleagues:
+            who = "colleague" if colleagues == 1 else "colleagues"
+            self.stdout.write(f"Feedback requests: reminded {colleagues} {who} of a request due soon.")

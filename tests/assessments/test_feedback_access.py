@@ -1,0 +1,87 @@
+"""Who reads a feedback answer (growth/feedback_access.py): the person, the colleague who wrote it and the asker;
+the person's managers up the chain only when the person asked and shared the answers with them. Never HR, other
+managers, or the other colleagues asked in the same round. Each case is checked three ways: the policy, the log the
+reader can open, and the page itself."""
+
+import pytest
+from django.urls import reverse
+
+from assessments.growth.access import entries_visible_to
+from assessments.growth.feedback_access import answers_visible_to, can_read_answer
+from tests.assessments.feedback_helpers import ask
+from tests.test_access_matrix import make_cast
+
+ROLES = ("subject", "peer", "manager", "skip_level", "other_manager", "other_report", "hr")
+
+
+@pytest.fixture
+def cast(db):
+    return make_cast()
+
+
+def user(cast, role):
+    return cast.other_report if role == "other_report" else cast.user_for(role)
+
+
+def answered(cast, *, by, share=False):
+    """`by` asks Pete and Olive (two colleagues) about Priya; both answer."""
+    requests = [ask(cast.subject, by=by, to=to, share=share) for to in (cast.peer, cast.other_report)]
+    for request, text in zip(requests, ("Pete’s answer", "Olive’s answer"), strict=True):
+        request.give_answer(text)
+    return requests
+
+
+# (who asked, shared?) → the roles that read Pete's answer.
+CASES = {
+    ("manager", False): {"subject", "peer", "manager"},
+    ("skip_level", False): {"subject", "peer", "skip_level"},
+    ("subject", False): {"subject", "peer"},
+    ("subject", True): {"subject", "peer", "manager", "skip_level"},
+}
+
+
+@pytest.mark.parametrize(("asker", "share"), list(CASES))
+def test_who_reads_an_answer(cast, client, asker, share):
+    pete, olive = answered(cast, by=user(cast, asker), share=share)
+    readers = CASES[(asker, share)]
+    for role in ROLES:
+        viewer = user(cast, role)
+        assert can_read_answer(viewer, pete) == (role in readers), role
+        in_log = answers_visible_to(viewer, cast.subject.person).filter(pk=pete.answer_id).exists()
+        assert in_log == (role in readers - {"peer"}), role  # Pete reads his answer on its request, not in her log
+        assert entries_visible_to(viewer, cast.subject.person).filter(pk=pete.answer_id).exists() == in_log, role
+    # Olive, asked in the same round, never reads Pete's answer (nor he hers).
+    assert not can_read_answer(cast.other_report, pete) and not can_read_answer(cast.peer, olive)
+
+
+def test_a_manager_reads_in_the_log_only_what_they_may(cast, client):
+    answered(cast, by=cast.manager)
+    url = reverse("growth:person_log", args=[cast.subject.person.pk])
+    client.force_login(cast.manager)
+    body = client.get(url).content.decode()
+    assert "Pete’s answer" in body and "Feedback from Pete Peer, asked by Maya Manager" in body
+    client.force_login(cast.head)  # the skip-level manager did not ask
+    assert "Pete’s answer" not in client.get(url).content.decode()
+    client.force_login(cast.subject)
+    body = client.get(reverse("growth:log")).content.decode()
+    assert "Pete’s answer" in body and "For you and Maya Manager, who asked" in body
+
+
+def test_the_colleague_reads_their_own_answer_on_the_request_and_nobody_else_there(cast, client):
+    pete, _ = answered(cast, by=cast.manager)
+    url = reverse("growth:feedback_answer", args=[pete.pk])
+    client.force_login(cast.peer)
+    assert "Pete’s answer" in client.get(url).content.decode()
+    client.force_login(cast.other_report)
+    assert client.get(url).status_code == 404
+
+
+def test_hr_does_not_read_answers_even_in_the_admin(cast, client):
+    pete, _ = answered(cast, by=cast.manager, share=True)
+    client.force_login(cast.hr)
+    assert client.get(reverse("growth:person_log", args=[cast.subject.person.pk])).status_code == 404
+    admin = client.get(reverse("admin:assessments_feedbackrequest_change", args=[pete.pk]))
+    assert admin.status_code == 200
+    assert "Pete’s answer" not in admin.content.decode()
+    changelist = client.get(reverse("admin:assessments_feedbackrequest_changelist"))
+    assert "Answered" in changelist.content.decode() and "Pete’s answer" not in changelist.content.decode()
