@@ -12,6 +12,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from assessments.growth.access import can_see_log, is_own_log
+from assessments.growth.feedback_access import can_ask_about
+from assessments.growth.feedback_summary import answers_by_capability
 from assessments.growth.plan_access import can_work_on_plan
 from assessments.reports.access import (
     can_recommend,
@@ -84,8 +87,23 @@ def _steps(request, comparison, form=None, recommend_form=None) -> dict:
     }
 
 
+def _feedback_log_url(user, subject) -> str:
+    """Where the reader finds every answer: their own log, or the report's log as a manager sees it; else nowhere."""
+    if is_own_log(user, subject):
+        return reverse("growth:log")
+    return reverse("growth:person_log", args=[subject.pk]) if can_see_log(user, subject) else ""
+
+
+def _attach_feedback(user, subject, comparison) -> None:
+    """Each row's feedback answers that the reader may read (growth/feedback_access.py), latest first, in one query."""
+    found = answers_by_capability(user, subject, comparison.level.framework.key)
+    for row in comparison.rows:
+        row.feedback, row.feedback_total = found.get(row.capability.key, ([], 0))
+
+
 def _context(request, subject, comparison, assessments, form=None, recommend_form=None):
     level_choices, cycle_choices = _choices(comparison, assessments)
+    _attach_feedback(request.user, subject, comparison)
     return {
         "subject": subject,
         "comparison": comparison,
@@ -97,6 +115,8 @@ def _context(request, subject, comparison, assessments, form=None, recommend_for
         "selected_cycle": str(comparison.cycle.pk) if comparison.cycle else "none",
         "is_subject": subject.user_id == request.user.pk,
         "can_plan": can_work_on_plan(request.user, subject),
+        "feedback_log_url": _feedback_log_url(request.user, subject),
+        "can_ask_feedback": not is_own_log(request.user, subject) and can_ask_about(request.user, subject),
         "pdf_url": report_url("promotion_pdf", subject, comparison.level, comparison.cycle),
         "report_url": report_url("promotion", subject, comparison.level, comparison.cycle),
         "csv_url": report_url("compare_csv", subject, comparison.level, comparison.cycle),

@@ -85,3 +85,22 @@ def test_hr_does_not_read_answers_even_in_the_admin(cast, client):
     assert "Pete’s answer" not in admin.content.decode()
     changelist = client.get(reverse("admin:assessments_feedbackrequest_changelist"))
     assert "Answered" in changelist.content.decode() and "Pete’s answer" not in changelist.content.decode()
+
+
+def test_the_comparison_shows_each_reader_the_answers_they_may_read(cast, client):
+    from tests.assessments.report_fixtures import make_review
+
+    ranks = dict.fromkeys(cast.framework.capabilities.values_list("key", flat=True), 2)
+    make_review(cast.subject, cast.manager, cast.subject.person.level, ranks, ranks)
+    answered(cast, by=cast.manager)
+    private = ask(cast.subject, by=cast.subject, to=cast.peer, keys=("cap-1-1",))
+    private.give_answer("Priya’s private answer")
+    url = reverse("reports:compare", args=[cast.subject.person.pk])
+    client.force_login(cast.manager)
+    body = client.get(url).content.decode()
+    assert "From Pete Peer, asked by Maya Manager" in body and "Olive’s answer" in body
+    assert "Priya’s private answer" not in body
+    for viewer in (cast.head, cast.hr):
+        client.force_login(viewer)
+        body = client.get(url).content.decode()
+        assert "Pete’s answer" not in body and "Priya’s private answer" not in body

@@ -56,6 +56,7 @@ def test_seed_demo_twice_changes_nothing(db, debug):
     first = seed()
     assert_demo_evidence_logs(first)  # here rather than in a test of its own: seeding is the slow part
     assert_demo_plans(first)
+    assert_demo_feedback(first)
     before = snapshot()
     output = seed()
     assert snapshot() == before
@@ -63,6 +64,7 @@ def test_seed_demo_twice_changes_nothing(db, debug):
     assert "Demo assessments already in place: nothing changed." in output
     assert "Demo evidence logs already in place: nothing changed." in output
     assert "Demo development plans already in place: nothing changed." in output
+    assert "Demo feedback requests already in place: nothing changed." in output
 
 
 def test_seed_demo_restores_a_changed_demo_account(db, debug):
@@ -125,7 +127,8 @@ def assert_demo_evidence_logs(output):
     from assessments.reviews.citations import Citation
 
     assert "Demo evidence logs added" in output
-    assert EvidenceEntry.objects.count() == sum(len(rows) for rows in LOGS.values())
+    # Own notes; the demo's feedback answers are entries too (assert_demo_feedback).
+    assert EvidenceEntry.objects.filter(source="note").count() == sum(len(rows) for rows in LOGS.values())
     for entry in EvidenceEntry.objects.select_related("person__level").prefetch_related("capabilities"):
         tags = list(entry.capabilities.all())
         assert tags and {tag.framework_id for tag in tags} == {entry.person.level.framework_id}, entry.text
@@ -152,3 +155,18 @@ def assert_demo_plans(output):
     assert len(with_resource) >= 6 and all(item.resource.capability_id == item.capability_id for item in with_resource)
     published = Capability.objects.filter(framework__status="published")
     assert not published.exclude(pk__in=LearningResource.objects.values("capability")).exists()
+
+
+def assert_demo_feedback(output):
+    """Leo's PMs have feedback answers in their logs, attributed; one request was declined; Ravi, who signs in to the
+    demo, has one waiting for his answer."""
+    from assessments.growth.feedback import FeedbackRequest
+    from assessments.growth.feedback_access import answers_visible_to
+
+    assert "Demo feedback requests added: 3 answered, 1 declined, 2 waiting." in output
+    ravi = Person.objects.get(user__email="ravi@example.com")
+    leo = User.objects.get(email="leo@example.com")
+    assert answers_visible_to(leo, ravi).count() == 3  # two he asked for, one Ravi shared with his managers
+    assert FeedbackRequest.objects.waiting_for(ravi).count() == 1
+    for request in FeedbackRequest.objects.filter(status="answered").select_related("answer"):
+        assert request.answer.author_id == request.colleague_id and request.answer.capabilities.exists()

@@ -13,6 +13,7 @@ from django.db import transaction
 from accounts.models import HR_ADMINS_GROUP, User
 from assessments.demo import seed_demo_assessments
 from assessments.demo_evidence import seed_demo_evidence
+from assessments.demo_feedback import seed_demo_feedback
 from assessments.demo_plans import seed_demo_plans
 from assessments.people.importer import import_people
 from frameworks.models import Framework
@@ -122,6 +123,7 @@ class Command(BaseCommand):
         self.stdout.write(seed_demo_assessments())
         self.stdout.write(seed_demo_evidence())
         self.stdout.write(seed_demo_plans())
+        self.stdout.write(seed_demo_feedback())
         self._print_sign_ins()
 
     def _ensure_frameworks(self):
