@@ -1,16 +1,17 @@
 """My pathway's "What's next for you": the reader's own growth loop between reviews (issue 14, part 4).
 
-Plan items due soon or overdue, evidence noted this month, and (when the feedback requests land) requests waiting
-for the reader's answer. A few aggregate queries whatever the size of the plan or the log: the home page is
-benchmarked, so nothing here reads a list it does not show.
+Plan items due soon or overdue, evidence noted this month, and feedback requests waiting for the reader's answer.
+A few aggregate queries whatever the size of the plan, the log or the requests: the home page is benchmarked, so
+nothing here reads a list it does not show.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
+from assessments.growth.feedback import FeedbackRequest
 from assessments.growth.models import EvidenceEntry
 from assessments.growth.plans import PlanItem
 from assessments.people.models import Person
@@ -74,9 +75,34 @@ class EvidenceThisMonth:
 
 
 @dataclass
+class FeedbackWaiting:
+    """Requests waiting for the reader's answer: how many, how many are late, and when the soonest is due."""
+
+    count: int
+    late: int
+    soonest: datetime.date | None
+    today: datetime.date
+
+    @property
+    def summary(self) -> str:
+        """ "2 colleagues wait for your feedback; the soonest is due on 10 December (in 3 days)." and variants."""
+        if not self.count:
+            return ""
+        words = "1 colleague waits" if self.count == 1 else f"{self.count} colleagues wait"
+        days = (self.soonest - self.today).days
+        if days < 0:
+            late = "it is late" if self.count == 1 else f"{self.late} {'is' if self.late == 1 else 'are'} late"
+            return f"{words} for your feedback; {late}, but you can still answer."
+        when = "today" if days == 0 else f"in {_count(days, 'day', 'days')}"
+        first = "it is" if self.count == 1 else "the soonest is"
+        return f"{words} for your feedback; {first} due on {self.soonest:%-d %B} ({when})."
+
+
+@dataclass
 class WhatsNext:
     plan: PlanDue
     evidence: EvidenceThisMonth
+    feedback: FeedbackWaiting
 
 
 def plan_due(person: Person, today: datetime.date) -> PlanDue:
@@ -105,9 +131,21 @@ def evidence_this_month(person: Person, today: datetime.date) -> EvidenceThisMon
     return EvidenceThisMonth(today=today, **counts)
 
 
+def feedback_waiting(person: Person, today: datetime.date) -> FeedbackWaiting:
+    """`FeedbackRequest.objects.waiting_for(person)`, counted: one aggregate."""
+    counts = FeedbackRequest.objects.waiting_for(person).aggregate(
+        count=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today)), soonest=Min("due_on")
+    )
+    return FeedbackWaiting(today=today, **counts)
+
+
 def whats_next(person: Person) -> WhatsNext | None:
     """What the reader does next between reviews; None without a level (no capabilities to plan or tag)."""
     if not person.level_id:
         return None
     today = timezone.localdate()
-    return WhatsNext(plan=plan_due(person, today), evidence=evidence_this_month(person, today))
+    return WhatsNext(
+        plan=plan_due(person, today),
+        evidence=evidence_this_month(person, today),
+        feedback=feedback_waiting(person, today),
+    )
