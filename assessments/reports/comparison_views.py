@@ -35,6 +35,7 @@ from assessments.reviews.access import (
     is_author,
     no_longer_manages,
 )
+from assessments.reviews.citations import attach_cited
 from assessments.reviews.cycles import closed_cycle_message
 from assessments.reviews.models import StaleRevision
 from assessments.reviews.notifications import shared_email_subject
@@ -104,6 +105,7 @@ def _attach_feedback(user, subject, comparison) -> None:
 def _context(request, subject, comparison, assessments, form=None, recommend_form=None):
     level_choices, cycle_choices = _choices(comparison, assessments)
     _attach_feedback(request.user, subject, comparison)
+    attach_cited(comparison.rows)  # the evidence-log entries the self-assessment cites, read with its evidence
     return {
         "subject": subject,
         "comparison": comparison,

@@ -26,9 +26,10 @@ LOCKED = "Couldn’t change the cited evidence: this self-assessment has been su
 def attach_log(user, assessment: Assessment, areas, can_edit: bool):
     """Give each row on the page its `log` (cited entries; for the person editing their own self-assessment, the
     entries to offer too). Returns the day the offer starts from (None: the whole log)."""
-    if assessment.kind != Assessment.Kind.SELF:
-        return None
     rows = [row for area in areas for row in area.rows]
+    if assessment.kind != Assessment.Kind.SELF:
+        _attach_theirs_cited(rows)
+        return None
     if rows and can_work_on_plan(user, assessment.subject):  # their plan items per row (growth/plan_summary.py)
         attach_plan(assessment.subject, assessment.level.framework.key, rows)
     offer = can_edit and is_own_log(user, assessment.subject)
@@ -38,6 +39,17 @@ def attach_log(user, assessment: Assessment, areas, can_edit: bool):
         row.log = logs.get(row.capability.pk)
     offered = any(log.offered for log in logs.values())
     return log_since(assessment) if offered else None
+
+
+def _attach_theirs_cited(rows) -> None:
+    """Beside a manager assessment: each row's `theirs_cited`, the entries the person's own rating cites (as cited:
+    a cited entry cannot change). Only where the page shows their rating (`theirs`: not hidden by a blind cycle).
+    One query."""
+    theirs = [row.theirs for row in rows if getattr(row, "theirs", None) is not None]
+    cited = log_for_ratings(None, theirs, offer=False) if theirs else {}
+    for row in rows:
+        log = cited.get(row.theirs.capability_id) if getattr(row, "theirs", None) is not None else None
+        row.theirs_cited = log.cited if log else []
 
 
 def _change(user, assessment, rating, entry_pk, adding: bool) -> tuple[str, str, int]:

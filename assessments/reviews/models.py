@@ -267,31 +267,9 @@ class Assessment(models.Model):
 
     def problems(self, ratings=None, expectations=None) -> list[Problem]:
         """What stops this assessment from being submitted, in the page's order (empty when complete)."""
-        expectations = list(self.expectations() if expectations is None else expectations)
-        if ratings is None:
-            ratings = self.ratings.select_related("scale_level")
-        by_capability = {rating.capability_id: rating for rating in ratings}
-        problems = []
-        for expectation in expectations:
-            capability = expectation.capability
-            rating = by_capability.get(capability.pk)
-            anchor = f"capability-{capability.pk}"
-            if rating is None or not rating.is_rated:
-                problems.append(Problem(anchor, capability.name, "Not rated yet."))
-            elif rating.needs_evidence(expectation):
-                problems.append(
-                    Problem(
-                        anchor,
-                        capability.name,
-                        f"Needs evidence: rated {rating.scale_level.name}, above the {expectation.scale_level.name} "
-                        f"that {self.level.name} expects.",
-                    )
-                )
-        if self.is_manager_assessment and self.recommendation == self.Recommendation.NOT_ASSESSED:
-            problems.append(
-                Problem("recommendation", "Recommendation", f"Say whether they are ready for {self.level.name}.")
-            )
-        return problems
+        from assessments.reviews.problems import problems
+
+        return problems(self, ratings, expectations)
 
     def move_to_published_version(self, by: Person):
         """Move this open draft to its framework's newer published version, carrying every answer the new level
@@ -487,6 +465,13 @@ class Assessment(models.Model):
         return record_agreed_outcome(self, outcomes, expected_revision)
 
 
+class RatingQuerySet(models.QuerySet):
+    def with_cites(self):
+        """Each rating with `cites`: whether it cites an entry of the evidence log, which counts as evidence."""
+        citations = Rating.cited_entries.through.objects.filter(rating=models.OuterRef("pk"))
+        return self.annotate(cites=models.Exists(citations))
+
+
 class Rating(models.Model):
     """The mastery given for one capability in one assessment, with evidence.
 
@@ -512,6 +497,7 @@ class Rating(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = SubmittedHistory()  # submitted states only (reviews/history.py)
+    objects = RatingQuerySet.as_manager()
 
     class Meta:
         # No default ordering: sorting every ratings fetch by assessment (and the capability's area) made the
@@ -549,12 +535,13 @@ class Rating(models.Model):
         return [rating for rating in ratings if rating.assessment_id not in private]
 
     def needs_evidence(self, expectation) -> bool:
-        """Rated above what the level expects, with no evidence to show for it (submitting needs some)."""
-        return (
-            self.scale_level_id is not None
-            and self.scale_level.rank > expectation.scale_level.rank
-            and not self.evidence.strip()
-        )
+        """Rated above what the level expects, with no evidence to show for it (submitting needs some): no text, and
+        no entry of the evidence log cited (`cites`, from RatingQuerySet.with_cites, else asked here)."""
+        above = self.scale_level_id is not None and self.scale_level.rank > expectation.scale_level.rank
+        if not above or self.evidence.strip():
+            return False
+        cites = getattr(self, "cites", None)
+        return not (self.citations.exists() if cites is None else cites)
 
     def answer_differs(self, *, scale_level, not_applicable: bool, evidence: str, **_) -> bool:
         """Would this answer change what is stored?"""

@@ -17,18 +17,28 @@ def write_answers(ratings):
 def area_counts(assessment, level_id) -> list[tuple]:
     """Per area of the assessment, in the framework's order: (area id, name, ratings, rated, left to do, carried).
     The rows are the ratings whose capability the level asks for; left to do is unrated, or rated above the level
-    with no evidence (evidence of only spaces counts as none). One grouped query instead of every row in Python."""
+    with no evidence (evidence of only spaces counts as none; an entry of the evidence log cited counts as some). One
+    grouped query instead of every row in Python."""
     from frameworks.models import Capability, CapabilityArea, Expectation, ScaleLevel
 
-    rating, expectation, capability, area, scale = (
+    rating_model = type(assessment).ratings.rel.related_model
+    rating, expectation, capability, area, scale, citation = (
         connection.ops.quote_name(model._meta.db_table)
-        for model in (type(assessment).ratings.rel.related_model, Expectation, Capability, CapabilityArea, ScaleLevel)
+        for model in (
+            rating_model,
+            Expectation,
+            Capability,
+            CapabilityArea,
+            ScaleLevel,
+            rating_model.citations.rel.related_model,
+        )
     )
     rated = "(r.not_applicable OR r.scale_level_id IS NOT NULL)"
     sql = f"""
         SELECT c.area_id, a.name, COUNT(*),
                SUM(CASE WHEN {rated} THEN 1 ELSE 0 END),
-               SUM(CASE WHEN NOT {rated} OR (rs.rank > es.rank AND TRIM(r.evidence) = '') THEN 1 ELSE 0 END),
+               SUM(CASE WHEN NOT {rated} OR (rs.rank > es.rank AND TRIM(r.evidence) = ''
+                   AND NOT EXISTS (SELECT 1 FROM {citation} ci WHERE ci.rating_id = r.id)) THEN 1 ELSE 0 END),
                SUM(CASE WHEN r.carried THEN 1 ELSE 0 END)
         FROM {rating} r
         JOIN {expectation} e ON e.capability_id = r.capability_id AND e.level_id = %s

@@ -178,7 +178,7 @@ def _page_context(request, assessment, can_edit: bool, *, typed=None, errors=Non
     counts = page_steps.area_counts(assessment)
     overall_title = "Summary and recommendation" if assessment.is_manager_assessment else "Summary"
     steps = page_steps.choose_for_page(assessment, can_edit, counts, step, overall_title)
-    shown = steps.narrow(assessment.ratings.all())
+    shown = steps.narrow(assessment.ratings.with_cites())  # a cited entry counts as evidence
     ratings = {rating.capability_id: rating for rating in page_steps.with_scale_levels(shown, scale_levels)}
     # The other side only as far as this viewer may see it: a draft or unshared one is as good as absent.
     counterpart = visible_counterpart(user, assessment)
