@@ -105,7 +105,10 @@ def test_evidence_rule_only_applies_above_the_expectation(pm, draft, framework):
     ratings[3].record(scale_level=expert, not_applicable=False, evidence="  \n ", expected_revision=1)
     problems = draft.problems()
     assert [p.subject for p in problems] == [ratings[3].capability.name]
-    assert problems[0].message == "Needs evidence: rated Expert, above the Practitioner that IC level 3 expects."
+    assert problems[0].message == (
+        "Needs evidence: rated Expert, above the Practitioner that IC level 3 expects. "
+        "Write it, or cite an entry from your evidence log."
+    )
     with pytest.raises(ValidationError):
         draft.submit()
     ratings[3].refresh_from_db()
