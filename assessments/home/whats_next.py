@@ -85,10 +85,10 @@ class FeedbackWaiting:
 
     @property
     def summary(self) -> str:
-        """ "2 colleagues wait for your feedback; the soonest is due on 10 December (in 3 days)." and variants."""
+        """ "2 requests wait for your feedback; the soonest is due on 10 December (in 3 days)." and variants."""
         if not self.count:
             return ""
-        words = "1 colleague waits" if self.count == 1 else f"{self.count} colleagues wait"
+        words = "1 request waits" if self.count == 1 else f"{self.count} requests wait"
         days = (self.soonest - self.today).days
         if days < 0:
             late = "it is late" if self.count == 1 else f"{self.late} {'is' if self.late == 1 else 'are'} late"

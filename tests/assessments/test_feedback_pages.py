@@ -220,16 +220,16 @@ def test_the_pages_read_a_flat_number_of_queries(client, pm, manager, colleague,
     run()
 
 
-def test_home_says_how_many_colleagues_wait_for_my_feedback(client, pm, manager, colleague):
+def test_home_says_how_many_requests_wait_for_my_feedback(client, pm, manager, colleague):
     client.force_login(colleague)
     assert "Nobody is waiting for your feedback." in client.get(reverse("home")).content.decode()
     ask(pm, by=manager, to=colleague, due=TODAY() + datetime.timedelta(days=3))
     ask(pm, by=pm, to=colleague, due=TODAY() + datetime.timedelta(days=9))
     body = client.get(reverse("home")).content.decode()
     due = (TODAY() + datetime.timedelta(days=3)).strftime("%-d %B")
-    assert f"2 colleagues wait for your feedback; the soonest is due on {due} (in 3 days)." in body
+    assert f"2 requests wait for your feedback; the soonest is due on {due} (in 3 days)." in body
     ask(pm, by=manager, to=colleague, due=TODAY() - datetime.timedelta(days=1))
     assert (
-        "3 colleagues wait for your feedback; 1 is late, but you can still answer."
+        "3 requests wait for your feedback; 1 is late, but you can still answer."
         in client.get(reverse("home")).content.decode()
     )
