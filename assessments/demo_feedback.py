@@ -1,6 +1,6 @@
-"""The demo organisation's feedback requests: Leo asks colleagues about his PMs, and a PM asks for himself.
+"""The demo organisation’s feedback requests: Leo asks colleagues about his PMs, and a PM asks for himself.
 
-A few are answered (so the answers show in Ravi's and Alex's logs and in Leo's comparisons), one is declined, and
+A few are answered (so the answers show in Ravi’s and Alex’s logs and in Leo’s comparisons), one is declined, and
 two wait: one for Ravi, who signs in to the demo, so "Feedback requests for you" has something in it. Dates are
 relative to today, so the demo always reads as recent. Safe to run again: nothing is added once any demo request
 exists.
@@ -29,9 +29,9 @@ REQUESTS = [
         QUESTION_LEO,
         20,
         -6,
-        "Ravi brought the contact centre's call logs into the spring research, which nobody had thought to use: "
+        "Ravi brought the contact centre’s call logs into the spring research, which nobody had thought to use: "
         "it is why the reminder moved to text messages. In the joint planning day he let policy speak first and "
-        "kept the list to problems, not solutions. Next time I'd bring the councils in earlier; they heard late.",
+        "kept the list to problems, not solutions. Next time I’d bring the councils in earlier; they heard late.",
         9,
         False,
     ),
@@ -66,10 +66,10 @@ REQUESTS = [
         "leo@example.com",
         "dev@example.com",
         ["strategic-ownership"],
-        "How did Alex's Blue Badge vision land with your team?",
+        "How did Alex’s Blue Badge vision land with your team?",
         15,
         -1,
-        "declined: We haven't worked with Alex since the spring, so I can't say.",
+        "declined: We haven’t worked with Alex since the spring, so I can’t say.",
         10,
         False,
     ),
