@@ -7,7 +7,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from assessments.growth.plans import PlanItem
+from assessments.reviews.citations import Citation
 from assessments.reviews.models import Assessment
+from tests.assessments.growth_helpers import make_entry
+from tests.assessments.plan_helpers import make_plan_item
 from tests.assessments.report_fixtures import make_cycle, make_manager, make_review
 from tests.factories import make_framework, make_user
 from tests.pdf import pdf_text
@@ -68,9 +72,20 @@ def org(framework, manager, pm, hr_admin):
     return {"h1": h1, "h2": h2, "ic3": ic3}
 
 
+def _cited_and_planned(pm, framework, cycle):
+    """Priya cited an entry of her log on Product strategy, and her plan has two items for it, one done."""
+    mine = Assessment.objects.get(subject=pm.person, cycle=cycle, kind="self")
+    strategy = framework.capabilities.get(name="Product strategy")
+    entry = make_entry(pm, text="Wrote the pricing strategy for checkout", link="https://example.com/pricing")
+    Citation.objects.create(rating=mine.ratings.get(capability=strategy), entry=entry)
+    make_plan_item(pm, capability=strategy, days=-20, status=PlanItem.Status.DONE, action="Shadow the strategy review")
+    make_plan_item(pm, capability=strategy, days=25, action="Write the strategy for the partner API")
+
+
 def test_manager_takes_a_promotion_case_from_comparison_to_pdf(
     page, org, framework, pm, manager, password, axe, screenshot, sign_in, tmp_path
 ):
+    _cited_and_planned(pm, framework, org["h2"])
     sign_in(page, "maya@example.com", password)
     page.goto(f"/reports/people/{pm.person.pk}/compare/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Priya Product")
@@ -115,10 +130,18 @@ def test_manager_takes_a_promotion_case_from_comparison_to_pdf(
     text = pdf_text(pdf.read_bytes())
     assert "Priya Product" in text
     assert "Nearly" in text
+    flat = " ".join(text.split())
+    assert "Wrote the pricing strategy for checkout" in flat  # the cited entry, under Product strategy
+    assert "1 of 2 plan items done." in flat
+    assert "Write the strategy for the partner API: Not started, due in 25 days" in flat
 
     page.get_by_role("link", name="Printable report").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Priya Product")
     expect(page.get_by_text("product strategy needs another cycle")).to_be_visible()
+    expect(page.locator(".promotion-cited")).to_contain_text("Wrote the pricing strategy for checkout")
+    plan = page.get_by_role("region", name="Development plan")
+    expect(plan).to_contain_text("1 of 2 plan items done.")
+    expect(plan).to_contain_text("Shadow the strategy review: Done")
     axe(page)
     screenshot(page, "report-promotion")
 
