@@ -46,7 +46,7 @@ PLANS = {
         ),
         Item(
             "stakeholder-relationship-management",
-            "Chair the councils' forum for a quarter, taking it over from Leo.",
+            "Chair the councils’ forum for a quarter, taking it over from Leo.",
             -6,
             IN_PROGRESS,
             by_manager=True,
@@ -76,7 +76,7 @@ PLANS = {
         ),
         Item(
             "product-management",
-            "Write the fishing licence service's one-page product strategy and test it with Leo and the policy lead.",
+            "Write the fishing licence service’s one-page product strategy and test it with Leo and the policy lead.",
             14,
             IN_PROGRESS,
             "The one-page product strategy",
@@ -133,7 +133,7 @@ PLANS = {
         ),
         Item(
             "market-awareness",
-            "Review three competitors' onboarding each quarter and share what we would copy and what we would avoid.",
+            "Review three competitors’ onboarding each quarter and share what we would copy and what we would avoid.",
             30,
             IN_PROGRESS,
             "Competitor review template",
@@ -143,14 +143,14 @@ PLANS = {
     "ella@example.com": [
         Item(
             "vision-setting",
-            "Write the payments API's three-year vision and test it with the five biggest partners.",
+            "Write the payments API’s three-year vision and test it with the five biggest partners.",
             40,
             IN_PROGRESS,
             "Testing a vision with partners",
         ),
         Item(
             "developing-talent",
-            "Set up a second rotation into the platform team, building on Sam's.",
+            "Set up a second rotation into the platform team, building on Sam’s.",
             75,
             PLANNED,
             "Rotations between teams",

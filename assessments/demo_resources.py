@@ -17,7 +17,7 @@ RESOURCES = {
     ],
     "managing-product-outcomes": [
         ("Choosing outcome measures", "How to pick three measures that say whether a service works for its users."),
-        ("Performance analysis for PMs", "Pair with an analyst for a month on the service's dashboard."),
+        ("Performance analysis for PMs", "Pair with an analyst for a month on the service’s dashboard."),
     ],
     "product-management": [
         ("The one-page product strategy", "A template and examples: problem, users, measures, what we will not do."),
@@ -50,12 +50,12 @@ RESOURCES = {
         ("Explaining product to senior leaders", "Talking about the value of product management without jargon."),
     ],
     "business-strategy": [
-        ("Reading the department's business plan", "Linking a service roadmap to the department's goals and budget."),
+        ("Reading the department's business plan", "Linking a service roadmap to the department’s goals and budget."),
         ("Writing an options paper", "Structuring a decision for a board: options, evidence, a recommendation."),
     ],
     "digital-transformation": [
         ("Redesigning the process, not only the form", "Working with operations on the casework behind a service."),
-        ("Open data for services", "Publishing a service's data openly: what to check, who to ask."),
+        ("Open data for services", "Publishing a service’s data openly: what to check, who to ask."),
     ],
     "teaching": [
         ("Running a good show and tell", "Structure, timing and how to invite questions from another team."),
@@ -79,7 +79,7 @@ RESOURCES = {
         ("Opportunity sizing", "Estimating what an item is worth before deciding its place on the roadmap."),
     ],
     "product-taste": [
-        ("Product critique club", "A fortnightly session reviewing other products' flows and what makes them good."),
+        ("Product critique club", "A fortnightly session reviewing other products’ flows and what makes them good."),
         ("Design reviews for PMs", "Giving useful feedback on designs without designing them yourself."),
     ],
     "hypotheses-and-experiments": [
@@ -88,7 +88,7 @@ RESOURCES = {
     ],
     "success-metrics": [
         ("Guardrail metrics", "Choosing what must not get worse while you improve the main measure."),
-        ("Metrics review with the data team", "A monthly review of a product's measures, with an analyst."),
+        ("Metrics review with the data team", "A monthly review of a product’s measures, with an analyst."),
     ],
     "empathy": [
         ("A day with support", "Spending a day with the support team and writing up the top complaints."),
@@ -96,7 +96,7 @@ RESOURCES = {
     ],
     "communication": [
         ("Writing a decision memo", "One page, the decision first, the options and the evidence after."),
-        ("Presenting to the all-hands", "Telling a team's story in five minutes, with one number that matters."),
+        ("Presenting to the all-hands", "Telling a team’s story in five minutes, with one number that matters."),
     ],
     "influencing-stakeholders": [
         ("Pre-wiring a decision", "Talking to the people who decide before the meeting that decides."),
@@ -143,7 +143,7 @@ RESOURCES = {
         ("Running meetings where others speak", "Techniques that bring quieter voices into a discussion."),
     ],
     "company-alignment": [
-        ("Linking team goals to company goals", "A worked example from the platform group's planning."),
+        ("Linking team goals to company goals", "A worked example from the platform group’s planning."),
         ("Quarterly business reviews", "Preparing and running a review with the executive team."),
     ],
     "org-design": [
@@ -159,7 +159,7 @@ RESOURCES = {
         ("Writing a promotion case", "Using the framework and evidence to make a fair case for someone else."),
     ],
     "market-awareness": [
-        ("Competitor review template", "Reviewing a competitor's product each quarter: what to copy, what to avoid."),
+        ("Competitor review template", "Reviewing a competitor’s product each quarter: what to copy, what to avoid."),
         ("Market research basics", "Where the market data lives and how to read an analyst report critically."),
     ],
 }

@@ -61,7 +61,7 @@ def test_manager_opens_team_and_a_report_and_a_peer_gets_404(page, demo, axe, sc
     # Alex's home leads with his demo plan (one item overdue) and evidence log.
     next_up = page.get_by_role("region", name="What’s next for you")
     expect(next_up).to_contain_text("1 plan item due in the next 30 days, 1 overdue; 1 more due later.")
-    expect(next_up).to_contain_text("Chair the councils' forum for a quarter")
+    expect(next_up).to_contain_text("Chair the councils’ forum for a quarter")
     axe(page)
     screenshot(page, "home-demo-plan")
     response = page.goto(ravi_url)
