@@ -48,3 +48,37 @@ def test_no_scope_check_reads_more_than_a_couple_of_rows(hr_admin, rows_returned
         ask_everything(user, people, chains, rng)
         biggest = max(rows_returned, key=lambda entry: entry[1])
         assert len(rows_returned) > 12 and biggest[1] <= BOUND, (viewer, biggest)
+
+
+@pytest.mark.django_db
+def test_the_whole_organisation_pages_read_a_page_of_rows_not_everyone(client, hr_admin, monkeypatch, rows_returned):  # noqa: F811
+    """The heatmap (summary per team, a team drilled into, a search) and calibration (a page of managers, one
+    manager's people) for the top of an organisation of 40: no statement returns more than a page of rows."""
+    from django.urls import reverse
+
+    from assessments.reports import access as report_access
+    from assessments.reports import calibration, views
+
+    monkeypatch.setattr(views, "HEATMAP_PAGE_SIZE", 5)
+    monkeypatch.setattr(calibration, "RATERS_PAGE_SIZE", 5)
+    monkeypatch.setattr(report_access, "MANAGERS_LISTED", 5)
+    people = make_org(40, seed=21)
+    top = people[0]
+    middle = Person.objects.filter(manager__manager=top, reports__isnull=False).order_by("pk").first()
+    direct = Person.objects.filter(manager=top).count()
+    bound = max(direct, 5 + 1)  # a row per team at the top; a page of 5 people (or the count's one row) elsewhere
+    ceo = get_user_model().objects.get(pk=top.user_id)
+    for user, url in (
+        (ceo, reverse("reports:team")),
+        (ceo, reverse("reports:team") + "?q=person&page=2"),
+        (ceo, reverse("reports:team") + f"?manager={middle.pk}"),
+        (ceo, reverse("reports:calibration")),
+        (hr_admin, reverse("reports:team")),
+        (hr_admin, reverse("reports:calibration")),
+        (hr_admin, reverse("reports:calibration_manager", args=[middle.pk])),
+    ):
+        client.force_login(user)
+        rows_returned.clear()
+        assert client.get(url).status_code == 200, url
+        biggest = max(rows_returned, key=lambda entry: entry[1])
+        assert biggest[1] <= bound < 39, (url, biggest)
