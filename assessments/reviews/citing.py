@@ -19,6 +19,7 @@ from assessments.reviews.access import get_assessment_for_user, require_author
 from assessments.reviews.citations import change_citation, log_for_ratings, log_since
 from assessments.reviews.cycles import CycleClosed
 from assessments.reviews.models import Assessment, AssessmentLocked, Rating
+from frameworks.models import Expectation
 
 LOCKED = "Couldn’t change the cited evidence: this self-assessment has been submitted, so it can no longer change."
 
@@ -82,7 +83,7 @@ def cite(request, pk, capability_pk):
     if not can_edit:
         require_author(request.user, assessment)
     rating = get_object_or_404(
-        Rating.objects.select_related("capability"), assessment=assessment, capability_id=capability_pk
+        Rating.objects.select_related("capability", "scale_level"), assessment=assessment, capability_id=capability_pk
     )
     adding = request.POST.get("action") != "remove"
     message, error, status = _change(request.user, assessment, rating, request.POST.get("entry"), adding)
@@ -91,7 +92,15 @@ def cite(request, pk, capability_pk):
             (messages.error if error else messages.success)(request, error or message)
         return _redirect(assessment, rating)
     log = log_for_ratings(assessment, [rating], offer=True)[rating.capability_id]
+    # A cited entry counts as evidence: for a rating above the level with no text, the capability's "Add evidence"
+    # hint follows (swapped out of band); any other save state is left as it is.
+    expectations = Expectation.objects.select_related("scale_level")
+    expectation = expectations.filter(level_id=assessment.level_id, capability_id=rating.capability_id).first()
+    above = expectation and rating.scale_level_id and rating.scale_level.rank > expectation.scale_level.rank
     context = {
+        "expectation": expectation if above and not rating.evidence.strip() else None,
+        "needs_evidence": not log.cited,
+        "rating": rating,
         "assessment": assessment,
         "can_edit": can_edit,
         "row": {"capability": rating.capability, "log": log},

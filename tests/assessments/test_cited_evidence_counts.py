@@ -109,3 +109,29 @@ def test_a_manager_rating_above_the_level_still_needs_text(manager, pm, framewor
     draft = start(pm, manager, Level.objects.get(key="ic-3", framework=framework))
     _above_without_text(draft, framework)
     assert draft.problems()[0].message.endswith("that IC level 3 expects.")
+
+
+def test_citing_with_one_click_clears_the_capabilitys_add_evidence_hint(client, pm, framework):
+    from tests.assessments.assessment_helpers import HTMX_HEADERS
+
+    draft = self_draft_of(pm)
+    rating = _above_without_text(draft, framework)
+    entry = make_entry(pm, text="Coached two PMs.", keys={rating.capability.key})
+    url = reverse("assessments:cite", args=[draft.pk, rating.capability_id])
+    client.force_login(pm)
+    html = client.post(url, {"entry": entry.pk, "action": "cite"}, **HTMX_HEADERS).content.decode()
+    assert f'id="save-{rating.capability_id}" role="status" hx-swap-oob="true">' in html
+    assert "The cited entry counts as evidence." in html and "Add evidence" not in html
+    html = client.post(url, {"entry": entry.pk, "action": "remove"}, **HTMX_HEADERS).content.decode()
+    assert "Add evidence: Expert is above the Practitioner this level expects." in html
+
+
+def test_citing_leaves_the_save_state_alone_when_the_rating_has_text(client, pm, framework):
+    from tests.assessments.assessment_helpers import HTMX_HEADERS
+
+    draft = rate_all(self_draft_of(pm))
+    rating = draft.ratings.first()
+    entry = make_entry(pm, text="Coached two PMs.")
+    client.force_login(pm)
+    url = reverse("assessments:cite", args=[draft.pk, rating.capability_id])
+    assert "hx-swap-oob" not in client.post(url, {"entry": entry.pk}, **HTMX_HEADERS).content.decode()

@@ -75,6 +75,15 @@ def test_pm_logs_evidence_cites_it_and_her_manager_sees_it(
     rating = draft.ratings.get(capability=first)
     assert rating.cited_entries.get().text.startswith("Ran the pricing test")
     assert rating.evidence == "I own pricing for the checkout."  # the autosave and the cite both landed
+    # Rated above the level with no text, the cited entry is evidence enough; removing it brings the hint back.
+    block.get_by_text("Expert", exact=True).click()
+    block.get_by_label(re.compile("^Evidence")).fill("")
+    expect(block.locator(".save-state")).to_contain_text("Saved")
+    block.get_by_role("button", name=re.compile("^Remove")).click()
+    expect(block.locator(".save-state")).to_contain_text("Add evidence: Expert is above the Practitioner")
+    block.get_by_role("button", name=re.compile("^Cite")).click()
+    expect(block.locator(".save-state")).to_have_text("The cited entry counts as evidence.")
+    axe(page)
 
     # Submitted, and Maya has assessed: the promotion report lists the cited entry under the capability.
     ranks = dict.fromkeys(framework.capabilities.values_list("key", flat=True), 3)
