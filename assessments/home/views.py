@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.shortcuts import render
 
 from assessments.home.team import (
@@ -162,17 +163,26 @@ def _full_team(user, viewer: Person, manager: Person) -> dict:
     return {"direct": rows(tree.reports_of.get(manager.pk, ())), "groups": groups, "indirect_count": indirect_count}
 
 
-def _summarised_team(user, viewer: Person, manager: Person, below_count: int, cycle: ReviewCycle | None) -> dict:
-    """Many people below `manager`: the direct reports in full, and one summary row per team below them, counted
-    in `cycle` (`review_cycle_for_summary`)."""
-    direct_people = by_name(Person.objects.with_related().filter(manager=manager))
+def _summarised_team(user, viewer, manager: Person, below_count: int, cycle: ReviewCycle | None, page_number) -> dict:
+    """Many people below `manager`: a page of direct reports (by name, leavers last, as `by_name`), and one summary
+    row per team of those on the page, counted in `cycle` (`review_cycle_for_summary`)."""
+    direct = (
+        Person.objects.with_related()
+        .filter(manager=manager)
+        .order_by("-user__is_active", Lower("user__full_name"), "pk")
+    )
+    page = Paginator(direct, TEAM_PAGE_SIZE).get_page(page_number)
+    direct_people = list(page.object_list)
     statuses = team_statuses(user, viewer, direct_people)
-    with_teams = list(Person.objects.filter(manager=manager, reports__isnull=False).distinct().select_related("user"))
+    with_teams = Person.objects.filter(pk__in=[person.pk for person in direct_people], reports__isnull=False)
+    with_teams = set(with_teams.values_list("pk", flat=True).distinct())
     return {
         "direct": [(person, statuses[person.pk]) for person in direct_people],
-        "summaries": team_summaries(manager, by_name(with_teams), cycle),
+        "direct_page": page,
+        "direct_count": page.paginator.count,
+        "summaries": team_summaries(manager, [person for person in direct_people if person.pk in with_teams], cycle),
         "summary_cycle": cycle,
-        "indirect_count": below_count - len(direct_people),
+        "indirect_count": below_count - page.paginator.count,
     }
 
 
@@ -211,5 +221,5 @@ def team(request):
     elif below_count <= TEAM_IN_FULL:
         context.update(_full_team(request.user, me, manager))
     else:
-        context.update(_summarised_team(request.user, me, manager, below_count, cycle))
+        context.update(_summarised_team(request.user, me, manager, below_count, cycle, request.GET.get("page")))
     return render(request, "assessments/home/team.html", context)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Exists, OuterRef, Value
-from django.db.models.functions import StrIndex, Substr
+from django.db.models.functions import Lower, StrIndex, Substr
 
-from assessments.people.models import Person, by_name
+from assessments.people.models import Person
 from assessments.reports.verdicts import managers_below_visible_to
 from assessments.reviews.verdict_sql import VerdictTally, computed_verdicts, latest_sql, sql_of
 
@@ -47,9 +48,22 @@ class TeamVerdicts:
         ]
 
 
-def team_verdicts(user, manager: Person, people, cycle) -> list[TeamVerdicts]:
-    """One TeamVerdicts per direct report of `manager` among `people` (a queryset of people below `manager`),
-    by name; each counts the direct report and everyone below them in `people`."""
+TEAMS_PAGE_SIZE = 25  # team rows a page: a screenful, however many people report to the manager shown
+
+
+@dataclass
+class TeamPage:
+    """A page of teams, by name (leavers last), and how many people all the teams hold together."""
+
+    page: Page
+    teams: list[TeamVerdicts]
+    people: int
+
+
+def team_verdicts(user, manager: Person, people, cycle, page_number=None) -> TeamPage:
+    """A page of TeamVerdicts, one per direct report of `manager` among `people` (a queryset of people below
+    `manager`); each counts the direct report and everyone below them in `people`. The counting statement
+    returns one row per team, however many; only a page of their leads is read."""
     depth = len(manager.path)
     rest = Substr("path", depth + 1)
     teams = (
@@ -87,16 +101,18 @@ def team_verdicts(user, manager: Person, people, cycle) -> list[TeamVerdicts]:
         cursor.execute(sql, [*latest_params, *people_params])
         counts = {team: list(row) for team, *row in cursor.fetchall()}
     _count_stale(counts)
-    leads = by_name(
+    leads = (
         Person.objects.filter(manager=manager, pk__in=people.values("pk"))
         .select_related("user")
         .annotate(has_team=Exists(Person.objects.filter(manager=OuterRef("pk"))))
+        .order_by("-user__is_active", Lower("user__full_name"), "pk")  # as `by_name`
     )
+    page = Paginator(leads, TEAMS_PAGE_SIZE).get_page(page_number)
     found = []
-    for lead in leads:
+    for lead in page.object_list:
         people_count, ready, nearly, not_yet, _ = counts.get(lead.path, (0, 0, 0, 0, ""))
         found.append(TeamVerdicts(lead, lead.has_team, people_count, ready or 0, nearly or 0, not_yet or 0))
-    return found
+    return TeamPage(page, found, sum(row[0] for row in counts.values()))
 
 
 def _stale_ids() -> str:

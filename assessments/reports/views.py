@@ -326,9 +326,13 @@ def team_heatmap(request):
     if search:
         people = people.filter(Q(user__full_name__icontains=search) | Q(user__email__icontains=search))
     elif manager is not None:
-        teams = team_verdicts(request.user, manager, people, context["cycle"]) if _is_big(people) else None
+        teams = (
+            team_verdicts(request.user, manager, people, context["cycle"], request.GET.get("page"))
+            if _is_big(people)
+            else None
+        )
         if teams is not None:
-            context.update(teams=teams, people_count=sum(team.people for team in teams))
+            context.update(teams=teams.teams, team_page=teams.page, people_count=teams.people)
             return render(request, "assessments/reports/team.html", _with_chain(request, context))
     # Everyone fits on one page unless it is a search: then `build_team_heatmap` orders them by verdict itself.
     if context["sort"] == "verdict" and (search or HEATMAP_IN_FULL > HEATMAP_PAGE_SIZE):

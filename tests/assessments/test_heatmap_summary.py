@@ -95,3 +95,18 @@ def test_summary_queries_are_flat_in_teams_and_people(client, framework, teams, 
     assert len(response.context["teams"]) == teams
     with django_assert_max_num_queries(22):
         assert client.get(reverse("reports:team"), {"manager": managers[0].person.pk}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_team_rows_come_a_page_at_a_time_by_name_with_everyones_count(client, framework, monkeypatch):
+    monkeypatch.setattr(team_summary, "TEAMS_PAGE_SIZE", 3)
+    head, managers = build_org(framework, teams=8, per_team=3)  # 32 below: summarised, 8 teams
+    client.force_login(head)
+    first = client.get(reverse("reports:team"))
+    assert [team.lead.name for team in first.context["teams"]] == ["Manager 00", "Manager 01", "Manager 02"]
+    assert first.context["people_count"] == 32  # every team, not only this page's
+    body = first.content.decode()
+    assert "Teams 1 to 3 of 8, by name." in body and "page=2" in body
+    last = client.get(reverse("reports:team"), {"page": 3})
+    assert [team.lead.name for team in last.context["teams"]] == ["Manager 06", "Manager 07"]
+    assert "Page 3 of 3" in last.content.decode()

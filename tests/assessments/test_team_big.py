@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from assessments.home import views as home_views
 from assessments.home.team import TEAM_IN_FULL
 from assessments.reviews.models import ReviewCycle
 from tests.assessments.assessment_helpers import make_cycle, start, submitted
@@ -45,6 +46,25 @@ def test_a_big_team_shows_one_row_per_team_and_no_one_below(client, framework):
     assert '<td data-label="People below Manager 03">9</td>' in row  # their nine reports
     assert "0 of 9" in row  # nobody has submitted anything yet
     assert "Manager 03" in page  # a direct report, listed in full
+
+
+@pytest.mark.django_db
+def test_hundreds_of_direct_reports_come_a_page_at_a_time_with_their_teams(client, framework, monkeypatch):
+    monkeypatch.setattr(home_views, "TEAM_PAGE_SIZE", 3)
+    head, managers = build_org(framework, teams=7, per_team=4)  # 35 below: summarised
+    client.force_login(head)
+    first = client.get(reverse("team"))
+    assert [person.name for person, _ in first.context["direct"]] == ["Manager 00", "Manager 01", "Manager 02"]
+    body = first.content.decode()
+    assert "7 people report to you directly, and 28 more through their managers." in body
+    assert "People 1 to 3 of 7, by name" in body and "page=2" in body
+    assert [summary.manager.name for summary in first.context["summaries"]] == [
+        "Manager 00",
+        "Manager 01",
+        "Manager 02",
+    ]
+    last = client.get(reverse("team"), {"page": 3}).content.decode()
+    assert "Manager 06’s team" in last and "Manager 05’s team" not in last and "Page 3 of 3" in last
 
 
 def row_of_team(html, title):
