@@ -19,6 +19,7 @@ class Answer:
     author: str
     asked_by: str
     asked_by_person: bool
+    asked_by_id: int | None
 
 
 def answers_by_capability(user, person, framework_key: str, per_capability: int = PER_CAPABILITY) -> dict:
@@ -53,5 +54,5 @@ def answers_by_capability(user, person, framework_key: str, per_capability: int 
     found: dict[str, tuple[list[Answer], int]] = {}
     for key, total, text, day, author, asker, asker_id, person_id in rows:
         answers, _ = found.setdefault(key, ([], total))
-        answers.append(Answer(text, day, author, asker or "", asker_id == person_id))
+        answers.append(Answer(text, day, author, asker or "", asker_id == person_id, asker_id))
     return found

@@ -16,6 +16,7 @@ from assessments.growth.access import can_see_log, is_own_log
 from assessments.growth.feedback_access import can_ask_about
 from assessments.growth.feedback_summary import answers_by_capability
 from assessments.growth.plan_access import can_work_on_plan
+from assessments.people.models import Scope
 from assessments.reports.access import (
     can_recommend,
     can_record_agreed,
@@ -118,6 +119,7 @@ def _context(request, subject, comparison, assessments, form=None, recommend_for
         "is_subject": subject.user_id == request.user.pk,
         "can_plan": can_work_on_plan(request.user, subject),
         "feedback_log_url": _feedback_log_url(request.user, subject),
+        "viewer_person_id": Scope.of(request.user).person_id,
         "can_ask_feedback": not is_own_log(request.user, subject) and can_ask_about(request.user, subject),
         "pdf_url": report_url("promotion_pdf", subject, comparison.level, comparison.cycle),
         "report_url": report_url("promotion", subject, comparison.level, comparison.cycle),

@@ -233,3 +233,17 @@ def test_home_says_how_many_requests_wait_for_my_feedback(client, pm, manager, c
         "3 requests wait for your feedback; 1 is late, but you can still answer."
         in client.get(reverse("home")).content.decode()
     )
+
+
+def test_the_ask_and_decline_pages_read_a_fixed_number_of_queries(
+    client, pm, manager, colleague, django_assert_max_num_queries
+):
+    client.force_login(manager)
+    # Measured 9: the session, the user, the person asked about, the viewer, the capabilities (one query, grouped
+    # by area in Python), and the navigation's three questions for a manager.
+    with django_assert_max_num_queries(9):
+        assert client.get(reverse("growth:feedback_ask_about", args=[pm.person.pk])).status_code == 200
+    request = ask(pm, by=manager, to=colleague, keys=("cap-1-1", "cap-1-2", "cap-2-1", "cap-2-2"))
+    client.force_login(colleague)
+    with django_assert_max_num_queries(6):  # the request, its capabilities, the navigation's two questions
+        assert client.get(reverse("growth:feedback_decline", args=[request.pk])).status_code == 200
