@@ -100,8 +100,8 @@ class FeedbackWaiting:
 
 @dataclass
 class WhatsNext:
-    plan: PlanDue
-    evidence: EvidenceThisMonth
+    plan: PlanDue | None  # None without a level: no capabilities to plan or tag
+    evidence: EvidenceThisMonth | None
     feedback: FeedbackWaiting
 
 
@@ -140,10 +140,12 @@ def feedback_waiting(person: Person, today: datetime.date) -> FeedbackWaiting:
 
 
 def whats_next(person: Person) -> WhatsNext | None:
-    """What the reader does next between reviews; None without a level (no capabilities to plan or tag)."""
-    if not person.level_id:
-        return None
+    """What the reader does next between reviews. Without a level there is no plan or log to fill, but colleagues
+    may still be waiting for their feedback (anyone can be asked): then only that; else None."""
     today = timezone.localdate()
+    if not person.level_id:
+        feedback = feedback_waiting(person, today)
+        return WhatsNext(plan=None, evidence=None, feedback=feedback) if feedback.count else None
     return WhatsNext(
         plan=plan_due(person, today),
         evidence=evidence_this_month(person, today),

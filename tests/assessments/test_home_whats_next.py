@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from assessments.growth.plans import PlanItem
 from assessments.home.whats_next import PlanDue, days_ago
+from tests.assessments.feedback_helpers import ask
 from tests.assessments.growth_helpers import make_entry
 from tests.assessments.plan_helpers import make_plan_item
 from tests.factories import make_user
@@ -110,9 +111,13 @@ def test_a_manager_keeps_their_team_and_never_sees_a_reports_plan_or_log_on_home
     assert "Priya's own" not in html
 
 
-def test_nobody_without_a_level_is_shown_a_plan_or_a_log_to_fill(client, manager):
+def test_nobody_without_a_level_is_shown_a_plan_or_a_log_to_fill_but_requests_for_them_show(client, manager, pm):
     joiner = make_user("nia@example.com", "Nia New", manager=manager)
     assert "What’s next for you" not in words(home(client, joiner))
+    ask(pm, by=manager, to=joiner)
+    html = words(home(client, joiner))
+    assert "What’s next for you" in html and "1 request waits for your feedback" in html
+    assert "Your development plan" not in html and "Your evidence log" not in html
 
 
 @pytest.mark.parametrize("size", [1, 12])
