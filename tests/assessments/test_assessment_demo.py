@@ -8,6 +8,8 @@ import pytest
 import yaml
 from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from accounts.models import User
 from assessments.demo import EVIDENCE, PLANS, verdict_for
@@ -16,12 +18,25 @@ from assessments.reports.readiness import Verdict
 from assessments.reviews.models import Assessment, Rating, ReviewCycle
 
 
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup, django_db_blocker):
+    """The demo, seeded once for the module's tests (a second each): inside a transaction that is rolled back
+    after the module, while each test runs in its own savepoint inside it, as `db` does."""
+    with django_db_blocker.unblock(), override_settings(DEBUG=True):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            out = StringIO()
+            call_command("seed_demo", stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def seeded(db, settings):
-    settings.DEBUG = True
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+def seeded(seeded_once, db):
+    return seeded_once
 
 
 def ratings_of(assessment):
@@ -36,6 +51,14 @@ def find(email, kind, cycle):
     return Assessment.objects.select_related("subject__level", "level__framework").get(
         subject__user__email=email, kind=kind, cycle__name=cycle
     )
+
+
+# Before any test that seeds: the module's demo is there from the first such test to the module's end.
+def test_demo_assessments_are_skipped_without_the_demo_organisation(db):
+    from assessments.demo import seed_demo_assessments
+
+    assert seed_demo_assessments().startswith("Demo assessments skipped")
+    assert not ReviewCycle.objects.exists()
 
 
 def test_seed_demo_adds_cycles_and_assessments(seeded):
@@ -158,10 +181,3 @@ def test_seed_demo_assessments_twice_changes_nothing(seeded):
     assert seed_demo_assessments() == "Demo assessments already in place: nothing changed."
     assert sorted(Assessment.objects.values_list("pk", "status", "revision", "updated_at")) == before
     assert Rating.history.count() == ratings
-
-
-def test_demo_assessments_are_skipped_without_the_demo_organisation(db):
-    from assessments.demo import seed_demo_assessments
-
-    assert seed_demo_assessments().startswith("Demo assessments skipped")
-    assert not ReviewCycle.objects.exists()
