@@ -23,12 +23,19 @@ ROOMS = [
     "assessments.reports",
     "assessments",  # the top: home, demo, and the app modules that gather the rooms for Django
 ]
-# pathway holds the project's settings, URLs and small shared helpers (env, admin history, mail): it sits
+# pathway holds the project's settings, URLs and small shared helpers (env, admin rules, mail): it sits
 # outside the ladder, and only its leaf helpers may be imported from the rooms.
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 60
 
-PATHWAY_HELPERS = {"pathway.env", "pathway.admin_history", "pathway.mail", "pathway.sql", "pathway.text"}
+PATHWAY_HELPERS = {
+    "pathway.env",
+    "pathway.admin_history",
+    "pathway.admin_readonly",
+    "pathway.mail",
+    "pathway.sql",
+    "pathway.text",
+}
 
 
 def source_files():

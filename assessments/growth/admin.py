@@ -7,10 +7,11 @@ self-assessment, with that assessment. So the admin lists entries without their 
 from django.contrib import admin
 
 from assessments.growth.models import EvidenceEntry
+from pathway.admin_readonly import ReadOnlyAdminMixin
 
 
 @admin.register(EvidenceEntry)
-class EvidenceEntryAdmin(admin.ModelAdmin):
+class EvidenceEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("person", "happened_on", "source", "author", "shared", "created_at")
     list_filter = ("source", "shared")
     search_fields = ("person__user__full_name", "person__user__email")
@@ -18,12 +19,3 @@ class EvidenceEntryAdmin(admin.ModelAdmin):
     fields = ("person", "author", "source", "happened_on", "shared", "created_at", "updated_at")
     readonly_fields = fields
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -8,10 +8,11 @@ lists requests without them and changes nothing.
 from django.contrib import admin
 
 from assessments.growth.feedback import FeedbackRequest
+from pathway.admin_readonly import ReadOnlyAdminMixin
 
 
 @admin.register(FeedbackRequest)
-class FeedbackRequestAdmin(admin.ModelAdmin):
+class FeedbackRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("person", "asked_by", "colleague", "status", "due_on", "created_at", "closed_at")
     list_filter = ("status",)
     search_fields = ("person__user__full_name", "person__user__email", "colleague__user__email")
@@ -29,12 +30,3 @@ class FeedbackRequestAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -24,6 +24,7 @@ from assessments.reviews import notifications
 from assessments.reviews.handover import left_behind_in
 from assessments.reviews.models import Assessment, Rating, ReviewCycle
 from pathway.admin_history import AuditHistoryMixin
+from pathway.admin_readonly import ReadOnlyAdminMixin
 from pathway.mail import progress
 
 RATING_HISTORY_LIMIT = 200
@@ -203,7 +204,7 @@ class RatingInline(admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(VisibleOnlyHistoryMixin, SimpleHistoryAdmin):
+class AssessmentAdmin(ReadOnlyAdminMixin, VisibleOnlyHistoryMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "kind", "subject", "author", "level", "cycle", "status", "updated_at"]
     list_filter = ["status", "kind", "cycle"]
     list_select_related = ["subject__user", "author__user", "level", "cycle"]
@@ -227,15 +228,6 @@ class AssessmentAdmin(VisibleOnlyHistoryMixin, SimpleHistoryAdmin):
         queryset = Assessment.objects.visible_to(request.user).with_related()
         ordering = self.get_ordering(request)
         return queryset.order_by(*ordering) if ordering else queryset
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="hand-overs, newest first")
     def handovers(self, assessment):
@@ -285,7 +277,7 @@ class AssessmentAdmin(VisibleOnlyHistoryMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(VisibleOnlyHistoryMixin, SimpleHistoryAdmin):
+class RatingAdmin(ReadOnlyAdminMixin, VisibleOnlyHistoryMixin, SimpleHistoryAdmin):
     """Each rating's own history page (linked from the assessment); ratings are changed in the app."""
 
     list_display = ["__str__", "assessment", "revision", "updated_at"]
@@ -305,12 +297,3 @@ class RatingAdmin(VisibleOnlyHistoryMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(assessment__in=Assessment.objects.visible_to(request.user))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

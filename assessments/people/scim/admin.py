@@ -6,10 +6,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.people.scim.models import DirectoryGroup, ScimToken
 from pathway.admin_history import AuditHistoryMixin
+from pathway.admin_readonly import ReadOnlyAdminMixin
 
 
 @admin.register(ScimToken)
-class ScimTokenAdmin(admin.ModelAdmin):
+class ScimTokenAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Tokens to read and revoke: a token's secret is shown once, where it is made (`create_scim_token NAME`)."""
+
     list_display = ("name", "created_at", "last_used_at", "state")
     readonly_fields = ("name", "created_at", "last_used_at", "revoked_at")
     actions = ("revoke",)
@@ -17,16 +20,6 @@ class ScimTokenAdmin(admin.ModelAdmin):
     @admin.display(description="state")
     def state(self, token):
         return "Live" if token.is_live else f"Revoked {token.revoked_at:%d %B %Y %H:%M}"
-
-    def has_add_permission(self, request):
-        # A token's secret is shown once, where it is made: python manage.py create_scim_token NAME.
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Revoke (the directory can no longer provision with it)", permissions=["view"])
     def revoke(self, request, queryset):
@@ -41,19 +34,10 @@ class ScimTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(DirectoryGroup)
-class DirectoryGroupAdmin(AuditHistoryMixin, SimpleHistoryAdmin):
+class DirectoryGroupAdmin(ReadOnlyAdminMixin, AuditHistoryMixin, SimpleHistoryAdmin):
     """The directory's groups, read-only: the directory writes them. Their history says which token changed what."""
 
     list_display = ("display_name", "external_id")
     search_fields = ("display_name",)
     readonly_fields = ("display_name", "external_id")
     exclude = ("members",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
