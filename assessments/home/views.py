@@ -2,7 +2,6 @@ from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.db.models.functions import Lower
 from django.shortcuts import render
 
 from assessments.home.team import (
@@ -166,11 +165,7 @@ def _full_team(user, viewer: Person, manager: Person) -> dict:
 def _summarised_team(user, viewer, manager: Person, below_count: int, cycle: ReviewCycle | None, page_number) -> dict:
     """Many people below `manager`: a page of direct reports (by name, leavers last, as `by_name`), and one summary
     row per team of those on the page, counted in `cycle` (`review_cycle_for_summary`)."""
-    direct = (
-        Person.objects.with_related()
-        .filter(manager=manager)
-        .order_by("-user__is_active", Lower("user__full_name"), "pk")
-    )
+    direct = Person.objects.with_related().filter(manager=manager).by_name()
     page = Paginator(direct, TEAM_PAGE_SIZE).get_page(page_number)
     direct_people = list(page.object_list)
     statuses = team_statuses(user, viewer, direct_people)

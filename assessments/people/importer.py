@@ -26,7 +26,7 @@ from django.db.models.functions import Lower
 from accounts.access import may_change_account
 from accounts.models import User
 from assessments.people.csvfile import COLUMNS, PeopleFileError, PersonRow, decode_people_csv, parse_people_csv
-from assessments.people.import_write import Plan, write_people
+from assessments.people.import_write import DIRECTORY_FIELDS, Plan, write_people
 from assessments.people.models import Person, managers_from_paths
 from frameworks.models import Framework, Level
 from pathway.text import refused_name_character
@@ -34,15 +34,11 @@ from pathway.text import refused_name_character
 __all__ = ["COLUMNS", "ImportReport", "import_people", "parse_people_csv"]
 
 NAME_MAX = User._meta.get_field("full_name").max_length
-# The one-line text columns besides the name: (the row attribute, its words in a message, its longest length)
 JOB_TITLE_MAX = Person._meta.get_field("job_title").max_length
+# The one-line text columns besides the name: (the row attribute, its words in a message, its longest length)
 TEXT_COLUMNS = [
-    (attribute, words, Person._meta.get_field(attribute).max_length)
-    for attribute, words in (
-        ("job_title", "job title"),
-        ("department", "department"),
-        ("employee_type", "employee type"),
-    )
+    (attribute, attribute.replace("_", " "), Person._meta.get_field(attribute).max_length)
+    for attribute in DIRECTORY_FIELDS
 ]
 
 

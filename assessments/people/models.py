@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Value
-from django.db.models.functions import Concat, Substr
+from django.db.models.functions import Concat, Lower, Substr
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
@@ -154,6 +154,10 @@ class PersonQuerySet(models.QuerySet):
 
     def active(self):
         return self.filter(user__is_active=True)
+
+    def by_name(self):
+        """In `by_name`'s order, by the database (for a page of a long list): leavers last, then by name."""
+        return self.order_by("-user__is_active", Lower("user__full_name"), "pk")
 
     def in_subtree_of(self, person):
         """Everyone who reports to `person`, directly or indirectly (not `person`): one indexed prefix query."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Exists, OuterRef, Value
-from django.db.models.functions import Lower, StrIndex, Substr
+from django.db.models.functions import StrIndex, Substr
 
 from assessments.people.models import Person
 from assessments.reports.verdicts import managers_below_visible_to
@@ -105,7 +105,7 @@ def team_verdicts(user, manager: Person, people, cycle, page_number=None) -> Tea
         Person.objects.filter(manager=manager, pk__in=people.values("pk"))
         .select_related("user")
         .annotate(has_team=Exists(Person.objects.filter(manager=OuterRef("pk"))))
-        .order_by("-user__is_active", Lower("user__full_name"), "pk")  # as `by_name`
+        .by_name()
     )
     page = Paginator(leads, TEAMS_PAGE_SIZE).get_page(page_number)
     found = []
