@@ -42,54 +42,60 @@ def make_framework(
     Level i on the IC track (grade i+1) expects rank min(i+1, 4) for every capability except the last
     one, which is only asked from the second level up. The management track starts at grade 3.
     """
+    # One INSERT per table (no per-row save, lock check or history record): most tests begin with this framework.
     framework = Framework.objects.create(key=key, name=name, version=version, description="A test framework.")
-    scale = [
-        ScaleLevel.objects.create(framework=framework, key=skey, name=sname, rank=rank)
+    scale = ScaleLevel.objects.bulk_create(
+        ScaleLevel(framework=framework, key=skey, name=sname, rank=rank)
         for rank, (skey, sname) in enumerate(SCALE, start=1)
+    )
+    area_rows = CapabilityArea.objects.bulk_create(
+        CapabilityArea(framework=framework, key=f"area-{a + 1}", name=f"Area {a + 1}", position=a) for a in range(areas)
+    )
+    capabilities = Capability.objects.bulk_create(
+        Capability(
+            framework=framework,
+            area=area,
+            key=f"cap-{a + 1}-{c + 1}",
+            name=f"Capability {a + 1}.{c + 1}",
+            description=f"What capability {a + 1}.{c + 1} is about.",
+            position=c,
+        )
+        for a, area in enumerate(area_rows)
+        for c in range(capabilities_per_area)
+    )
+    ic, mgmt = Track.objects.bulk_create(
+        [
+            Track(framework=framework, key="ic", name="Individual contributor", kind="ic", position=0),
+            Track(framework=framework, key="management", name="Management", kind="management", position=1),
+        ]
+    )
+    ic_rows = [
+        Level(
+            framework=framework,
+            track=ic,
+            key=f"ic-{i + 1}",
+            name=f"IC level {i + 1}",
+            grade=i + 1,
+            position=i,
+            stage="Foundation" if i < 2 else "Leadership",
+            summary=f"Summary of IC level {i + 1}.",
+        )
+        for i in range(ic_levels)
     ]
-    capabilities = []
-    for a in range(areas):
-        area = CapabilityArea.objects.create(framework=framework, key=f"area-{a + 1}", name=f"Area {a + 1}", position=a)
-        for c in range(capabilities_per_area):
-            capabilities.append(
-                Capability.objects.create(
-                    framework=framework,
-                    area=area,
-                    key=f"cap-{a + 1}-{c + 1}",
-                    name=f"Capability {a + 1}.{c + 1}",
-                    description=f"What capability {a + 1}.{c + 1} is about.",
-                    position=c,
-                )
-            )
-    ic = Track.objects.create(framework=framework, key="ic", name="Individual contributor", kind="ic", position=0)
-    mgmt = Track.objects.create(framework=framework, key="management", name="Management", kind="management", position=1)
-    levels = []
-    for i in range(ic_levels):
-        levels.append(
-            Level.objects.create(
-                framework=framework,
-                track=ic,
-                key=f"ic-{i + 1}",
-                name=f"IC level {i + 1}",
-                grade=i + 1,
-                position=i,
-                stage="Foundation" if i < 2 else "Leadership",
-                summary=f"Summary of IC level {i + 1}.",
-            )
+    management_rows = [
+        Level(
+            framework=framework,
+            track=mgmt,
+            key=f"mgr-{i + 1}",
+            name=f"Manager level {i + 1}",
+            grade=i + 3,
+            position=i,
+            stage="Leadership",
+            summary=f"Summary of manager level {i + 1}.",
         )
-    for i in range(management_levels):
-        levels.append(
-            Level.objects.create(
-                framework=framework,
-                track=mgmt,
-                key=f"mgr-{i + 1}",
-                name=f"Manager level {i + 1}",
-                grade=i + 3,
-                position=i,
-                stage="Leadership",
-                summary=f"Summary of manager level {i + 1}.",
-            )
-        )
+        for i in range(management_levels)
+    ]
+    levels = Level.objects.bulk_create(ic_rows + management_rows)
     expectations = []
     for level in levels:
         step = level.grade
