@@ -16,8 +16,10 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import F
 
-from assessments.models import Assessment, Person, Rating
+from assessments.models import Assessment, Person, Rating, RatingTally, VerdictTally
+from assessments.reviews.verdict_sql import refresh_verdicts
 from frameworks.models import Framework
+from tests.assessments.test_calibration_sql import random_org
 
 # The newest migration of each project app at a29f580, the last commit before the rooms
 # (`git ls-tree a29f580 */migrations`: frameworks already had its 0002 there).
@@ -116,3 +118,24 @@ def test_a_main_era_database_with_the_demo_migrates_with_every_row_intact():
     assert Rating.objects.count() == counts["assessments_rating"]
     assert not Rating.objects.exclude(capability__framework=F("assessment__level__framework")).exists()
     assert Assessment.objects.filter(subject__manager__manager=nadia).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tallies_stored_before_they_had_a_cycle_are_rebuilt_with_it():
+    """0021 gives calibration's tallies and the stored verdicts their assessment's cycle; 0022 fills them all again,
+    as they were, and fills them where they were never filled (a database from before 0011 and 0017)."""
+    random_org(3, people=8)
+    refresh_verdicts()
+    tallied = {row["assessment_id"]: row for row in RatingTally.objects.values()}
+    verdicts = {row["assessment_id"]: row for row in VerdictTally.objects.values()}
+    assert len({row["cycle_id"] for row in tallied.values()}) == 2 and verdicts
+    try:
+        migrate([("assessments", "0020_feedback_requests")])
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM assessments_verdicttally")
+    finally:
+        migrate(latest_nodes())
+    assert {row["assessment_id"]: row for row in RatingTally.objects.values()} == tallied
+    assert {row["assessment_id"]: row for row in VerdictTally.objects.values()} == verdicts
+    cycles = dict(Assessment.objects.values_list("pk", "cycle_id"))
+    assert all(row["cycle_id"] == cycles[pk] for pk, row in [*tallied.items(), *verdicts.items()])

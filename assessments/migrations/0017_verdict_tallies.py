@@ -5,10 +5,8 @@ from django.db import migrations, models
 
 
 def fill_verdicts(apps, schema_editor):
-    """Store the verdict of every manager assessment submitted before this migration (the SQL the actions run)."""
-    from assessments.reviews.verdict_sql import refresh_verdicts
-
-    refresh_verdicts()
+    """Nothing: 0021 stores the verdicts of the assessments submitted before it (the SQL the actions run names its
+    cycle column)."""
 
 
 class Migration(migrations.Migration):

@@ -1,3 +1,4 @@
+# ruff: noqa: S608 -- the SQL is built from table names and fixed fragments; every value is a parameter.
 """Calibration: how each manager's ratings sit against expectations and against their people's own ratings, and
 how many people are ready per level — aggregated by the database.
 
@@ -13,13 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, FloatField, Q, Sum, Window
-from django.db.models.functions import Abs, Cast, Lower, NullIf
+from django.db import connection
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Lower
 
 from assessments.people.models import Person
 from assessments.reports.readiness import Verdict
 from assessments.reports.verdicts import managers_below_visible_to, readiness_groups
 from assessments.reviews.models import Assessment
+from assessments.reviews.tallies import RatingTally
+from assessments.reviews.verdict_sql import sql_of
 from frameworks.models import Level
 
 OUTLIER_STEPS = 0.5
@@ -160,6 +164,37 @@ def stats_for(rows) -> list[RaterStats]:
     return [RaterStats.from_row(authors[row["author_id"]], row) for row in rows]
 
 
+# The page's figures in SQL: the same sums over the same rows as TALLY_SUMS (which the CSV and the drill-down
+# use), with a cycle's tallies read by its index rather than every cycle's hashed.
+FIGURES = ("people", "ratings", "sum_expected", "n_above", "pairs", "sum_self")
+SUMS_SQL = """
+    COUNT(DISTINCT CASE WHEN t.rated > 0 THEN m.subject_id END) AS people, SUM(t.compared) AS ratings,
+    SUM(t.sum_vs_expected) AS sum_expected, SUM(t.above) AS n_above, SUM(t.self_pairs) AS pairs,
+    SUM(t.sum_vs_self) AS sum_self
+"""
+NO_ASSESSMENTS = (
+    "SELECT CAST(NULL AS INTEGER) AS id, CAST(NULL AS INTEGER) AS author_id, CAST(NULL AS INTEGER) AS subject_id "
+    "WHERE 1 = 0"
+)
+
+
+def _tallied(managers, cycle) -> tuple[str, list]:
+    """(SQL, params) of a FROM clause: the assessments of `managers` as `m` (id, author_id, subject_id), each with
+    its tally as `t` (NULLs when it has none). `cycle`: the one cycle `managers` are in, or None."""
+    inner, params = sql_of(managers.order_by().values("id", "author_id", "subject_id"), NO_ASSESSMENTS)
+    params, on = list(params), "t.assessment_id = m.id"
+    if cycle is not None:
+        params, on = [*params, cycle.pk], on + " AND t.cycle_id = %s"
+    return f"({inner}) m LEFT JOIN {RatingTally._meta.db_table} t ON {on}", params
+
+
+def _dicts(sql: str, params: list) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [column[0] for column in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
 def _direction(value: float, what: str, level_words: str, *, unit: bool = True) -> str:
     """E.g. "0.8 steps above expectation", "0.1 below", or `level_words` when it rounds to zero."""
     rounded = round(value, 1)
@@ -193,28 +228,61 @@ def _sentences(rater: RaterStats, organisation: RaterStats) -> list[str]:
     return sentences
 
 
-def _outliers(managers, organisation: RaterStats) -> tuple[list[str], int]:
-    """Sentences for the managers whose average sits at least OUTLIER_STEPS from the organisation's, chosen by the
-    database (HAVING); the first OUTLIERS_SHOWN by name, and how many more stand out."""
-
-    def mean(total, count):
-        return Cast(total, FloatField()) / Cast(NullIf(count, 0), FloatField())
-
+def _stands_out(organisation: RaterStats) -> tuple[str, list]:
+    """(SQL, params) of a condition on a manager's summed figures: their average sits at least OUTLIER_STEPS from
+    the organisation's ("" when the organisation has no average to stand out from)."""
     near = OUTLIER_STEPS - 1e-9  # Python has the last word on the boundary (`_sentences`)
-    ratio, conditions = {}, []
-    if organisation.vs_expectation is not None:
-        ratio["off_expected"] = Abs(mean("sum_expected", "ratings") - organisation.vs_expectation)
-        conditions.append(Q(ratings__gte=OUTLIER_MIN_RATINGS, off_expected__gte=near))
-    if organisation.vs_self is not None:
-        ratio["off_self"] = Abs(mean("sum_self", "pairs") - organisation.vs_self)
-        conditions.append(Q(pairs__gte=OUTLIER_MIN_RATINGS, off_self__gte=near))
-    if not conditions:
-        return [], 0
-    stands_out = conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1]
-    # How many stand out in all comes with the first rows (a window over the groups HAVING kept), not a second query.
-    counted = per_author(managers).annotate(**ratio).filter(stands_out).annotate(outliers=Window(Count("*")))
-    rows = list(counted[: max(OUTLIERS_SHOWN, 1)])
-    shown = stats_for(rows[:OUTLIERS_SHOWN])
+    conditions, params = [], []
+    for total, count, org in (
+        ("sum_expected", "ratings", organisation.vs_expectation),
+        ("sum_self", "pairs", organisation.vs_self),
+    ):
+        if org is not None:
+            mean = f"CAST({total} AS DOUBLE PRECISION) / CAST(NULLIF({count}, 0) AS DOUBLE PRECISION)"
+            conditions.append(f"({count} >= %s AND ABS({mean} - %s) >= %s)")
+            params += [OUTLIER_MIN_RATINGS, org, near]
+    return " OR ".join(conditions), params
+
+
+def _page_and_outliers(managers, cycle, organisation: RaterStats, page: Page) -> tuple[list[dict], list[dict]]:
+    """The rows of `page` (managers by name) and of the first OUTLIERS_SHOWN outliers by name (each with how many
+    stand out in all), from one pass over the tallies: summed per author once, then named (~2,600 authors at
+    20,000 people, not every assessment), then sliced twice."""
+    tallied, params = _tallied(managers, cycle)
+    person, user = Person._meta.db_table, Person._meta.get_field("user").related_model._meta.db_table
+    columns = ", ".join(FIGURES)
+    sql = f"""
+        WITH per_author AS (SELECT m.author_id, {SUMS_SQL} FROM {tallied} GROUP BY m.author_id),
+        named AS MATERIALIZED (
+            SELECT a.*, LOWER(u.full_name) AS sort_name FROM per_author a
+            JOIN {person} p ON p.id = a.author_id
+            JOIN {user} u ON u.id = p.user_id
+        )
+        SELECT * FROM (
+            SELECT 0 AS part, author_id, {columns}, 0 AS outliers,
+                   ROW_NUMBER() OVER (ORDER BY sort_name, author_id) AS place
+            FROM named ORDER BY sort_name, author_id LIMIT %s OFFSET %s
+        ) page
+    """
+    params += [page.paginator.per_page, page.start_index() - 1 if page.object_list else 0]
+    stands_out, condition_params = _stands_out(organisation)
+    if stands_out:
+        sql += f"""
+        UNION ALL
+        SELECT * FROM (
+            SELECT 1 AS part, author_id, {columns}, COUNT(*) OVER () AS outliers,
+                   ROW_NUMBER() OVER (ORDER BY sort_name, author_id) AS place
+            FROM named WHERE {stands_out} ORDER BY sort_name, author_id LIMIT %s
+        ) outliers
+        """
+        params += [*condition_params, max(OUTLIERS_SHOWN, 1)]
+    rows = sorted(_dicts(sql, params), key=lambda row: (row["part"], row["place"]))
+    return [row for row in rows if row["part"] == 0], [row for row in rows if row["part"] == 1]
+
+
+def _outlier_sentences(rows: list[dict], authors, organisation: RaterStats) -> tuple[list[str], int]:
+    """Sentences for the first OUTLIERS_SHOWN managers who stand out, and how many more stand out."""
+    shown = [RaterStats.from_row(authors[row["author_id"]], row) for row in rows[:OUTLIERS_SHOWN]]
     sentences = [sentence for rater in shown for sentence in _sentences(rater, organisation)]
     return sentences, max(0, rows[0]["outliers"] - OUTLIERS_SHOWN) if rows else 0
 
@@ -222,10 +290,11 @@ def _outliers(managers, organisation: RaterStats) -> tuple[list[str], int]:
 # Readiness by level -------------------------------------------------------------------------------
 
 
-def readiness_by_level(managers) -> list[LevelReadiness]:
+def readiness_by_level(managers, cycle=None) -> list[LevelReadiness]:
     """Ready, Nearly and Not yet per level assessed against, from each person's newest manager assessment in
-    `managers`: counts, and the first NAMES_SHOWN people of each group by name."""
-    groups = readiness_groups(managers, NAMES_SHOWN)
+    `managers` (in `cycle`, when they are all of one): counts, and the first NAMES_SHOWN people of each group by
+    name."""
+    groups = readiness_groups(managers, NAMES_SHOWN, cycle)
     levels = Level.objects.select_related("framework").in_bulk({level_id for level_id, *_ in groups})
     lines: dict[int, LevelReadiness] = {}
     for level_id, verdict, people, named in groups:
@@ -257,17 +326,23 @@ def build_calibration(user, scope, cycle=None, page_number=None) -> Calibration:
     """Per manager (a page of them, by name): how their ratings sit against expectations and against their
     people's own ratings; who stands out; and how many people are ready, per level."""
     managers = calibration_assessments(user, scope, cycle)
-    figures = managers.aggregate(**TALLY_SUMS, authors=Count("author_id", distinct=True))
+    tallied, params = _tallied(managers, cycle)
+    figures = _dicts(f"SELECT {SUMS_SQL}, COUNT(DISTINCT m.author_id) AS authors FROM {tallied}", params)[0]
     organisation = RaterStats.from_row(None, figures)
-    paginator = Paginator(per_author(managers), RATERS_PAGE_SIZE)
-    paginator.count = figures["authors"]  # one row per author: counted with the organisation's figures
-    page = paginator.get_page(page_number)
-    outliers, more = _outliers(managers, organisation)
+    # One row per author, counted with the organisation's figures; the page's rows come with the outliers.
+    page = Paginator(range(figures["authors"]), RATERS_PAGE_SIZE).get_page(page_number)
+    raters, outliers, more = [], [], 0
+    if figures["authors"]:
+        page_rows, outlier_rows = _page_and_outliers(managers, cycle, organisation, page)
+        authors = Person.objects.select_related("user").in_bulk({row["author_id"] for row in page_rows + outlier_rows})
+        raters = [RaterStats.from_row(authors[row["author_id"]], row) for row in page_rows]
+        outliers, more = _outlier_sentences(outlier_rows, authors, organisation)
+    page.object_list = raters
     return Calibration(
-        raters=stats_for(page.object_list),
+        raters=raters,
         organisation=organisation,
         outliers=outliers,
-        readiness=readiness_by_level(managers),
+        readiness=readiness_by_level(managers, cycle),
         page=page,
         more_outliers=more,
     )

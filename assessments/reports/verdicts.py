@@ -17,7 +17,7 @@ from assessments.people.models import Person, Scope
 from assessments.reports.readiness import VerdictSummary, summarise
 from assessments.reviews.models import Assessment
 from assessments.reviews.verdict import Verdict
-from assessments.reviews.verdict_sql import sql_of, verdicts_sql
+from assessments.reviews.verdict_sql import VerdictTally, computed_ctes, latest_sql, sql_of, verdicts_sql
 from frameworks.models import Level
 
 NO_VERDICT = 3  # sorts after Not yet: no submitted manager assessment to go by
@@ -70,23 +70,40 @@ def verdict_summaries(managers) -> dict[int, VerdictSummary]:
     }
 
 
-def readiness_groups(managers, names: int) -> list[tuple[int, int, int, list[tuple[int, str]]]]:
-    """(level id, verdict, people, up to `names` (person id, name) by name) per level and verdict.
+def readiness_groups(managers, names: int, cycle=None) -> list[tuple[int, int, int, list[tuple[int, str]]]]:
+    """(level id, verdict, people, up to `names` (person id, name) by name) per level and verdict, from the newest
+    of `managers` (in `cycle`, when they are all of one) per person.
 
-    At most levels × 3 × `names` rows, whatever the number of people."""
-    sql, params = verdicts_sql(managers)
+    At most levels × 3 × `names` rows, whatever the number of people. One pass joins each newest assessment to
+    its person's name and to its stored verdict (read by cycle, not every cycle's hashed); the few stored rows
+    that no longer match are computed from their ratings apart (`computed_ctes` over `stale`)."""
+    latest, params = latest_sql(managers)
     person, user = Person._meta.db_table, Person._meta.get_field("user").related_model._meta.db_table
+    by_cycle = ""
+    if cycle is not None:
+        by_cycle, params = " AND s.cycle_id = %s", [*params, cycle.pk]
+    verdict = "COALESCE(n.verdict, c.verdict)"
     rows = _rows(
         f"""
-        WITH verdicts AS ({sql})
-        SELECT level_id, verdict, people, subject_id, full_name FROM (
-            SELECT v.level_id, v.verdict, v.subject_id, u.full_name,
-                   COUNT(*) OVER (PARTITION BY v.level_id, v.verdict) AS people,
-                   ROW_NUMBER() OVER (PARTITION BY v.level_id, v.verdict ORDER BY u.full_name, v.subject_id) AS place
-            FROM verdicts v
-            JOIN {person} p ON p.id = v.subject_id
+        WITH latest AS MATERIALIZED ({latest}),
+        named AS MATERIALIZED (
+            SELECT l.id, l.subject_id, l.level_id, u.full_name, s.verdict
+            FROM latest l
+            JOIN {person} p ON p.id = l.subject_id
             JOIN {user} u ON u.id = p.user_id
-        ) named WHERE place <= %s
+            LEFT JOIN {VerdictTally._meta.db_table} s ON s.assessment_id = l.id AND s.revision = l.revision{by_cycle}
+                AND (s.person_level_id = p.level_id OR (s.person_level_id IS NULL AND p.level_id IS NULL))
+        ),
+        stale AS MATERIALIZED (SELECT id, subject_id, level_id FROM named WHERE verdict IS NULL),
+        {computed_ctes("stale")}
+        SELECT level_id, verdict, people, subject_id, full_name FROM (
+            SELECT n.level_id, {verdict} AS verdict, n.subject_id, n.full_name,
+                   COUNT(*) OVER (PARTITION BY n.level_id, {verdict}) AS people,
+                   ROW_NUMBER() OVER (PARTITION BY n.level_id, {verdict} ORDER BY n.full_name, n.subject_id) AS place
+            FROM named n
+            LEFT JOIN computed c ON c.assessment_id = n.id
+            WHERE n.verdict IS NOT NULL OR c.assessment_id IS NOT NULL
+        ) grouped WHERE place <= %s
         ORDER BY level_id, verdict, place
         """,
         [*params, names],

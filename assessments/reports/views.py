@@ -502,7 +502,7 @@ def calibration_csv(request):
         header = ["Level", "Framework", "Ready", "Nearly", "Not yet", "People"]
         rows = [
             [line.level_name, line.framework_name, line.ready, line.nearly, line.not_yet, line.total]
-            for line in readiness_by_level(managers)
+            for line in readiness_by_level(managers, context["cycle"])
         ]
         return csv_response(filename("readiness", cycle_name), header, rows)
     header = [

@@ -16,13 +16,15 @@ One INSERT … SELECT per refresh, the same SQL on SQLite and PostgreSQL: joins 
 
 from django.db import connection, models, transaction
 
-from assessments.reviews.models import Assessment, Rating
+from assessments.reviews.models import Assessment, Rating, ReviewCycle
 
 
 class RatingTally(models.Model):
     """One submitted manager assessment; only ratings on the scale count ("not applicable" is left out)."""
 
     assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, primary_key=True, related_name="tally")
+    # The assessment's cycle (which never changes), so that one cycle's tallies are read by index, not all hashed.
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     rated = models.PositiveIntegerField(help_text="Capabilities rated on the scale.")
     compared = models.PositiveIntegerField(help_text="Of those, how many the level expects something for.")
     above = models.PositiveIntegerField(help_text="Rated above what the level expects.")
@@ -47,8 +49,8 @@ def _tally_sql(ids: int | None) -> str:
     only = "" if ids is None else " AND m.id IN (" + ", ".join(["%s"] * ids) + ")"
     return f"""
         INSERT INTO {RatingTally._meta.db_table}
-            (assessment_id, rated, compared, above, sum_vs_expected, self_pairs, sum_vs_self)
-        SELECT m.id, COUNT(rs.rank), COUNT(es.rank),
+            (assessment_id, cycle_id, rated, compared, above, sum_vs_expected, self_pairs, sum_vs_self)
+        SELECT m.id, m.cycle_id, COUNT(rs.rank), COUNT(es.rank),
                SUM(CASE WHEN rs.rank > es.rank THEN 1 ELSE 0 END),
                COALESCE(SUM(rs.rank - es.rank), 0),
                COUNT(ss.rank),
@@ -64,7 +66,7 @@ def _tally_sql(ids: int | None) -> str:
         LEFT JOIN {r} sr ON sr.assessment_id = mine.id AND sr.capability_id = r.capability_id
         LEFT JOIN {s} ss ON ss.id = sr.scale_level_id
         WHERE m.kind = 'manager' AND m.status IN ({done}){only}
-        GROUP BY m.id
+        GROUP BY m.id, m.cycle_id
     """
 
 

@@ -24,7 +24,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, models, transaction
 
 from assessments.people.models import Person
-from assessments.reviews.models import Assessment, Rating
+from assessments.reviews.models import Assessment, Rating, ReviewCycle
 from frameworks.models import Capability, Expectation, Framework, Level, ScaleLevel
 
 
@@ -32,6 +32,8 @@ class VerdictTally(models.Model):
     """The verdict of one submitted manager assessment, and the counts its headline says (see `verdicts_sql`)."""
 
     assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, primary_key=True, related_name="verdict")
+    # The assessment's cycle (which never changes), so that one cycle's verdicts are read by index, not all hashed.
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     revision = models.PositiveIntegerField(help_text="The assessment's revision it was computed for.")
     person_level = models.ForeignKey(
         Level, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
@@ -266,8 +268,8 @@ def refresh_verdicts(assessments=None) -> None:
         cursor.execute(
             f"""
             WITH chosen AS ({chosen}), {computed_ctes("chosen")}
-            INSERT INTO {t["tally"]} (assessment_id, revision, person_level_id, {", ".join(COUNTS)})
-            SELECT c.assessment_id, a.revision, p.level_id, {", ".join(f"c.{name}" for name in COUNTS)}
+            INSERT INTO {t["tally"]} (assessment_id, cycle_id, revision, person_level_id, {", ".join(COUNTS)})
+            SELECT c.assessment_id, a.cycle_id, a.revision, p.level_id, {", ".join(f"c.{name}" for name in COUNTS)}
             FROM computed c
             JOIN {t["assessment"]} a ON a.id = c.assessment_id
             JOIN {t["person"]} p ON p.id = c.subject_id

@@ -76,8 +76,11 @@ def same_raters(sql, python):
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_sql_figures_match_the_python_computation(db, hr_admin, seed):
+def test_sql_figures_match_the_python_computation(db, hr_admin, seed, monkeypatch):
+    monkeypatch.setattr(calibration, "RATERS_PAGE_SIZE", 2)
+    monkeypatch.setattr(calibration, "OUTLIERS_SHOWN", 1)
     head, cycles = random_org(seed)
+    more_than_shown = 0
     for viewer, scope in ((hr_admin, None), (head, type(head.person).objects.in_subtree_of(head.person).values("pk"))):
         for cycle in (None, *cycles):
             raters, organisation, readiness = oracle.build_calibration(viewer, scope, cycle)
@@ -85,6 +88,16 @@ def test_sql_figures_match_the_python_computation(db, hr_admin, seed):
             same_raters(stats_for(per_author(managers)), sorted(raters, key=lambda r: r.name.lower()))
             found = build_calibration(viewer, scope, cycle)
             same_raters([found.organisation], [organisation])
+            # The page's managers, page by page, and the outliers: the oracle's, by name.
+            by_name = sorted(raters, key=lambda r: (r.name.lower(), r.manager.pk))
+            last = max(1, -(-len(raters) // calibration.RATERS_PAGE_SIZE))
+            pages = [build_calibration(viewer, scope, cycle, number).raters for number in range(1, last + 1)]
+            same_raters([rater for page in pages for rater in page], by_name)
+            standing_out = [r for r in by_name if calibration._sentences(r, organisation)]
+            shown = standing_out[: calibration.OUTLIERS_SHOWN]
+            assert found.outliers == [s for r in shown for s in calibration._sentences(r, found.organisation)]
+            assert found.more_outliers == len(standing_out) - len(shown)
+            more_than_shown += found.more_outliers > 0
             assert [(line.level_name, line.framework_name, line.counts) for line in found.readiness] == [
                 (name, framework, counts) for name, framework, counts, _ in readiness
             ]
@@ -93,6 +106,7 @@ def test_sql_figures_match_the_python_computation(db, hr_admin, seed):
                     named = {pk for pk, _ in group.named}
                     assert named <= subjects.get(group.verdict.value, set())
                     assert len(named) == min(group.people, calibration.NAMES_SHOWN)
+    assert more_than_shown  # outliers past the first were counted, in some scope and cycle
 
 
 @pytest.mark.parametrize("seed", [4, 5])
@@ -150,6 +164,7 @@ def test_tallies_kept_by_submit_and_return_match_a_rebuild_after_random_actions(
         kept = tallies()
         refresh_tallies()
         assert kept == tallies(), f"after step {step}"
+        assert {row["cycle_id"] for row in kept.values()} <= {cycle.pk}  # calibration reads a cycle's by it
     assert RatingTally.objects.exists() and scale
 
 

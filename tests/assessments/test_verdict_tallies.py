@@ -1,8 +1,8 @@
 """The stored verdicts (`reviews/verdict_sql.py`, `VerdictTally`) are kept right by the actions that change a
 verdict, in their transaction, and a verdict stored for an older revision or another current level is never used:
 after random submits, shares, undos, agreed outcomes, recommendations and moves between levels, every stored row
-still in use equals a recomputation from the ratings, and what the pages read equals the verdict computed with
-nothing stored."""
+still in use equals a recomputation from the ratings, every row carries its assessment's cycle, and what the pages
+read equals the verdict computed with nothing stored."""
 
 import random
 from collections import Counter
@@ -11,7 +11,7 @@ import pytest
 from django.db import transaction
 
 from assessments.reports.calibration import calibration_assessments
-from assessments.reports.verdicts import verdicts_for
+from assessments.reports.verdicts import readiness_groups, verdicts_for
 from assessments.reviews.models import Assessment
 from assessments.reviews.verdict_sql import VerdictTally, computed_verdicts, refresh_verdicts
 from frameworks.models import ScaleLevel
@@ -30,12 +30,18 @@ def stored() -> dict[int, tuple]:
     }
 
 
-def read_with_nothing_stored(managers) -> dict[int, int]:
+def read_with_nothing_stored(managers, read=verdicts_for):
     with transaction.atomic():
         VerdictTally.objects.all().delete()
-        found = verdicts_for(managers)
+        found = read(managers)
         transaction.set_rollback(True)
     return found
+
+
+def in_other_cycles() -> list[int]:
+    """Stored verdicts whose cycle is not their assessment's (calibration reads a cycle's rows by it)."""
+    rows = VerdictTally.objects.select_related("assessment")
+    return [row.assessment_id for row in rows if row.cycle_id != row.assessment.cycle_id]
 
 
 def test_a_rebuild_stores_what_the_ratings_give_and_the_pages_read_it(db, hr_admin):
@@ -102,6 +108,11 @@ def test_verdicts_kept_by_the_actions_match_a_recomputation_after_random_changes
         assert kept == computed_verdicts(kept), f"after step {step} ({action})"
         managers = Assessment.objects.submitted().filter(kind="manager")
         assert verdicts_for(managers) == read_with_nothing_stored(managers), f"after step {step} ({action})"
+        # Calibration's readiness table reads the cycle's stored rows and computes the rest: the same groups.
+        in_cycle = managers.filter(cycle=cycle)
+        groups = readiness_groups(in_cycle, 2, cycle)
+        assert groups == read_with_nothing_stored(in_cycle, lambda m: readiness_groups(m, 2, cycle)), step
+        assert in_other_cycles() == [], f"after step {step} ({action})"
     assert set(happened) == {"submit", "share", "undo", "agree", "recommend", "move"}, happened
 
 
@@ -115,6 +126,7 @@ def test_a_manager_assessment_handed_back_to_draft_has_no_verdict(db, deleted):
     Assessment.objects.filter(pk=theirs.pk).update(recommendation="not-yet", rationale="Growing.")
     theirs.refresh_from_db()
     assert theirs.submit() and theirs.pk in stored()
+    assert VerdictTally.objects.get().cycle_id is None and in_other_cycles() == []  # outside cycles
     Assessment.objects.filter(pk=theirs.pk).update(status="draft", revision=theirs.revision + 1)
     if deleted:
         VerdictTally.objects.all().delete()
