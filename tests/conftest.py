@@ -1,5 +1,6 @@
 """The cast: Priya (a PM) reports to Maya (her manager); Sam is a stranger; Hana is an HR admin."""
 
+import itertools
 import os
 from unittest import mock
 
@@ -24,12 +25,22 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def _media_folders(tmp_path_factory):
+    """One folder per test process, holding each test's media folder; numbered, so each test has its own."""
+    return tmp_path_factory.mktemp("media"), itertools.count()
+
+
 @pytest.fixture(autouse=True)
-def _tasks_run_immediately(settings, tmp_path):
+def _tasks_run_immediately(settings, _media_folders):
     """Tasks (emails, PDFs) run inside the call that enqueues them, as if a worker picked them up at once; the
-    files they make go to a folder of the test's own. Tests of the queue itself switch to `database_tasks`."""
+    files they make go to a folder of the test's own. Tests of the queue itself switch to `database_tasks`.
+
+    The folder is made only when a test stores a file: most store none, and a `tmp_path` per test cost the fast
+    tier thousands of directories to make and delete (over 10 s of CPU)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+    base, numbers = _media_folders
+    settings.MEDIA_ROOT = str(base / str(next(numbers)))
 
 
 @pytest.fixture

@@ -1,6 +1,9 @@
 """Small make_* helpers for tests: plain functions, no factory library."""
 
+from contextlib import contextmanager
+
 from django.contrib.auth.models import Group
+from django.db import transaction
 
 from accounts.models import HR_ADMINS_GROUP, User
 from frameworks.fileformat import import_framework, parse_framework_file
@@ -9,6 +12,21 @@ from frameworks.models import Capability, CapabilityArea, Expectation, Framework
 PASSWORD = "correct horse battery staple"
 
 SCALE = [("awareness", "Awareness"), ("working", "Working"), ("practitioner", "Practitioner"), ("expert", "Expert")]
+
+
+@contextmanager
+def kept_for_the_module(django_db_blocker):
+    """For a module-scoped fixture: what is made inside stays for the module's tests and is rolled back after the
+    last one. It is one transaction; each test runs in a savepoint inside it (what `db` does), so what a test
+    changes in the database is undone before the next. Objects in memory are shared: tests must not change them."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 def make_user(email, full_name, *, password=PASSWORD, manager=None, level=None, job_title="", hr_admin=False, **extra):

@@ -27,9 +27,11 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.models import User
 from assessments.people.models import Person
+from frameworks.models import Framework
 from tests.assessments.assessment_helpers import manager_submitted_of, self_draft_of, self_submitted_of
-from tests.factories import make_framework, make_user
+from tests.factories import kept_for_the_module, make_framework, make_user
 
 # Outcomes -------------------------------------------------------------------------------------------
 
@@ -413,9 +415,22 @@ class Cast:
         return [self.head, self.manager, self.subject, self.peer, self.other_manager, self.other_report, self.hr]
 
 
+@pytest.fixture(scope="module")
+def _module_cast(django_db_setup, django_db_blocker):
+    """The cast's rows, made once for the module; what a test makes or changes is rolled back after it."""
+    with kept_for_the_module(django_db_blocker):
+        yield make_cast()
+
+
 @pytest.fixture
-def cast(db):
-    return make_cast()
+def cast(_module_cast, db) -> Cast:
+    """The module's cast read afresh from the database, so that a test may change its objects."""
+    users = User.objects.select_related("person").in_bulk([user.pk for user in _module_cast.everyone])
+    fresh = {name: users[getattr(_module_cast, name).pk] for name in ROLE_FIELDS}
+    return Cast(framework=Framework.objects.get(pk=_module_cast.framework.pk), **fresh)
+
+
+ROLE_FIELDS = ("head", "manager", "subject", "peer", "other_manager", "other_report", "hr")
 
 
 def make_cast() -> Cast:

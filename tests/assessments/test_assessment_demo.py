@@ -8,7 +8,6 @@ import pytest
 import yaml
 from django.conf import settings as django_settings
 from django.core.management import call_command
-from django.db import transaction
 from django.test import override_settings
 
 from accounts.models import User
@@ -16,22 +15,16 @@ from assessments.demo import EVIDENCE, PLANS, verdict_for
 from assessments.reports.calibration import build_calibration
 from assessments.reports.readiness import Verdict
 from assessments.reviews.models import Assessment, Rating, ReviewCycle
+from tests.factories import kept_for_the_module
 
 
 @pytest.fixture(scope="module")
 def seeded_once(django_db_setup, django_db_blocker):
-    """The demo, seeded once for the module's tests (a second each): inside a transaction that is rolled back
-    after the module, while each test runs in its own savepoint inside it, as `db` does."""
-    with django_db_blocker.unblock(), override_settings(DEBUG=True):
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            out = StringIO()
-            call_command("seed_demo", stdout=out)
-            yield out.getvalue()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    """The demo, seeded once for the module's tests (a second each), rolled back after them."""
+    with kept_for_the_module(django_db_blocker), override_settings(DEBUG=True):
+        out = StringIO()
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
 
 
 @pytest.fixture
