@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from accounts.roles import sync_hr_admin_permissions
 from frameworks.models import Expectation
 from tests.assessments.assessment_helpers import make_cycle, self_submitted_of
+from tests.factories import kept_for_the_module
 from tests.fuzz import fuzz_settings
 from tests.fuzz.pages import Form, read_page
 from tests.fuzz.strategies import hostile_text
@@ -92,15 +93,9 @@ LIST_PARAMETERS = ("q", "o", "p", "e", "all", "page")
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker):
     """The access matrix's cast, made once for the module and rolled back at its end."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            sync_hr_admin_permissions()
-            yield make_cast()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with kept_for_the_module(django_db_blocker):
+        sync_hr_admin_permissions()
+        yield make_cast()
 
 
 def _role(entry):
