@@ -79,12 +79,12 @@ def team_verdicts(user, manager: Person, people, cycle, page_number=None) -> Tea
     latest, latest_params = latest_sql(managers_below_visible_to(user, cycle))
     tally = VerdictTally._meta.db_table
     # The stored verdict where it still matches (the assessment's revision, the person's level); the few that do
-    # not are computed from their ratings by `computed_verdicts` (`verdicts_sql` does the same in one statement,
-    # but joins every row twice more).
-    # The stored verdict where it still matches (the assessment's revision, the person's level); the few that do
     # not are computed from their ratings (`_count_stale`). `verdicts_sql` does both in one statement but joins
-    # every row twice more.
+    # every row twice more. A cycle's stored verdicts are read by its index, not every cycle's hashed.
     matches = "(s.person_level_id = ppl.level_id OR (s.person_level_id IS NULL AND ppl.level_id IS NULL))"
+    params = [*latest_params, *people_params]
+    if cycle is not None:
+        matches, params = f"{matches} AND s.cycle_id = %s", [*params, cycle.pk]
     sql = f"""
         WITH latest AS MATERIALIZED ({latest})
         SELECT ppl.team, COUNT(*),
@@ -98,7 +98,7 @@ def team_verdicts(user, manager: Person, people, cycle, page_number=None) -> Tea
         GROUP BY ppl.team
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*latest_params, *people_params])
+        cursor.execute(sql, params)
         counts = {team: list(row) for team, *row in cursor.fetchall()}
     _count_stale(counts)
     leads = (
