@@ -7,7 +7,14 @@ from django.db import transaction
 from django.urls import reverse
 
 from assessments.reports import pdf
-from tests.test_access_matrix import MATRIX, OK, SIGNED_IN, cast, project_url_names  # noqa: F401 (cast: a fixture)
+from tests.test_access_matrix import (  # noqa: F401 (_module_cast and cast: fixtures)
+    MATRIX,
+    OK,
+    SIGNED_IN,
+    _module_cast,
+    cast,
+    project_url_names,
+)
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 INLINE = [
