@@ -44,6 +44,15 @@ def _tasks_run_immediately(settings, _media_folders):
 
 
 @pytest.fixture
+def pdf_not_drawn(monkeypatch):
+    """The promotion PDF is a stand-in of a few bytes instead of WeasyPrint's drawing (a second or two each): for
+    tests of who gets a PDF, its headers or its queries, not of what it shows (tests/pdf.py reads a real one)."""
+    from assessments.reports import pdf
+
+    monkeypatch.setattr(pdf, "write_pdf", lambda html, base_url: b"%PDF-1.4\n%%EOF\n")
+
+
+@pytest.fixture
 def database_tasks(settings, db):
     """Tasks go to the database queue, as in production; call the fixture's value to run a worker over every task
     that is due, until none is left (what `manage.py db_worker --batch` does). Returns how many it ran."""

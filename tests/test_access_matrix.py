@@ -503,7 +503,7 @@ def check(response, outcome, url):
 
 
 @pytest.mark.parametrize("name", project_url_names())
-def test_access_matrix(client, cast, name):
+def test_access_matrix(client, cast, name, pdf_not_drawn):
     if name not in MATRIX:
         pytest.fail(f"add {name} to the access matrix (tests/test_access_matrix.py)", pytrace=False)
     entry = MATRIX[name]

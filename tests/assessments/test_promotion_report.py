@@ -90,7 +90,7 @@ def test_the_heading_arrow_is_hidden_from_screen_readers_which_hear_to(client, m
     assert '<span aria-hidden="true">→</span><span class="visually-hidden"> to </span>' in body
 
 
-def test_subject_sees_the_report_only_once_shared(client, pm, ic3, reviews):
+def test_subject_sees_the_report_only_once_shared(client, pm, ic3, reviews, pdf_not_drawn):
     client.force_login(pm)
     for name in ("promotion", "promotion_pdf"):
         assert client.get(report_url(name, pm.person, ic3, reviews["current"])).status_code == 404
@@ -125,7 +125,7 @@ def test_pdf_loads_static_files_from_disk_and_nothing_from_the_network():
         fetcher.fetch("http://testserver/static/css/missing.css")
 
 
-def test_report_query_count_does_not_grow_with_the_framework(client, django_assert_max_num_queries, db):
+def test_report_query_count_does_not_grow_with_the_framework(client, django_assert_max_num_queries, pdf_not_drawn, db):
     for size, (areas, per_area) in enumerate(((2, 2), (5, 6))):
         framework = make_framework(key=f"fw-{size}", areas=areas, capabilities_per_area=per_area)
         boss = make_user(f"boss{size}@example.com", "Boss", level=framework.levels.get(key="mgr-1"))
