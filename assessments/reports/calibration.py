@@ -134,7 +134,7 @@ class Calibration:
 
 # Figures per manager ------------------------------------------------------------------------------
 
-# Summed over the manager assessments themselves (one pass over them, joined to their tallies by primary key).
+# The drill-down's sums per person, in the ORM; the same sums per manager and for the organisation are SUMS_SQL.
 TALLY_SUMS = {
     "people": Count("subject_id", distinct=True, filter=Q(tally__rated__gt=0)),
     "ratings": Sum("tally__compared"),
@@ -144,28 +144,8 @@ TALLY_SUMS = {
     "sum_self": Sum("tally__sum_vs_self"),
 }
 
-
-def per_author(managers):
-    """One row of summed tallies per author of `managers`, by the author's name (a query, sliced by the caller)."""
-    return (
-        managers.values("author_id")
-        .annotate(**TALLY_SUMS, author_name=Lower(F("author__user__full_name")))
-        .order_by("author_name", "author_id")
-    )
-
-
-def organisation_stats(managers) -> RaterStats:
-    return RaterStats.from_row(None, managers.aggregate(**TALLY_SUMS))
-
-
-def stats_for(rows) -> list[RaterStats]:
-    rows = list(rows)
-    authors = Person.objects.select_related("user").in_bulk([row["author_id"] for row in rows])
-    return [RaterStats.from_row(authors[row["author_id"]], row) for row in rows]
-
-
-# The page's figures in SQL: the same sums over the same rows as TALLY_SUMS (which the CSV and the drill-down
-# use), with a cycle's tallies read by its index rather than every cycle's hashed.
+# Summed in SQL over the manager assessments joined to their tallies, a cycle's tallies read by its index rather than
+# every cycle's hashed.
 FIGURES = ("people", "ratings", "sum_expected", "n_above", "pairs", "sum_self")
 SUMS_SQL = """
     COUNT(DISTINCT CASE WHEN t.rated > 0 THEN m.subject_id END) AS people, SUM(t.compared) AS ratings,
@@ -188,11 +168,46 @@ def _tallied(managers, cycle) -> tuple[str, list]:
     return f"({inner}) m LEFT JOIN {RatingTally._meta.db_table} t ON {on}", params
 
 
+def _named_per_author(managers, cycle) -> tuple[str, list]:
+    """(SQL, params) of a WITH clause ending in `named`: one row per author of `managers` (author_id, FIGURES,
+    sort_name), the tallies summed per author first and named after (~2,600 authors at 20,000 people, rather than
+    every assessment joined to its author's name before grouping)."""
+    tallied, params = _tallied(managers, cycle)
+    person, user = Person._meta.db_table, Person._meta.get_field("user").related_model._meta.db_table
+    sql = f"""
+        WITH per_author AS (SELECT m.author_id, {SUMS_SQL} FROM {tallied} GROUP BY m.author_id),
+        named AS MATERIALIZED (
+            SELECT a.*, LOWER(u.full_name) AS sort_name FROM per_author a
+            JOIN {person} p ON p.id = a.author_id
+            JOIN {user} u ON u.id = p.user_id
+        )
+    """
+    return sql, params
+
+
 def _dicts(sql: str, params: list) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         columns = [column[0] for column in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def organisation_figures(managers, cycle=None) -> dict:
+    """FIGURES summed over every assessment of `managers` (in `cycle`), and how many authors wrote them."""
+    tallied, params = _tallied(managers, cycle)
+    return _dicts(f"SELECT {SUMS_SQL}, COUNT(DISTINCT m.author_id) AS authors FROM {tallied}", params)[0]
+
+
+def _stats(rows: list[dict]) -> list[RaterStats]:
+    authors = Person.objects.select_related("user").in_bulk({row["author_id"] for row in rows})
+    return [RaterStats.from_row(authors[row["author_id"]], row) for row in rows]
+
+
+def raters_by_name(managers, cycle=None) -> list[RaterStats]:
+    """Every author of `managers` (in `cycle`) with their figures, by name: the CSV's rows."""
+    named, params = _named_per_author(managers, cycle)
+    columns = ", ".join(FIGURES)
+    return _stats(_dicts(f"{named} SELECT author_id, {columns} FROM named ORDER BY sort_name, author_id", params))
 
 
 def _direction(value: float, what: str, level_words: str, *, unit: bool = True) -> str:
@@ -246,18 +261,11 @@ def _stands_out(organisation: RaterStats) -> tuple[str, list]:
 
 def _page_and_outliers(managers, cycle, organisation: RaterStats, page: Page) -> tuple[list[dict], list[dict]]:
     """The rows of `page` (managers by name) and of the first OUTLIERS_SHOWN outliers by name (each with how many
-    stand out in all), from one pass over the tallies: summed per author once, then named (~2,600 authors at
-    20,000 people, not every assessment), then sliced twice."""
-    tallied, params = _tallied(managers, cycle)
-    person, user = Person._meta.db_table, Person._meta.get_field("user").related_model._meta.db_table
+    stand out in all), in one statement: the per-author figures computed once (`_named_per_author`), sliced twice."""
+    named, params = _named_per_author(managers, cycle)
     columns = ", ".join(FIGURES)
     sql = f"""
-        WITH per_author AS (SELECT m.author_id, {SUMS_SQL} FROM {tallied} GROUP BY m.author_id),
-        named AS MATERIALIZED (
-            SELECT a.*, LOWER(u.full_name) AS sort_name FROM per_author a
-            JOIN {person} p ON p.id = a.author_id
-            JOIN {user} u ON u.id = p.user_id
-        )
+        {named}
         SELECT * FROM (
             SELECT 0 AS part, author_id, {columns}, 0 AS outliers,
                    ROW_NUMBER() OVER (ORDER BY sort_name, author_id) AS place
@@ -278,13 +286,6 @@ def _page_and_outliers(managers, cycle, organisation: RaterStats, page: Page) ->
         params += [*condition_params, max(OUTLIERS_SHOWN, 1)]
     rows = sorted(_dicts(sql, params), key=lambda row: (row["part"], row["place"]))
     return [row for row in rows if row["part"] == 0], [row for row in rows if row["part"] == 1]
-
-
-def _outlier_sentences(rows: list[dict], authors, organisation: RaterStats) -> tuple[list[str], int]:
-    """Sentences for the first OUTLIERS_SHOWN managers who stand out, and how many more stand out."""
-    shown = [RaterStats.from_row(authors[row["author_id"]], row) for row in rows[:OUTLIERS_SHOWN]]
-    sentences = [sentence for rater in shown for sentence in _sentences(rater, organisation)]
-    return sentences, max(0, rows[0]["outliers"] - OUTLIERS_SHOWN) if rows else 0
 
 
 # Readiness by level -------------------------------------------------------------------------------
@@ -326,17 +327,17 @@ def build_calibration(user, scope, cycle=None, page_number=None) -> Calibration:
     """Per manager (a page of them, by name): how their ratings sit against expectations and against their
     people's own ratings; who stands out; and how many people are ready, per level."""
     managers = calibration_assessments(user, scope, cycle)
-    tallied, params = _tallied(managers, cycle)
-    figures = _dicts(f"SELECT {SUMS_SQL}, COUNT(DISTINCT m.author_id) AS authors FROM {tallied}", params)[0]
+    figures = organisation_figures(managers, cycle)
     organisation = RaterStats.from_row(None, figures)
     # One row per author, counted with the organisation's figures; the page's rows come with the outliers.
     page = Paginator(range(figures["authors"]), RATERS_PAGE_SIZE).get_page(page_number)
     raters, outliers, more = [], [], 0
     if figures["authors"]:
         page_rows, outlier_rows = _page_and_outliers(managers, cycle, organisation, page)
-        authors = Person.objects.select_related("user").in_bulk({row["author_id"] for row in page_rows + outlier_rows})
-        raters = [RaterStats.from_row(authors[row["author_id"]], row) for row in page_rows]
-        outliers, more = _outlier_sentences(outlier_rows, authors, organisation)
+        stats = _stats(page_rows + outlier_rows[:OUTLIERS_SHOWN])  # both lists' names in one query
+        raters, standing_out = stats[: len(page_rows)], stats[len(page_rows) :]
+        outliers = [sentence for rater in standing_out for sentence in _sentences(rater, organisation)]
+        more = max(0, outlier_rows[0]["outliers"] - OUTLIERS_SHOWN) if outlier_rows else 0
     page.object_list = raters
     return Calibration(
         raters=raters,

@@ -32,13 +32,13 @@ from assessments.reports.access import (
     get_team_for_user,
 )
 from assessments.reports.calibration import (
+    RaterStats,
     build_calibration,
     calibration_assessments,
-    organisation_stats,
+    organisation_figures,
     people_rated_by,
-    per_author,
+    raters_by_name,
     readiness_by_level,
-    stats_for,
 )
 from assessments.reports.charts import difference_plot
 from assessments.reports.comparison import (
@@ -524,6 +524,9 @@ def calibration_csv(request):
             rater.self_pairs,
             round(100 * rater.share_above) if rater.share_above is not None else "",
         ]
-        for rater in [*stats_for(per_author(managers)), organisation_stats(managers)]
+        for rater in [
+            *raters_by_name(managers, context["cycle"]),
+            RaterStats.from_row(None, organisation_figures(managers, context["cycle"])),
+        ]
     ]
     return csv_response(filename("calibration", cycle_name), header, rows)

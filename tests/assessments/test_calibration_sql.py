@@ -12,7 +12,7 @@ from django.db.backends import utils
 from django.urls import reverse
 
 from assessments.reports import calibration, views
-from assessments.reports.calibration import build_calibration, calibration_assessments, per_author, stats_for
+from assessments.reports.calibration import build_calibration, calibration_assessments, raters_by_name
 from assessments.reports.verdicts import verdict_summaries, verdicts_for
 from assessments.reviews.models import Assessment, Rating
 from assessments.reviews.tallies import RatingTally, refresh_tallies
@@ -85,7 +85,7 @@ def test_sql_figures_match_the_python_computation(db, hr_admin, seed, monkeypatc
         for cycle in (None, *cycles):
             raters, organisation, readiness = oracle.build_calibration(viewer, scope, cycle)
             managers = calibration_assessments(viewer, scope, cycle)
-            same_raters(stats_for(per_author(managers)), sorted(raters, key=lambda r: r.name.lower()))
+            same_raters(raters_by_name(managers, cycle), sorted(raters, key=lambda r: r.name.lower()))
             found = build_calibration(viewer, scope, cycle)
             same_raters([found.organisation], [organisation])
             # The page's managers, page by page, and the outliers: the oracle's, by name.
