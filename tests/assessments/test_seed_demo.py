@@ -2,12 +2,14 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from accounts.models import User
 from assessments.management.commands.seed_demo import DEMO_PASSWORD, DEMO_PEOPLE
 from assessments.people.models import Person
 from assessments.reviews.models import Assessment, Rating, ReviewCycle
 from frameworks.models import Capability, Framework
+from tests.factories import kept_for_the_module
 
 
 def seed(**options):
@@ -19,6 +21,21 @@ def seed(**options):
 @pytest.fixture
 def debug(settings):
     settings.DEBUG = True
+
+
+@pytest.fixture(scope="module")
+def _seeded_once(django_db_setup, django_db_blocker):
+    fast_hasher = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # what each test has (tests/conftest.py)
+    with kept_for_the_module(django_db_blocker), override_settings(DEBUG=True, PASSWORD_HASHERS=fast_hasher):
+        yield seed()
+
+
+@pytest.fixture
+def seeded(_seeded_once, db, debug):
+    """The demo, seeded once for the module (seeding is the slow part); what a test changes is rolled back after
+    it. Tests that need an empty database come first in the module: the seed is there from the first test that
+    asks for it to the module's end."""
+    return _seeded_once
 
 
 def snapshot():
@@ -33,8 +50,21 @@ def snapshot():
     )
 
 
-def test_seed_demo_builds_the_organisation_on_the_default_frameworks(db, debug):
-    output = seed()
+def test_seed_demo_refuses_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="refuses to run when DEBUG is off"):
+        seed()
+    assert not User.objects.exists()
+
+
+def test_seed_demo_runs_with_force_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+    seed(force=True)
+    assert User.objects.filter(email="hr@example.com").exists()
+
+
+def test_seed_demo_builds_the_organisation_on_the_default_frameworks(seeded):
+    output = seeded
     assert Framework.objects.published().filter(key__in=["gov-product-management", "product-tracks"]).count() == 2
     people = {p.user.email: p for p in Person.objects.select_related("user", "level__framework", "manager__user")}
     assert len(people) == len(DEMO_PEOPLE)
@@ -52,8 +82,8 @@ def test_seed_demo_builds_the_organisation_on_the_default_frameworks(db, debug):
     assert "grace@example.com" in output and "Manager, Group PM" in output
 
 
-def test_seed_demo_twice_changes_nothing(db, debug):
-    first = seed()
+def test_seed_demo_twice_changes_nothing(seeded):
+    first = seeded
     assert_demo_evidence_logs(first)  # here rather than in a test of its own: seeding is the slow part
     assert_demo_plans(first)
     assert_demo_feedback(first)
@@ -67,8 +97,7 @@ def test_seed_demo_twice_changes_nothing(db, debug):
     assert "Demo feedback requests already in place: nothing changed." in output
 
 
-def test_seed_demo_restores_a_changed_demo_account(db, debug):
-    seed()
+def test_seed_demo_restores_a_changed_demo_account(seeded):
     leo = User.objects.get(email="leo@example.com")
     leo.set_password("something else")
     leo.is_active = False
@@ -78,21 +107,7 @@ def test_seed_demo_restores_a_changed_demo_account(db, debug):
     assert leo.is_active and leo.check_password(DEMO_PASSWORD)
 
 
-def test_seed_demo_refuses_when_debug_is_off(db, settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="refuses to run when DEBUG is off"):
-        seed()
-    assert not User.objects.exists()
-
-
-def test_seed_demo_runs_with_force_when_debug_is_off(db, settings):
-    settings.DEBUG = False
-    seed(force=True)
-    assert User.objects.filter(email="hr@example.com").exists()
-
-
-def test_demo_organisation_is_coherent(db, debug):
-    seed()
+def test_demo_organisation_is_coherent(seeded):
     people = {p.user.email: p for p in Person.objects.select_related("user", "level__framework", "manager__user")}
     # Each manager's team is on the manager's framework; both tracks of product-tracks are represented.
     for manager in ("leo@example.com", "grace@example.com"):
@@ -108,14 +123,14 @@ def test_demo_organisation_is_coherent(db, debug):
     assert "new joiner" in people["finn@example.com"].job_title
 
 
-def test_readme_names_the_demo_roles_as_make_run_prints_them(db, debug):
+def test_readme_names_the_demo_roles_as_make_run_prints_them(seeded):
     from pathlib import Path
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     table = readme.split("| role | name | email |\n|---|---|---|\n", 1)[1].split("\n\n", 1)[0]
     rows = [tuple(cell.strip() for cell in line.strip("|").split("|")) for line in table.splitlines()]
     assert rows == [(role, name, email) for role, name, email, *_ in DEMO_PEOPLE]
-    lines = seed().splitlines()
+    lines = seeded.splitlines()
     for role, name, email, *_ in DEMO_PEOPLE:
         assert any(role in line and name in line and email in line for line in lines)
 
