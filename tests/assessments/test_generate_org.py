@@ -13,6 +13,8 @@ from accounts.models import User
 from assessments import orggen
 from assessments.people.models import Person
 from assessments.reviews.models import Assessment, Rating, ReviewCycle
+from assessments.reviews.tallies import RatingTally
+from assessments.reviews.verdict_sql import VerdictTally
 from frameworks.models import Expectation
 from tests.factories import make_user
 
@@ -165,6 +167,15 @@ def test_statuses_are_a_realistic_mix_and_every_finished_assessment_could_have_b
     assert agreed.exists() and all(r.assessment.status == "shared" for r in agreed.select_related("assessment"))
     evidence = [len(text) for text in Rating.objects.exclude(evidence="").values_list("evidence", flat=True)]
     assert len(evidence) > Rating.objects.count() / 3 and 60 < sum(evidence) / len(evidence) < 400
+
+
+def test_every_submitted_manager_assessment_is_tallied_with_its_cycle(org):
+    """Calibration and the heatmap read one cycle's tallies and stored verdicts by their cycle."""
+    done = Assessment.objects.filter(kind="manager", status__in=Assessment.SUBMITTED_STATUSES)
+    cycles = dict(done.values_list("pk", "cycle_id"))
+    assert len(set(cycles.values())) == CYCLES
+    assert dict(RatingTally.objects.values_list("assessment_id", "cycle_id")) == cycles
+    assert dict(VerdictTally.objects.values_list("assessment_id", "cycle_id")) == cycles
 
 
 def test_a_second_run_is_refused_and_clear_removes_only_what_was_generated(db, debug):
