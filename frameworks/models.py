@@ -528,6 +528,14 @@ class Level(FrameworkPart):
             raise ValidationError({"track": "Choose a track of the same framework version."})
 
 
+class ExpectationQuerySet(models.QuerySet):
+    def in_framework_order(self):
+        """Level by level, each level's capabilities in the framework's order: the default ordering within a
+        level (a level's capabilities share its framework), without joining the level's framework and track and
+        the capability's framework a second time only to sort by them."""
+        return self.order_by("level_id", "capability__area__position", "capability__position", "capability_id")
+
+
 class Expectation(FrameworkPart):
     """The mastery a level asks for in one capability. No row means the capability is not asked for there."""
 
@@ -540,6 +548,7 @@ class Expectation(FrameworkPart):
         default=list, blank=True, help_text="Short examples or signals of what this looks like, one line each."
     )
 
+    objects = ExpectationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -83,7 +83,7 @@ def next_steps(level: Level | None) -> NextSteps | None:
     # The candidates are loaded with their track and framework already: only their expectations are read.
     current = next((candidate for candidate in candidates if candidate.pk == level.pk), level)
     wanted = [current, *([on_track] if on_track else []), *across]
-    expectations = Expectation.objects.select_related("capability__area", "scale_level")
+    expectations = Expectation.objects.select_related("capability__area", "scale_level").in_framework_order()
     prefetch_related_objects(wanted, Prefetch("expectations", queryset=expectations))
 
     def step(target):

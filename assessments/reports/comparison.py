@@ -348,7 +348,9 @@ def _expectations_by_key(
     if known and level.pk in known:
         return known[level.pk]
     rows = attach_scale(
-        list(Expectation.objects.filter(level=level).select_related("capability__area")), scale, "scale_level"
+        list(Expectation.objects.filter(level=level).select_related("capability__area").in_framework_order()),
+        scale,
+        "scale_level",
     )
     return {expectation.capability.key: expectation for expectation in rows}
 

@@ -136,8 +136,10 @@ def _expectations(points: list[HistoryPoint], scale: dict[int, ScaleLevel]) -> l
     """What each reviewed level expects, with each capability and its area."""
     if not points:
         return []
-    expectations = Expectation.objects.filter(level_id__in={p.level.pk for p in points}).select_related(
-        "capability__area"
+    expectations = (
+        Expectation.objects.filter(level_id__in={p.level.pk for p in points})
+        .select_related("capability__area")
+        .in_framework_order()
     )
     return attach_scale(list(expectations), scale, "scale_level")
 

@@ -164,9 +164,8 @@ def _ratings_by_assessment(assessment_ids, capabilities: dict | None = None) -> 
 
 def _expectations_by_level(level_ids) -> dict[int, dict[str, Expectation]]:
     found: dict[int, dict[str, Expectation]] = {}
-    for expectation in Expectation.objects.filter(level_id__in=level_ids).select_related(
-        "capability__area", "scale_level"
-    ):
+    expectations = Expectation.objects.filter(level_id__in=level_ids).select_related("capability__area", "scale_level")
+    for expectation in expectations.in_framework_order():
         found.setdefault(expectation.level_id, {})[expectation.capability.key] = expectation
     return found
 
