@@ -286,15 +286,19 @@ def prepare_database(url: str, name: str):
         manage(url, "generate_org", "--people", str(PEOPLE), "--verbosity", "0")
 
 
+# The backend a password sign-in records: the ones before it in AUTHENTICATION_BACKENDS (the sign-in throttle, the
+# password gate) only ever refuse, and cannot read a user back from a session.
+PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
 def session_for(user) -> str:
     """A signed-in session for `user`, as the sign-in page would make it (without hashing a password 50 times)."""
-    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[BACKEND_SESSION_KEY] = PASSWORD_BACKEND
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return session.session_key

@@ -31,6 +31,17 @@ def test_the_bench_lists_its_pages_and_budgets():
     assert all(re.search(r"budget \d+×$", line) for line in listed.splitlines())
 
 
+def test_a_session_the_load_test_makes_signs_its_person_in(client, pm, settings):
+    """As the sign-in page's would: the first request with it is the person's, not a 500 (the backend it names must
+    read users back) nor a sign-in page."""
+    load = load_module()
+    assert load.PASSWORD_BACKEND in settings.AUTHENTICATION_BACKENDS
+    client.cookies[settings.SESSION_COOKIE_NAME] = load.session_for(pm)
+    answer = client.get(reverse("home"))
+    assert answer.status_code == 200
+    assert answer.wsgi_request.user == pm
+
+
 def test_the_load_test_reads_revisions_and_choices_from_the_page_and_an_autosave(client, pm, framework):
     load = load_module()
     draft = start(pm, pm, level(framework, "ic-3"))
