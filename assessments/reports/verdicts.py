@@ -17,7 +17,15 @@ from assessments.people.models import Person, Scope
 from assessments.reports.readiness import VerdictSummary, summarise
 from assessments.reviews.models import Assessment
 from assessments.reviews.verdict import Verdict
-from assessments.reviews.verdict_sql import VerdictTally, computed_ctes, latest_sql, sql_of, verdicts_sql
+from assessments.reviews.verdict_sql import (
+    COUNTS,
+    VerdictTally,
+    computed_ctes,
+    computed_verdicts,
+    latest_sql,
+    sql_of,
+    verdicts_sql,
+)
 from frameworks.models import Level
 
 NO_VERDICT = 3  # sorts after Not yet: no submitted manager assessment to go by
@@ -39,24 +47,34 @@ def verdicts_for(managers) -> dict[int, int]:
 
 def verdict_summaries(managers) -> dict[int, VerdictSummary]:
     """subject id → the verdict of their newest assessment among `managers` and its headline, from the database's
-    counts: one query, one row per person (the rows a page shows; no rating reaches Python)."""
-    sql, params = verdicts_sql(managers)
-    person, level = Person._meta.db_table, Level._meta.db_table
+    counts: one row per person (the rows a page shows; no rating reaches Python).
+
+    The stored verdict where it still matches, in one plain join; the few that do not are computed from their
+    ratings in a second statement, only when there are some. `verdicts_sql` does both in one statement, which
+    PostgreSQL takes longer to plan (8 ms) than a team's few rows take to read."""
+    latest, params = latest_sql(managers)
+    person, level, tally = Person._meta.db_table, Level._meta.db_table, VerdictTally._meta.db_table
+    counts = ", ".join(f"s.{column}" for column in COUNTS)
     rows = _rows(
         f"""
-        WITH verdicts AS ({sql})
-        SELECT v.subject_id, v.verdict, v.asked, v.met, v.below_target, v.below_current, v.unrated,
-               tl.name, cl.name
-        FROM verdicts v
-        JOIN {level} tl ON tl.id = v.level_id
-        JOIN {person} p ON p.id = v.subject_id
-        LEFT JOIN {level} cl ON cl.id = p.level_id AND p.level_id <> v.level_id
+        WITH latest AS ({latest})
+        SELECT l.id, l.subject_id, s.assessment_id, {counts}, tl.name, cl.name
+        FROM latest l
+        JOIN {level} tl ON tl.id = l.level_id
+        JOIN {person} p ON p.id = l.subject_id
+        LEFT JOIN {tally} s ON s.assessment_id = l.id AND s.revision = l.revision
+            AND (s.person_level_id = p.level_id OR (s.person_level_id IS NULL AND p.level_id IS NULL))
+        LEFT JOIN {level} cl ON cl.id = p.level_id AND p.level_id <> l.level_id
         """,
         params,
     )
+    stale = [row[0] for row in rows if row[2] is None]
+    computed = computed_verdicts(stale) if stale else {}
     verdicts = list(Verdict)
-    return {
-        subject_id: summarise(
+    summaries = {}
+    for assessment_id, subject_id, stored, *found, target, current in rows:
+        verdict, asked, met, below, below_current, unrated = found if stored is not None else computed[assessment_id]
+        summaries[subject_id] = summarise(
             verdicts[verdict],
             target,
             current,
@@ -66,8 +84,7 @@ def verdict_summaries(managers) -> dict[int, VerdictSummary]:
             below_current=below_current,
             unrated=unrated,
         )  # fmt: skip
-        for subject_id, verdict, asked, met, below, below_current, unrated, target, current in rows
-    }
+    return summaries
 
 
 def readiness_groups(managers, names: int, cycle=None) -> list[tuple[int, int, int, list[tuple[int, str]]]]:
