@@ -57,13 +57,14 @@ class Outcome:
         ]
 
 
-def latest_outcome(user, me: Person, expectations: dict | None = None) -> Outcome | None:
+def latest_outcome(user, me: Person, expectations: dict | None = None, known_levels=()) -> Outcome | None:
     """The newest manager assessment of `me` that was shared with them, with its verdict; None when there is none.
 
     Read through `visible_assessments`, and computed by `build_comparison`, so it says exactly what the comparison
     page says (a blind cycle's shared assessment stays out until the self-assessment is submitted too).
+    `expectations` and `known_levels`: what the next-step card has read already (`NextSteps`).
     """
-    assessments = visible_assessments(user, me)
+    assessments = visible_assessments(user, me, known_levels)
     shared = sorted(
         (a for a in assessments if a.kind == Assessment.Kind.MANAGER and a.status == Assessment.Status.SHARED),
         key=lambda a: (a.shared_at or a.submitted_at or a.created_at, a.pk),
@@ -132,7 +133,9 @@ def home(request):
             "steps": steps,
             "team_counts": team_counts,
             "assessments": home_assessments(me, has_reports=bool(team_counts and team_counts["direct"])),
-            "outcome": latest_outcome(request.user, me, steps.expectations if steps else None),
+            "outcome": latest_outcome(
+                request.user, me, steps.expectations if steps else None, steps.levels if steps else ()
+            ),
             "open_cycle": open_cycle,
             "head_progress": head_progress(request.user, me, open_cycle) if team_counts and open_cycle else None,
             "whats_next": whats_next(me),

@@ -62,6 +62,8 @@ class NextSteps:
     across_tracks: list[Step] = field(default_factory=list)
     # What each level read here expects, {level pk: {capability key: expectation}}, for a comparison on the same page.
     expectations: dict = field(default_factory=dict)
+    # The levels read here (the whole track and one grade up), with their track and framework, for the same page.
+    levels: list = field(default_factory=list)
 
 
 def next_steps(level: Level | None) -> NextSteps | None:
@@ -104,4 +106,5 @@ def next_steps(level: Level | None) -> NextSteps | None:
             item.pk: {expectation.capability.key: expectation for expectation in item.expectations.all()}
             for item in wanted
         },
+        levels=candidates,
     )

@@ -22,7 +22,7 @@ from assessments.people.models import Person
 from assessments.reports.charts import Series, comparison_chart
 from assessments.reports.readiness import Readiness, Rule, Standing, assess
 from assessments.reviews.access import hidden_by_blind_cycle
-from assessments.reviews.models import Assessment, Rating
+from assessments.reviews.models import Assessment, Rating, attach_levels
 from frameworks.models import Capability, Expectation, Framework, Level, ScaleLevel
 
 # Each row sits in exactly one group. A disagreement that is also below expectation stays under
@@ -275,13 +275,17 @@ def apply_blind_rule(user, self_assessment, manager_assessment) -> tuple:
     return (None if hide_self else self_assessment), (None if hide_manager else manager_assessment), message
 
 
-def visible_assessments(user, subject: Person) -> list[Assessment]:
-    """Every assessment of `subject` the viewer may see, newest first."""
-    return list(
-        Assessment.objects.visible_to(user)
-        .filter(subject=subject)
-        .select_related("level__framework", "level__track", "cycle", "author__user", "subject__user")
-        .order_by("-created_at", "-pk")
+def visible_assessments(user, subject: Person, known_levels=()) -> list[Assessment]:
+    """Every assessment of `subject` the viewer may see, newest first, with their levels (`attach_levels`;
+    `known_levels`: levels read already with their track and framework, such as the subject's own)."""
+    return attach_levels(
+        list(
+            Assessment.objects.visible_to(user)
+            .filter(subject=subject)
+            .select_related("cycle", "author__user", "subject__user")
+            .order_by("-created_at", "-pk")
+        ),
+        known_levels,
     )
 
 

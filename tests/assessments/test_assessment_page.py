@@ -11,7 +11,8 @@ from tests.factories import make_framework, make_user
 # The session and user, the viewer's place (with whether they are HR), the assessment, its scale, area counts,
 # ratings, the other side, expectations, the navigation's "My team"; the manager named beside Submit; on the author's
 # own self-assessment, their evidence-log entries to cite.
-MAX_PAGE_QUERIES = 14  # +1: the development plan items of every capability (growth/plan_summary.py)
+MAX_PAGE_QUERIES = 15  # +1: the development plan items of every capability (growth/plan_summary.py); +1: the
+# level with its track and framework, read apart from the assessment (reviews/models.py, attach_levels)
 
 
 def test_page_shows_each_asked_capability_with_what_the_level_expects(client, pm, framework):
