@@ -342,6 +342,9 @@ def team_heatmap(request):
     # Everyone fits on one page unless it is a search: then `build_team_heatmap` orders them by verdict itself.
     if context["sort"] == "verdict" and (search or HEATMAP_IN_FULL > HEATMAP_PAGE_SIZE):
         people = PeopleByVerdict(people, managers_visible_to(request.user, people.values("pk"), context["cycle"]))
+    elif not search:
+        # At most HEATMAP_IN_FULL people: read them once, and the paginator counts the list instead of the database.
+        people = list(people)
     page = Paginator(people, HEATMAP_PAGE_SIZE).get_page(request.GET.get("page"))
     people = list(page.object_list)
     tables = build_team_heatmap(request.user, people, context["cycle"], context["sort"]) if people else []

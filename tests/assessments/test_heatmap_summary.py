@@ -93,7 +93,7 @@ def test_summary_queries_are_flat_in_teams_and_people(client, framework, teams, 
     with django_assert_max_num_queries(13):
         response = client.get(reverse("reports:team"))
     assert len(response.context["teams"]) == teams
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(16):
         assert client.get(reverse("reports:team"), {"manager": managers[0].person.pk}).status_code == 200
 
 
