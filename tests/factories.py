@@ -87,33 +87,21 @@ def make_framework(
             Track(framework=framework, key="management", name="Management", kind="management", position=1),
         ]
     )
-    ic_rows = [
+    ladders = ((ic, "ic", "IC level", ic_levels, 1), (mgmt, "mgr", "Manager level", management_levels, 3))
+    levels = Level.objects.bulk_create(
         Level(
             framework=framework,
-            track=ic,
-            key=f"ic-{i + 1}",
-            name=f"IC level {i + 1}",
-            grade=i + 1,
+            track=track,
+            key=f"{prefix}-{i + 1}",
+            name=f"{words} {i + 1}",
+            grade=first_grade + i,
             position=i,
-            stage="Foundation" if i < 2 else "Leadership",
-            summary=f"Summary of IC level {i + 1}.",
+            stage="Foundation" if first_grade + i < 3 else "Leadership",
+            summary=f"Summary of {words} {i + 1}.",
         )
-        for i in range(ic_levels)
-    ]
-    management_rows = [
-        Level(
-            framework=framework,
-            track=mgmt,
-            key=f"mgr-{i + 1}",
-            name=f"Manager level {i + 1}",
-            grade=i + 3,
-            position=i,
-            stage="Leadership",
-            summary=f"Summary of manager level {i + 1}.",
-        )
-        for i in range(management_levels)
-    ]
-    levels = Level.objects.bulk_create(ic_rows + management_rows)
+        for track, prefix, words, count, first_grade in ladders
+        for i in range(count)
+    )
     expectations = []
     for level in levels:
         step = level.grade
