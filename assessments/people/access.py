@@ -12,12 +12,13 @@ learns who or what exists beyond what is theirs to see; inside it, an action you
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from assessments.people.models import Person, Scope
+from assessments.people.models import Person, Scope, in_hr_admins_group
 
 
 def person_of(user) -> Person:
-    """The signed-in user's own Person, with what pages show about it."""
-    person = Person.objects.with_related().filter(user=user).first()
+    """The signed-in user's own Person, with what pages show about it (and whether the user is an HR admin,
+    which most pages ask next: `Scope.remember`)."""
+    person = Person.objects.with_related().annotate(in_hr_admins_group=in_hr_admins_group()).filter(user=user).first()
     if person is None:
         # Users made before the post_save signal existed (or by raw fixtures) get their profile now.
         Person.objects.get_or_create(user=user)

@@ -87,6 +87,13 @@ class ReportingTree:
         return manager_id == person_id or person_id in self.above(manager_id)
 
 
+def in_hr_admins_group():
+    """Is a person's user in the HR admins group: an EXISTS to read with the person (see `Scope`)."""
+    return models.Exists(
+        get_user_model().groups.through.objects.filter(user_id=models.OuterRef("user_id"), group__name=HR_ADMINS_GROUP)
+    )
+
+
 class Scope:
     """One signed-in user's place in the reporting tree: their person and its path.
 
@@ -108,25 +115,28 @@ class Scope:
         `user.is_hr_admin` (asked by most pages beside the scope) needs no query of its own."""
         scope = getattr(user, "_pathway_scope", None)
         if scope is None or scope._generation != cls.generation:
-            in_hr_group = models.Exists(
-                get_user_model().groups.through.objects.filter(
-                    user_id=models.OuterRef("user_id"), group__name=HR_ADMINS_GROUP
-                )
-            )
-            row = Person.objects.filter(user_id=user.pk).values_list("pk", "path", in_hr_group).first()
+            row = Person.objects.filter(user_id=user.pk).values_list("pk", "path", in_hr_admins_group()).first()
             scope = cls(*row[:2]) if row else cls(None, "")
-            if row and "is_hr_admin" not in vars(user):
-                # What User.is_hr_admin would answer (it is a cached_property: this is its cached value).
-                user.is_hr_admin = user.is_active and (user.is_superuser or row[2])
+            if row:
+                cls._keep_is_hr_admin(user, row[2])
             user._pathway_scope = scope
         return scope
 
     @classmethod
     def remember(cls, user, person: "Person") -> None:
-        """Keep `person` (the user's own, just read) as the user's scope, so that `of` needs no query of its own."""
+        """Keep `person` (the user's own, just read) as the user's scope, so that `of` needs no query of its own;
+        read with `in_hr_admins_group` annotated, it also answers `user.is_hr_admin`."""
         scope = getattr(user, "_pathway_scope", None)
         if scope is None or scope._generation != cls.generation:
             user._pathway_scope = cls(person.pk, person.path)
+        if hasattr(person, "in_hr_admins_group"):
+            cls._keep_is_hr_admin(user, person.in_hr_admins_group)
+
+    @staticmethod
+    def _keep_is_hr_admin(user, in_hr_group: bool) -> None:
+        if "is_hr_admin" not in vars(user):
+            # What User.is_hr_admin would answer (it is a cached_property: this is its cached value).
+            user.is_hr_admin = user.is_active and (user.is_superuser or in_hr_group)
 
     def below_q(self, prefix: str = "") -> models.Q:
         """A filter for everyone below this user (through `prefix`, e.g. "subject__", for related rows)."""

@@ -131,6 +131,6 @@ def test_whats_next_costs_the_same_queries_whatever_the_plan_and_log_hold(
     client.force_login(pm)
     # The home without a plan or a log (13, test_home.py), then one aggregate for the plan's counts, one for the
     # next three items, one for the log this month and one for the feedback requests waiting for me.
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("home"))
     assert f"{size} {'entry' if size == 1 else 'entries'} this month" in words(response)

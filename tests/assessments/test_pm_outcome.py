@@ -126,7 +126,7 @@ def test_home_with_comment_and_gaps_keeps_its_query_count(
     # next-step card's levels and their expectations; mine on an index, and no reviews waiting for someone with no
     # reports); two for What's next (the plan's counts and the log this month); one for the feedback requests
     # waiting for me.
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(15):
         response = client.get(HOME)
     assert response.content.decode().count("#capability-cap-") == 2
 
