@@ -21,8 +21,8 @@ from django.http import Http404
 from assessments.people.models import Person
 from assessments.reports.charts import Series, comparison_chart
 from assessments.reports.readiness import Readiness, Rule, Standing, assess
-from assessments.reviews.access import hidden_by_blind_cycle
-from assessments.reviews.models import Assessment, Rating, attach_levels
+from assessments.reviews.access import attach_levels, hidden_by_blind_cycle
+from assessments.reviews.models import Assessment, Rating
 from frameworks.models import Capability, Expectation, Framework, Level, ScaleLevel
 
 # Each row sits in exactly one group. A disagreement that is also below expectation stays under

@@ -81,23 +81,6 @@ class AssessmentQuerySet(models.QuerySet):
         return self.annotate(capability_count=count(ratings), rated_count=count(ratings.filter(rated)))
 
 
-def attach_levels(assessments, known=()):
-    """Give each assessment its level with the level's track and framework, read in one query over the few
-    levels among them, rather than joined into the assessments' own query: with them, the single assessment a
-    page reads (its people, users, cycle, and who may see it) took PostgreSQL 5.4 ms to plan against 1.1 ms
-    without them (EXPLAIN, 2,000 people), and a person's assessments 3.2 ms against 1.5 ms. `known`: levels the
-    page has read already with their track and framework; no query when they are all there. Returns them."""
-    from frameworks.models import Level
-
-    levels = {level.pk: level for level in known}
-    missing = {assessment.level_id for assessment in assessments} - levels.keys()
-    if missing:
-        levels |= Level.objects.select_related("track", "framework").in_bulk(missing)
-    for assessment in assessments:
-        assessment.level = levels[assessment.level_id]
-    return assessments
-
-
 class Assessment(models.Model):
     """One person's ratings of one subject against one level of a published framework version."""
 
