@@ -19,7 +19,7 @@ from django.db.models.functions import StrIndex, Substr
 
 from assessments.people.models import Person
 from assessments.reports.verdicts import managers_below_visible_to
-from assessments.reviews.verdict_sql import VerdictTally, computed_verdicts, latest_sql, sql_of
+from assessments.reviews.verdict_sql import VerdictTally, computed_verdicts, latest_sql, sql_of, stored_still_matches
 
 
 @dataclass
@@ -81,7 +81,7 @@ def team_verdicts(user, manager: Person, people, cycle, page_number=None) -> Tea
     # The stored verdict where it still matches (the assessment's revision, the person's level); the few that do
     # not are computed from their ratings (`_count_stale`). `verdicts_sql` does both in one statement but joins
     # every row twice more. A cycle's stored verdicts are read by its index, not every cycle's hashed.
-    matches = "(s.person_level_id = ppl.level_id OR (s.person_level_id IS NULL AND ppl.level_id IS NULL))"
+    matches = stored_still_matches("ppl")
     params = [*latest_params, *people_params]
     if cycle is not None:
         matches, params = f"{matches} AND s.cycle_id = %s", [*params, cycle.pk]
@@ -94,7 +94,7 @@ def team_verdicts(user, manager: Person, people, cycle, page_number=None) -> Tea
                {_stale_ids()}
         FROM ({inner}) ppl
         LEFT JOIN latest l ON l.subject_id = ppl.id
-        LEFT JOIN {tally} s ON s.assessment_id = l.id AND s.revision = l.revision AND {matches}
+        LEFT JOIN {tally} s ON s.assessment_id = l.id AND {matches}
         GROUP BY ppl.team
     """
     with connection.cursor() as cursor:

@@ -24,6 +24,7 @@ from assessments.reviews.verdict_sql import (
     computed_verdicts,
     latest_sql,
     sql_of,
+    stored_still_matches,
     verdicts_sql,
 )
 from frameworks.models import Level
@@ -62,8 +63,7 @@ def verdict_summaries(managers) -> dict[int, VerdictSummary]:
         FROM latest l
         JOIN {level} tl ON tl.id = l.level_id
         JOIN {person} p ON p.id = l.subject_id
-        LEFT JOIN {tally} s ON s.assessment_id = l.id AND s.revision = l.revision
-            AND (s.person_level_id = p.level_id OR (s.person_level_id IS NULL AND p.level_id IS NULL))
+        LEFT JOIN {tally} s ON s.assessment_id = l.id AND {stored_still_matches()}
         LEFT JOIN {level} cl ON cl.id = p.level_id AND p.level_id <> l.level_id
         """,
         params,
@@ -108,8 +108,7 @@ def readiness_groups(managers, names: int, cycle=None) -> list[tuple[int, int, i
             FROM latest l
             JOIN {person} p ON p.id = l.subject_id
             JOIN {user} u ON u.id = p.user_id
-            LEFT JOIN {VerdictTally._meta.db_table} s ON s.assessment_id = l.id AND s.revision = l.revision{by_cycle}
-                AND (s.person_level_id = p.level_id OR (s.person_level_id IS NULL AND p.level_id IS NULL))
+            LEFT JOIN {VerdictTally._meta.db_table} s ON s.assessment_id = l.id AND {stored_still_matches()}{by_cycle}
         ),
         stale AS MATERIALIZED (SELECT id, subject_id, level_id FROM named WHERE verdict IS NULL),
         {computed_ctes("stale")}

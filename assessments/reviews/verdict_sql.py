@@ -200,6 +200,15 @@ def computed_ctes(source: str) -> str:
     """
 
 
+def stored_still_matches(person: str = "p") -> str:
+    """SQL: the stored verdict `s` still holds for the assessment `l` and the person `person`: computed for the
+    assessment's revision and for the level the person has now (or for no level, when they have none)."""
+    return (
+        f"s.revision = l.revision AND (s.person_level_id = {person}.level_id"
+        f" OR (s.person_level_id IS NULL AND {person}.level_id IS NULL))"
+    )
+
+
 def verdicts_sql(managers) -> tuple[str, list]:
     """(SQL, params) of rows (COLUMNS) for the newest of `managers` per person: the verdict and the counts its
     headline needs. Read from `VerdictTally` where its row still matches; computed from the ratings otherwise."""
@@ -211,9 +220,8 @@ def verdicts_sql(managers) -> tuple[str, list]:
             SELECT l.id AS assessment_id, l.subject_id, l.level_id, s.verdict, s.asked, s.met, s.below_target,
                    s.below_current, s.unrated
             FROM latest l
-            JOIN {t["tally"]} s ON s.assessment_id = l.id AND s.revision = l.revision
             JOIN {t["person"]} p ON p.id = l.subject_id
-                AND (s.person_level_id = p.level_id OR (s.person_level_id IS NULL AND p.level_id IS NULL))
+            JOIN {t["tally"]} s ON s.assessment_id = l.id AND {stored_still_matches()}
         ),
         stale AS MATERIALIZED (
             SELECT l.id, l.subject_id, l.level_id FROM latest l
