@@ -18,7 +18,7 @@ from assessments.reports.comparison import (
     build_comparison,
     choose_cycle,
     choose_level,
-    visible_assessments,
+    visible_assessments_of_person,
 )
 from assessments.reviews.access import (
     in_closed_cycle,
@@ -40,7 +40,7 @@ def get_comparison_for_user(user, person_pk, params) -> tuple[Person, Comparison
     level and cycle has been shared with them.
     """
     subject = get_person_for_user(user, person_pk)
-    assessments = visible_assessments(user, subject, [subject.level] if subject.level else ())
+    assessments = visible_assessments_of_person(user, subject)
     level = choose_level(user, subject, params.get("level"), assessments)
     cycle = choose_cycle(params.get("cycle"), level, assessments)
     comparison = build_comparison(user, subject, level, cycle, assessments)

@@ -275,6 +275,12 @@ def apply_blind_rule(user, self_assessment, manager_assessment) -> tuple:
     return (None if hide_self else self_assessment), (None if hide_manager else manager_assessment), message
 
 
+def visible_assessments_of_person(user, subject: Person) -> list[Assessment]:
+    """`visible_assessments`, taking the subject's own level as `get_person_for_user` read it (with its track and
+    framework), so that only the other levels assessed are read."""
+    return visible_assessments(user, subject, [subject.level] if subject.level else ())
+
+
 def visible_assessments(user, subject: Person, known_levels=()) -> list[Assessment]:
     """Every assessment of `subject` the viewer may see, newest first, with their levels (`attach_levels`;
     `known_levels`: levels read already with their track and framework, such as the subject's own)."""

@@ -42,7 +42,7 @@ from assessments.reports.calibration import (
 )
 from assessments.reports.charts import difference_plot
 from assessments.reports.comparison import (
-    visible_assessments,
+    visible_assessments_of_person,
     words_for,
 )
 from assessments.reports.csv_export import csv_response, csv_stream, filename
@@ -207,15 +207,10 @@ def promotion_pdf_status(request, person_pk):
 # History ------------------------------------------------------------------------------------------
 
 
-def _visible_assessments(user, subject: Person):
-    """`visible_assessments`, with the subject's level as `get_person_for_user` has read it."""
-    return visible_assessments(user, subject, [subject.level] if subject.level else ())
-
-
 @require_GET
 def history(request, person_pk):
     subject = get_person_for_user(request.user, person_pk)
-    found = build_history(request.user, subject, _visible_assessments(request.user, subject))
+    found = build_history(request.user, subject, visible_assessments_of_person(request.user, subject))
     return render(
         request,
         "assessments/reports/history.html",
@@ -226,7 +221,7 @@ def history(request, person_pk):
 @require_GET
 def history_csv(request, person_pk):
     subject = get_person_for_user(request.user, person_pk)
-    found = build_history(request.user, subject, _visible_assessments(request.user, subject), charts=False)
+    found = build_history(request.user, subject, visible_assessments_of_person(request.user, subject), charts=False)
     header = [
         "Capability key",
         "Capability",
