@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 
 def fill_tallies(apps, schema_editor):
-    """Nothing: 0021 tallies the reviews submitted before it (the SQL the actions run names its cycle column)."""
+    """Nothing: 0022 tallies the reviews submitted before it (the SQL the actions run names the cycle column 0021 adds)."""
 
 
 class Migration(migrations.Migration):

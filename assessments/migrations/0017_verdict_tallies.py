@@ -5,8 +5,8 @@ from django.db import migrations, models
 
 
 def fill_verdicts(apps, schema_editor):
-    """Nothing: 0021 stores the verdicts of the assessments submitted before it (the SQL the actions run names its
-    cycle column)."""
+    """Nothing: 0022 stores the verdicts of the assessments submitted before it (the SQL the actions run names the
+    cycle column 0021 adds)."""
 
 
 class Migration(migrations.Migration):
