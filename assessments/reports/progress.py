@@ -81,12 +81,22 @@ def cycle_people(cycle: ReviewCycle, root: Person | None, *, drafts: bool = True
     submitted self-assessment still counts). One assessment per (subject, cycle, kind), so each join finds at
     most one row. Without `drafts`, a draft reads as "not submitted", like nothing started.
     """
+    return with_statuses(people_in_cycle(cycle, root), cycle, drafts=drafts)
+
+
+def people_in_cycle(cycle: ReviewCycle, root: Person | None):
+    """Everyone the cycle is for, below `root` (everyone when None), without their statuses."""
     in_cycle = Q(user__is_active=True, level__isnull=False) | Exists(
         Assessment.objects.filter(subject_id=OuterRef("pk"), cycle=cycle)
     )
     people = Person.objects.filter(in_cycle)
     if root is not None:
         people = people.in_subtree_of(root)
+    return people
+
+
+def with_statuses(people, cycle: ReviewCycle, *, drafts: bool):
+    """`people`, each with `self_status` and `manager_status` in `cycle` (see `cycle_people`)."""
     mine = Q(assessments_about__cycle=cycle)
     return people.annotate(
         own=FilteredRelation("assessments_about", condition=mine & Q(assessments_about__kind=Assessment.Kind.SELF)),
@@ -170,11 +180,20 @@ def cycle_progress(request, pk):
         filtered = filtered.filter(self_status=chosen["self_status"])
     if chosen.get("manager_status"):
         filtered = filtered.filter(manager_status=chosen["manager_status"])
-    listed = filtered.select_related("user", "level", "manager__user").order_by("user__full_name", "pk")
-    paginator = Paginator(listed, PAGE_SIZE)
+    by_name = ("user__full_name", "pk")
+    # The page's fifty are picked by name first, without the statuses when no status is chosen (joining both
+    # assessments for a whole organisation only to keep fifty rows was most of the page); then only those fifty
+    # are read with their statuses.
+    picked = filtered if chosen.get("self_status") or chosen.get("manager_status") else people_in_cycle(cycle, root)
+    paginator = Paginator(picked.order_by(*by_name).values_list("pk", flat=True), PAGE_SIZE)
     # The GROUP BY has counted them already: the paginator need not scan the scope again.
     paginator.count = counts.matching(chosen.get("self_status", ""), chosen.get("manager_status", ""))
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = (
+        with_statuses(Person.objects.filter(pk__in=page.object_list), cycle, drafts=drafts)
+        .select_related("user", "level", "manager__user")
+        .order_by(*by_name)
+    )
     params = {
         "manager": root.pk if root is not None and request.GET.get("manager") else "",
         "self_status": chosen.get("self_status", ""),
