@@ -81,21 +81,29 @@ def team_verdicts(user, manager: Person, people, cycle, page_number=None) -> Tea
     # The stored verdict where it still matches (the assessment's revision, the person's level); the few that do
     # not are computed from their ratings (`_count_stale`). `verdicts_sql` does both in one statement but joins
     # every row twice more. A cycle's stored verdicts are read by its index, not every cycle's hashed.
+    # Everyone counts once in the first half; the second adds each assessed person's verdict. (One LEFT JOIN from
+    # the people to `latest` would do both, but SQLite cannot index a CTE and scanned it once per person.)
     matches = stored_still_matches("ppl")
-    params = [*latest_params, *people_params]
+    params = [*latest_params, *people_params, *people_params]
     if cycle is not None:
         matches, params = f"{matches} AND s.cycle_id = %s", [*params, cycle.pk]
     sql = f"""
         WITH latest AS MATERIALIZED ({latest})
-        SELECT ppl.team, COUNT(*),
-               SUM(CASE WHEN s.verdict = 0 THEN 1 ELSE 0 END),
-               SUM(CASE WHEN s.verdict = 1 THEN 1 ELSE 0 END),
-               SUM(CASE WHEN s.verdict = 2 THEN 1 ELSE 0 END),
-               {_stale_ids()}
-        FROM ({inner}) ppl
-        LEFT JOIN latest l ON l.subject_id = ppl.id
-        LEFT JOIN {tally} s ON s.assessment_id = l.id AND {matches}
-        GROUP BY ppl.team
+        SELECT team, SUM(people), SUM(ready), SUM(nearly), SUM(not_yet), {_stale_ids()}
+        FROM (
+            SELECT ppl.team AS team, 1 AS people, 0 AS ready, 0 AS nearly, 0 AS not_yet, NULL AS stale
+            FROM ({inner}) ppl
+            UNION ALL
+            SELECT ppl.team, 0,
+                   CASE WHEN s.verdict = 0 THEN 1 ELSE 0 END,
+                   CASE WHEN s.verdict = 1 THEN 1 ELSE 0 END,
+                   CASE WHEN s.verdict = 2 THEN 1 ELSE 0 END,
+                   CASE WHEN s.assessment_id IS NULL THEN CAST(l.id AS VARCHAR(20)) END
+            FROM latest l
+            JOIN ({inner}) ppl ON ppl.id = l.subject_id
+            LEFT JOIN {tally} s ON s.assessment_id = l.id AND {matches}
+        ) counted
+        GROUP BY team
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -117,10 +125,9 @@ def team_verdicts(user, manager: Person, people, cycle, page_number=None) -> Tea
 
 def _stale_ids() -> str:
     """The ids of the team's assessments whose stored verdict is out of date, as one string ("" when none)."""
-    stale = "CASE WHEN l.id IS NOT NULL AND s.assessment_id IS NULL THEN CAST(l.id AS VARCHAR(20)) END"
     if connection.vendor == "postgresql":
-        return f"COALESCE(STRING_AGG({stale}, ','), '')"
-    return f"COALESCE(GROUP_CONCAT({stale}, ','), '')"
+        return "COALESCE(STRING_AGG(stale, ','), '')"
+    return "COALESCE(GROUP_CONCAT(stale, ','), '')"
 
 
 def _count_stale(counts: dict) -> None:
