@@ -19,6 +19,7 @@ from assessments.reviews.access import get_assessment_for_user, require_author
 from assessments.reviews.citations import change_citation, log_for_ratings, log_since
 from assessments.reviews.cycles import CycleClosed
 from assessments.reviews.models import Assessment, AssessmentLocked, Rating
+from assessments.reviews.row_html import log_html
 from frameworks.models import Expectation
 
 LOCKED = "Couldn’t change the cited evidence: this self-assessment has been submitted, so it can no longer change."
@@ -98,15 +99,12 @@ def cite(request, pk, capability_pk):
     expectation = expectations.filter(level_id=assessment.level_id, capability_id=rating.capability_id).first()
     above = expectation and rating.scale_level_id and rating.scale_level.rank > expectation.scale_level.rank
     context = {
+        "log_html": log_html(
+            rating.capability, log, assessment, can_edit, log_since(assessment), message=message, error=error
+        ),
         "expectation": expectation if above and not rating.evidence.strip() else None,
         "needs_evidence": not log.cited,
         "rating": rating,
-        "assessment": assessment,
-        "can_edit": can_edit,
-        "row": {"capability": rating.capability, "log": log},
-        "log_since": log_since(assessment),
-        "message": message,
-        "error": error,
     }
     response = render(request, "assessments/reviews/includes/capability_log.html", context, status=status)
     if status == 403:  # shown in place, like an autosave's refusal (static/js/assessment.js)
