@@ -13,7 +13,7 @@ from assessments.home.team import (
     team_summaries,
 )
 from assessments.home.whats_next import whats_next
-from assessments.people.access import can_see_person, get_team_manager, person_of
+from assessments.people.access import can_see_person, get_team_manager, manages_anyone, person_of
 from assessments.people.models import Person, ReportingTree, by_name
 from assessments.people.next_steps import indefinite_article, next_steps
 from assessments.reports.access import progress_shows_drafts
@@ -57,14 +57,13 @@ class Outcome:
         ]
 
 
-def latest_outcome(user, me: Person, expectations: dict | None = None, known_levels=()) -> Outcome | None:
+def latest_outcome(user, me: Person, assessments: list[Assessment], expectations: dict | None = None) -> Outcome | None:
     """The newest manager assessment of `me` that was shared with them, with its verdict; None when there is none.
 
-    Read through `visible_assessments`, and computed by `build_comparison`, so it says exactly what the comparison
-    page says (a blind cycle's shared assessment stays out until the self-assessment is submitted too).
-    `expectations` and `known_levels`: what the next-step card has read already (`NextSteps`).
+    `assessments`: `visible_assessments(user, me)`; computed by `build_comparison`, so it says exactly what the
+    comparison page says (a blind cycle's shared assessment stays out until the self-assessment is submitted too).
+    `expectations`: what the next-step card has read already (`NextSteps`).
     """
-    assessments = visible_assessments(user, me, known_levels)
     shared = sorted(
         (a for a in assessments if a.kind == Assessment.Kind.MANAGER and a.status == Assessment.Status.SHARED),
         key=lambda a: (a.shared_at or a.submitted_at or a.created_at, a.pk),
@@ -115,15 +114,21 @@ def head_progress(user, me: Person, cycle: ReviewCycle) -> dict | None:
 
 def home(request):
     me = person_of(request.user)
-    team_counts = (
-        Person.objects.active().in_subtree_of(me).aggregate(total=Count("pk"), direct=Count("pk", filter=Q(manager=me)))
-    )
+    team_counts = {"total": 0}
+    if manages_anyone(request.user):  # read with `me`: no query
+        team_counts = (
+            Person.objects.active()
+            .in_subtree_of(me)
+            .aggregate(total=Count("pk"), direct=Count("pk", filter=Q(manager=me)))
+        )
     if team_counts["total"]:
         team_counts["indirect"] = team_counts["total"] - team_counts["direct"]
     else:
         team_counts = None
     open_cycle = ReviewCycle.objects.filter(status=ReviewCycle.Status.OPEN).first()
     steps = next_steps(me.level)
+    # My own assessments, with their levels taken from those the next-step card has read.
+    mine = visible_assessments(request.user, me, steps.levels if steps else ())
     return render(
         request,
         "assessments/home/home.html",
@@ -132,10 +137,10 @@ def home(request):
             "article": indefinite_article(me.level.name) if me.level else "",
             "steps": steps,
             "team_counts": team_counts,
-            "assessments": home_assessments(me, has_reports=bool(team_counts and team_counts["direct"])),
-            "outcome": latest_outcome(
-                request.user, me, steps.expectations if steps else None, steps.levels if steps else ()
+            "assessments": home_assessments(
+                me, mine, open_cycle, has_reports=bool(team_counts and team_counts["direct"])
             ),
+            "outcome": latest_outcome(request.user, me, mine, steps.expectations if steps else None),
             "open_cycle": open_cycle,
             "head_progress": head_progress(request.user, me, open_cycle) if team_counts and open_cycle else None,
             "whats_next": whats_next(me),

@@ -12,13 +12,22 @@ learns who or what exists beyond what is theirs to see; inside it, an action you
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from assessments.people.models import Person, Scope, in_hr_admins_group
+from assessments.people.models import Person, Scope, in_hr_admins_group, report_managers_exist, reports_exist
 
 
 def person_of(user) -> Person:
     """The signed-in user's own Person, with what pages show about it (and whether the user is an HR admin,
     which most pages ask next: `Scope.remember`)."""
-    person = Person.objects.with_related().annotate(in_hr_admins_group=in_hr_admins_group()).filter(user=user).first()
+    person = (
+        Person.objects.with_related()
+        .annotate(
+            in_hr_admins_group=in_hr_admins_group(),
+            reports_exist=reports_exist(),
+            report_managers_exist=report_managers_exist(),
+        )
+        .filter(user=user)
+        .first()
+    )
     if person is None:
         # Users made before the post_save signal existed (or by raw fixtures) get their profile now.
         Person.objects.get_or_create(user=user)
@@ -84,8 +93,13 @@ def require_can_set_level(user, person: Person) -> None:
 
 
 def manages_anyone(user) -> bool:
-    """Does anyone report to `user`? (Offers "My team".)"""
-    return signed_in(user) and Person.objects.filter(manager__user=user).exists()
+    """Does anyone report to `user`? (Offers "My team".) Answered by the scope when the page has read it."""
+    if not signed_in(user):
+        return False
+    scope = Scope.known(user)
+    if scope is not None and scope.has_reports is not None:
+        return scope.has_reports
+    return Person.objects.filter(manager__user=user).exists()
 
 
 def visible_chain(user, chain: list[Person]) -> set[int]:

@@ -94,6 +94,16 @@ def in_hr_admins_group():
     )
 
 
+def reports_exist():
+    """Does anyone report to the person: an EXISTS to read with the person (see `Scope`; the nav's "My team")."""
+    return models.Exists(Person.objects.filter(manager_id=models.OuterRef("pk")))
+
+
+def report_managers_exist():
+    """Does anyone who reports to the person have reports (a manager of managers): an EXISTS, as `reports_exist`."""
+    return models.Exists(Person.objects.filter(manager__manager_id=models.OuterRef("pk")))
+
+
 class Scope:
     """One signed-in user's place in the reporting tree: their person and its path.
 
@@ -104,31 +114,51 @@ class Scope:
 
     generation = 0  # bumped by every Person save or delete
 
-    def __init__(self, person_id: int | None, path: str):
+    def __init__(self, person_id: int | None, path: str, has_reports=None, has_report_managers=None):
         self.person_id = person_id
         self.path = path
+        # Read with the scope (None: not read), so that the navigation's "My team" and "Calibration" need no
+        # queries of their own on the pages that read the scope (`manages_anyone`, `can_see_calibration`).
+        self.has_reports = has_reports
+        self.has_report_managers = has_report_managers
         self._generation = Scope.generation
 
     @classmethod
     def of(cls, user) -> "Scope":
         """The user's scope, read once; the same query tells whether they are in the HR admins group, so that
-        `user.is_hr_admin` (asked by most pages beside the scope) needs no query of its own."""
-        scope = getattr(user, "_pathway_scope", None)
-        if scope is None or scope._generation != cls.generation:
-            row = Person.objects.filter(user_id=user.pk).values_list("pk", "path", in_hr_admins_group()).first()
-            scope = cls(*row[:2]) if row else cls(None, "")
+        `user.is_hr_admin` (asked by most pages beside the scope) needs no query of its own, and whether they
+        manage anyone, and managers."""
+        scope = cls.known(user)
+        if scope is None:
+            row = (
+                Person.objects.filter(user_id=user.pk)
+                .values_list("pk", "path", in_hr_admins_group(), reports_exist(), report_managers_exist())
+                .first()
+            )
+            scope = cls(row[0], row[1], row[3], row[4]) if row else cls(None, "", False, False)
             if row:
                 cls._keep_is_hr_admin(user, row[2])
             user._pathway_scope = scope
         return scope
 
     @classmethod
+    def known(cls, user) -> "Scope | None":
+        """The user's scope if this request has read it already (and no person was saved since), else None."""
+        scope = getattr(user, "_pathway_scope", None)
+        return scope if scope is not None and scope._generation == cls.generation else None
+
+    @classmethod
     def remember(cls, user, person: "Person") -> None:
         """Keep `person` (the user's own, just read) as the user's scope, so that `of` needs no query of its own;
-        read with `in_hr_admins_group` annotated, it also answers `user.is_hr_admin`."""
-        scope = getattr(user, "_pathway_scope", None)
-        if scope is None or scope._generation != cls.generation:
-            user._pathway_scope = cls(person.pk, person.path)
+        read with `in_hr_admins_group` (and `reports_exist`, `report_managers_exist`) annotated, it also answers
+        `user.is_hr_admin` (and the navigation's questions)."""
+        if cls.known(user) is None:
+            user._pathway_scope = cls(
+                person.pk,
+                person.path,
+                getattr(person, "reports_exist", None),
+                getattr(person, "report_managers_exist", None),
+            )
         if hasattr(person, "in_hr_admins_group"):
             cls._keep_is_hr_admin(user, person.in_hr_admins_group)
 

@@ -12,7 +12,7 @@ from django.db.models.functions import Lower
 from django.http import Http404
 
 from assessments.people.access import get_person_for_user, manages_anyone, person_of, scope_of, signed_in
-from assessments.people.models import Person
+from assessments.people.models import Person, Scope
 from assessments.reports.comparison import (
     Comparison,
     build_comparison,
@@ -168,7 +168,12 @@ def can_see_calibration(user) -> bool:
     """Calibration is for HR admins and for managers of managers (someone who reports to them has reports)."""
     if not signed_in(user):
         return False
-    return user.is_hr_admin or Person.objects.filter(manager__manager__user=user).exists()
+    if user.is_hr_admin:
+        return True
+    scope = Scope.known(user)
+    if scope is not None and scope.has_report_managers is not None:
+        return scope.has_report_managers
+    return Person.objects.filter(manager__manager__user=user).exists()
 
 
 def get_calibration_scope_for_user(user):

@@ -283,16 +283,17 @@ def visible_assessments_of_person(user, subject: Person) -> list[Assessment]:
 
 def visible_assessments(user, subject: Person, known_levels=()) -> list[Assessment]:
     """Every assessment of `subject` the viewer may see, newest first, with their levels (`attach_levels`;
-    `known_levels`: levels read already with their track and framework, such as the subject's own)."""
-    return attach_levels(
-        list(
-            Assessment.objects.visible_to(user)
-            .filter(subject=subject)
-            .select_related("cycle", "author__user", "subject__user")
-            .order_by("-created_at", "-pk")
-        ),
-        known_levels,
+    `known_levels`: levels read already with their track and framework, such as the subject's own) and `subject`
+    itself as their subject (not joined again)."""
+    assessments = list(
+        Assessment.objects.visible_to(user)
+        .filter(subject=subject)
+        .select_related("cycle", "author__user")
+        .order_by("-created_at", "-pk")
     )
+    for assessment in assessments:
+        assessment.subject = subject
+    return attach_levels(assessments, known_levels)
 
 
 def choose_level(user, subject: Person, level_param: str | None, assessments: list[Assessment]) -> Level:

@@ -1,6 +1,6 @@
 """The assessment lists (mine, a person's) and what My pathway shows about assessments."""
 
-from django.db.models import Exists, Q
+from django.db.models import Count, Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -8,10 +8,10 @@ from django.utils import timezone
 from assessments.people.access import get_person_for_user, person_of
 from assessments.people.models import Person
 from assessments.reviews.access import may_assess, may_hand_over, may_take_over
-from assessments.reviews.carry import carry_source, source_name
+from assessments.reviews.carry import source_name
 from assessments.reviews.forms import ListFilterForm, next_level
 from assessments.reviews.handover import left_behind
-from assessments.reviews.models import Assessment, ReviewCycle
+from assessments.reviews.models import Assessment, Rating, ReviewCycle
 
 # Lists ------------------------------------------------------------------------------------------
 
@@ -85,37 +85,54 @@ def person_assessments(request, pk):
 # My pathway (home) ------------------------------------------------------------------------------
 
 
-def home_assessments(me: Person, has_reports: bool = True) -> dict:
+def home_assessments(me: Person, mine: list[Assessment], open_cycle: ReviewCycle | None, has_reports=True) -> dict:
     """What My pathway shows about assessments: the self-assessment to continue (a draft, or one returned for
     changes), else the one already submitted in the current review; and, for a manager, the direct reports'
     submitted self-assessments still waiting for a manager assessment.
 
-    Two queries, each on an index (my own by subject; my reports' by their manager), rather than one OR that
-    PostgreSQL can only answer by reading every assessment; one more only when something waits for review, and
-    one more for a source to carry forward only when nothing is started in the current review.
+    `mine`: the reader's assessments of themself that they may see, with their cycles and levels
+    (`visible_assessments`, which the page reads for its latest outcome too): an author sees all their own, and
+    a self-assessment is written by its subject, so every self-assessment of theirs is among them. `open_cycle`:
+    the open review cycle, or None. Queries only for the draft's progress, for what waits for a manager (one
+    indexed query on my reports, one more only when something waits) and for who returned a draft.
 
     `has_reports`: False when the caller already knows `me` has no active direct reports (nothing can wait
-    for their review), which spares the second query.
+    for their review), which spares the query.
     """
+
     # The current review is the one a one-click start would open: the open cycle's, or outside cycles
     # when no cycle is open.
-    current_review = Q(cycle__status=ReviewCycle.Status.OPEN) | (
-        Q(cycle__isnull=True) & ~Exists(ReviewCycle.objects.filter(status=ReviewCycle.Status.OPEN))
+    def in_current_review(assessment):
+        if assessment.cycle is not None:
+            return assessment.cycle.status == ReviewCycle.Status.OPEN
+        return open_cycle is None
+
+    own = [assessment for assessment in mine if assessment.kind == Assessment.Kind.SELF]
+    shown = sorted(
+        (
+            assessment
+            for assessment in own
+            if assessment.is_editable
+            or (assessment.status == Assessment.Status.SUBMITTED and in_current_review(assessment))
+        ),
+        key=lambda assessment: (assessment.updated_at, assessment.pk),
+        reverse=True,
     )
-    self_assessments = Assessment.objects.filter(kind=Assessment.Kind.SELF).select_related(
-        "subject__user", "level__framework", "cycle", "returned_by__user"
-    )
-    mine = list(
-        self_assessments.filter(subject=me)
-        .filter(Q(status__in=Assessment.EDITABLE_STATUSES) | (Q(status=Assessment.Status.SUBMITTED) & current_review))
-        .with_progress()
-        .order_by("-updated_at", "-pk")
-    )
-    draft = next((row for row in mine if row.is_editable), None)
-    submitted = None if draft else next(iter(mine), None)
+    draft = next((row for row in shown if row.is_editable), None)
+    submitted = None if draft else next(iter(shown), None)
+    if draft is not None:
+        rated = Q(not_applicable=True) | Q(scale_level__isnull=False)
+        progress = Rating.objects.filter(assessment=draft).aggregate(
+            capability_count=Count("pk"), rated_count=Count("pk", filter=rated)
+        )
+        draft.capability_count, draft.rated_count = progress["capability_count"], progress["rated_count"]
+        if draft.returned_by_id is not None:
+            draft.returned_by = Person.objects.select_related("user").filter(pk=draft.returned_by_id).first()
     waiting = (
         list(
-            self_assessments.filter(
+            Assessment.objects.filter(kind=Assessment.Kind.SELF)
+            .select_related("subject__user", "level__framework", "cycle")
+            .filter(
                 subject__in=Person.objects.filter(manager=me, user__is_active=True).values("pk"),
                 status=Assessment.Status.SUBMITTED,
             )
@@ -136,7 +153,11 @@ def home_assessments(me: Person, has_reports: bool = True) -> dict:
         )
         waiting = [a for a in waiting if (a.subject_id, a.level_id, a.cycle_id) not in reviewed]
     # Nothing started in the current review: offer to start from the last submitted self-assessment.
-    carry_from = None if draft or submitted else carry_source(subject=me, author=me)
+    # (`carry_source`'s choice: the newest submitted self-assessment, by when it was submitted.)
+    carry_from = None
+    if not (draft or submitted):
+        finished = [assessment for assessment in own if assessment.is_submitted]
+        carry_from = max(finished, key=lambda a: (a.submitted_at is not None, a.submitted_at, a.pk), default=None)
     return {
         "draft": draft,
         "submitted": submitted,

@@ -167,6 +167,6 @@ def test_the_plan_page_reads_a_fixed_number_of_queries(client, pm, django_assert
         item.resource = resource
         item.save()
     client.force_login(pm)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("growth:plan"))
     assert response.content.decode().count("plan-item--planned") == 25

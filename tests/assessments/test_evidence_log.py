@@ -75,7 +75,7 @@ def test_log_filters_by_capability_and_pages_newest_first(client, pm, django_ass
         make_entry(pm, text=f"Entry {day:02d}", keys={first.key}, day=datetime.date(2026, 1, day))
     make_entry(pm, text="Only the second", keys={second.key}, day=datetime.date(2026, 2, 1))
     client.force_login(pm)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         page = client.get(reverse("growth:log")).content.decode()
     assert "24 entries" in page and page.index("Only the second") < page.index("Entry 23")
     assert "Page 1 of 2" in page and "Entry 05" in page and "Entry 04" not in page
@@ -91,7 +91,7 @@ def test_log_query_count_does_not_grow_with_entries(client, pm, django_assert_ma
     for day in range(1, 4):
         make_entry(pm, day=datetime.date(2026, 1, day))
     client.force_login(pm)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         client.get(reverse("growth:log"))
 
 

@@ -197,17 +197,17 @@ def test_the_lists_show_each_status(client, pm, manager, colleague, stranger):
 
 def test_the_pages_read_a_flat_number_of_queries(client, pm, manager, colleague, django_assert_max_num_queries):
     def run():
-        # Each counts the session, the user, the person and the navigation's questions (3 for a manager, 2 else).
+        # Each counts the session, the user, the person (with the navigation's questions).
         client.force_login(manager)
-        with django_assert_max_num_queries(9):  # count, page, capabilities
+        with django_assert_max_num_queries(7):  # count, page, capabilities
             assert client.get(reverse("growth:feedback_asked")).status_code == 200
         client.force_login(colleague)
-        with django_assert_max_num_queries(8):  # count, page, capabilities
+        with django_assert_max_num_queries(7):  # count, page, capabilities
             assert client.get(reverse("growth:feedback")).status_code == 200
-        with django_assert_max_num_queries(8):  # the request, its capabilities, their expectations at the level
+        with django_assert_max_num_queries(7):  # the request, its capabilities, their expectations at the level
             assert client.get(reverse("growth:feedback_answer", args=[first.pk])).status_code == 200
         client.force_login(pm)
-        with django_assert_max_num_queries(9):
+        with django_assert_max_num_queries(8):
             assert client.get(reverse("growth:log")).status_code == 200
 
     first = ask(pm, by=manager, to=colleague)
@@ -239,11 +239,11 @@ def test_the_ask_and_decline_pages_read_a_fixed_number_of_queries(
     client, pm, manager, colleague, django_assert_max_num_queries
 ):
     client.force_login(manager)
-    # Measured 9: the session, the user, the person asked about, the viewer, the capabilities (one query, grouped
-    # by area in Python), and the navigation's three questions for a manager.
-    with django_assert_max_num_queries(9):
+    # Measured 7: the session, the user, the person asked about, the viewer, the capabilities (one query, grouped
+    # by area in Python); the navigation's questions come with the viewer's scope.
+    with django_assert_max_num_queries(7):
         assert client.get(reverse("growth:feedback_ask_about", args=[pm.person.pk])).status_code == 200
     request = ask(pm, by=manager, to=colleague, keys=("cap-1-1", "cap-1-2", "cap-2-1", "cap-2-2"))
     client.force_login(colleague)
-    with django_assert_max_num_queries(6):  # the request, its capabilities, the navigation's two questions
+    with django_assert_max_num_queries(5):  # the request, its capabilities, the navigation's question
         assert client.get(reverse("growth:feedback_decline", args=[request.pk])).status_code == 200

@@ -72,10 +72,9 @@ def test_head_home_query_count_is_flat(client, framework, manager, size, django_
         if i % 3 == 0:
             make_self(person, level, {}, cycle=cycle, status="draft")
     client.force_login(manager)
-    # Measured 18 at both sizes (on SQLite and PostgreSQL): the home page's own (mine and my reports'
-    # self-assessments are two indexed queries, not one OR over every assessment), and two for the progress (a
-    # head? one GROUP BY); the open cycle is read once for home. Measured 16 before What's next, whose two
-    # aggregates (the plan's counts, the log this month) make 18; the feedback requests waiting for me, 19.
-    with django_assert_max_num_queries(18):
+    # Measured 12 at both sizes (on SQLite): the home page's own (mine and my reports' self-assessments are two
+    # indexed queries, not one OR over every assessment; What's next one statement), and two for the progress (a
+    # head? one GROUP BY); the open cycle is read once for home.
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("home"))
     assert response.context["head_progress"]["counts"].total == size

@@ -129,8 +129,8 @@ def test_whats_next_costs_the_same_queries_whatever_the_plan_and_log_hold(
         make_plan_item(pm, days=number - 2, action=f"Plan item {number}")
         make_entry(pm, day=today, text=f"Entry {number}")
     client.force_login(pm)
-    # The home without a plan or a log (13, test_home.py), then one aggregate for the plan's counts, one for the
-    # next three items, one for the log this month and one for the feedback requests waiting for me.
-    with django_assert_max_num_queries(16):
+    # The home without a plan or a log (test_home.py), whose What's next counts the plan, the log this month and
+    # the feedback requests waiting for me in one statement, then one for the next three plan items.
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("home"))
     assert f"{size} {'entry' if size == 1 else 'entries'} this month" in words(response)

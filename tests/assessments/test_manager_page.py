@@ -91,10 +91,10 @@ def test_before_both_submit_the_steps_say_what_is_missing(client, manager, revie
 
 def test_the_manager_page_query_count_is_pinned(client, manager, review, django_assert_max_num_queries):
     client.force_login(manager)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(14):
         assert client.get(page_url(review)).status_code == 200
     set_status(review["manager"], Assessment.Status.SHARED)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(14):
         assert "Undo sharing" in client.get(page_url(review)).content.decode()
 
 
@@ -106,7 +106,7 @@ def test_the_query_count_does_not_grow_with_the_framework(client, django_assert_
         ranks = {capability.key: 2 for capability in framework.capabilities.all()}
         make_review(report, boss, framework.levels.get(key="ic-3"), ranks, ranks)
         client.force_login(boss)
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(14):
             assert "Share with Rep" in client.get(reverse("reports:compare", args=[report.person.pk])).content.decode()
 
 

@@ -122,11 +122,10 @@ def test_home_with_comment_and_gaps_keeps_its_query_count(
     for number in range(reviews):
         shared_review(pm, manager, ic3, make_cycle(f"{2020 + number} H1", start=datetime.date(2020 + number, 1, 1)))
     client.force_login(pm)
-    # As before the comment and gaps: they come from the comparison already built for the verdict (13: the
-    # next-step card's levels and their expectations; mine on an index, and no reviews waiting for someone with no
-    # reports); two for What's next (the plan's counts and the log this month); one for the feedback requests
-    # waiting for me.
-    with django_assert_max_num_queries(15):
+    # As before the comment and gaps: they come from the comparison already built for the verdict (10: the
+    # next-step card's levels and their expectations; my own assessments once, for the card and the outcome; no
+    # team to count nor reviews waiting for someone with no reports; What's next in one statement).
+    with django_assert_max_num_queries(10):
         response = client.get(HOME)
     assert response.content.decode().count("#capability-cap-") == 2
 

@@ -322,7 +322,7 @@ def test_team_query_count_does_not_grow_with_the_team(client, framework, manager
     client.force_login(manager)
     # Six for the people, seven for their reviews and verdicts, one for whether to offer Calibration, one for the
     # review cycle whose progress it links to.
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("team"))
     html = response.content.decode()
     assert html.count('href="/people/') == size
