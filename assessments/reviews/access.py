@@ -47,7 +47,7 @@ def attach_levels(assessments, known=()):
     levels = {level.pk: level for level in known}
     missing = {assessment.level_id for assessment in assessments} - levels.keys()
     if missing:
-        levels |= Level.objects.select_related("track", "framework").in_bulk(missing)
+        levels |= Level.objects.select_related("track", "framework").order_by().in_bulk(missing)
     for assessment in assessments:
         assessment.level = levels[assessment.level_id]
     return assessments

@@ -76,14 +76,17 @@ class LogForCapability:
 def log_for_ratings(assessment, ratings, *, offer: bool, keys: dict | None = None) -> dict[int, LogForCapability]:
     """capability id → its cited entries and (when `offer`) the subject's other entries tagged with it since the last
     review, newest first, SHOWN_PER_CAPABILITY at most. `keys`: capability id → key, when the caller has them.
-    Two queries whatever the number of capabilities (three with entries to offer)."""
+    Two queries at most whatever the number of capabilities (three with entries to offer); ratings read
+    `with_cites()` say already whether they cite anything, and none that does not is asked about."""
     ratings = list(ratings)
     found = {rating.capability_id: LogForCapability() for rating in ratings}
-    rating_capability = {rating.pk: rating.capability_id for rating in ratings}
+    rating_capability = {rating.pk: rating.capability_id for rating in ratings if getattr(rating, "cites", True)}
     cited = (
         Citation.objects.filter(rating_id__in=rating_capability)
         .select_related("entry")
         .order_by("-entry__happened_on", "-entry_id")
+        if rating_capability
+        else []
     )
     cited_ids: dict[int, set] = {}
     for citation in cited:

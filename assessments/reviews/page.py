@@ -59,7 +59,8 @@ class Row:
 
 @dataclass
 class Area:
-    area: object
+    pk: int
+    name: str
     rows: list[Row] = field(default_factory=list)
 
 
@@ -82,6 +83,15 @@ def _heading(assessment: Assessment, user) -> str:
     return f"{author.name}’s assessment of {subject.name} against {level}"
 
 
+def _counterpart(user, assessment: Assessment, can_edit: bool) -> Assessment | None:
+    """The other side only as far as this viewer may see it: a draft or unshared one is as good as absent. Its
+    author editing their own self-assessment is shown nothing of it (the comparison page shows both sides): not
+    read."""
+    if can_edit and assessment.kind == Assessment.Kind.SELF:
+        return None
+    return visible_counterpart(user, assessment)
+
+
 def _theirs(user, assessment: Assessment, counterpart: Assessment | None) -> tuple[bool, bool, dict]:
     """Beside a manager assessment: the person's own submitted self-assessment, unless a blind cycle keeps it
     out. (shown at all, hidden by the blind rule, capability id → their rating)."""
@@ -93,12 +103,27 @@ def _theirs(user, assessment: Assessment, counterpart: Assessment | None) -> tup
     return True, False, {r.capability_id: r for r in counterpart.ratings.select_related("scale_level")}
 
 
-def _areas(expectations, ratings: dict, theirs: dict, typed: dict, errors: dict) -> list[Area]:
-    """The page's rows grouped by area; a refused save (`typed`) shows what was typed, with its error."""
-    areas: dict[int, Area] = {}
+def _expectations(assessment: Assessment, steps, scale_levels) -> list[Expectation]:
+    """What the level asks for in the capabilities shown, with each capability; each expectation's scale level is
+    taken from the framework's (read once), and the areas' order from their counts (`_areas`), rather than both
+    joined to every row."""
+    by_id = {level.pk: level for level in scale_levels}
+    expectations = Expectation.objects.filter(level_id=assessment.level_id).select_related("capability")
+    expectations = list(steps.narrow(expectations.order_by("capability__position", "capability_id")))
+    for expectation in expectations:
+        expectation.scale_level = by_id[expectation.scale_level_id]
+    return expectations
+
+
+def _areas(counts, expectations, ratings: dict, theirs: dict, typed: dict, errors: dict) -> list[Area]:
+    """The page's rows grouped by area, in the framework's order (`counts`, area by area); a refused save (`typed`)
+    shows what was typed, with its error."""
+    areas = {count.area_id: Area(count.area_id, count.name) for count in counts}
     for expectation in expectations:
         rating = ratings.get(expectation.capability_id)
-        if rating is None:  # a capability added to a draft level after the assessment started
+        area = areas.get(expectation.capability.area_id)
+        # A capability added to a draft level after the assessment started (or, for the area, since it was counted).
+        if rating is None or area is None:
             continue
         form = typed.get(expectation.capability_id)
         if form is not None:
@@ -114,8 +139,8 @@ def _areas(expectations, ratings: dict, theirs: dict, typed: dict, errors: dict)
         else:
             row = Row(expectation, rating, _answer_value(rating), rating.evidence, rating.revision)
         row.theirs = theirs.get(expectation.capability_id)
-        areas.setdefault(expectation.capability.area.pk, Area(expectation.capability.area)).rows.append(row)
-    return list(areas.values())
+        area.rows.append(row)
+    return [area for area in areas.values() if area.rows]
 
 
 def _details_values(assessment: Assessment, details) -> dict:
@@ -133,16 +158,16 @@ def page_context(request, assessment, can_edit: bool, *, typed=None, errors=None
     """
     errors = errors or {}
     user = request.user
-    scale_levels = list(ScaleLevel.objects.filter(framework_id=assessment.level.framework_id))
+    scale_levels = list(ScaleLevel.objects.filter(framework_id=assessment.level.framework_id).order_by("rank"))
     counts = page_steps.area_counts(assessment)
     overall_title = "Summary and recommendation" if assessment.is_manager_assessment else "Summary"
     steps = page_steps.choose_for_page(assessment, can_edit, counts, step, overall_title)
     shown = steps.narrow(assessment.ratings.with_cites())  # a cited entry counts as evidence
     ratings = {rating.capability_id: rating for rating in page_steps.with_scale_levels(shown, scale_levels)}
-    # The other side only as far as this viewer may see it: a draft or unshared one is as good as absent.
-    counterpart = visible_counterpart(user, assessment)
+    counterpart = _counterpart(user, assessment, can_edit)
     show_theirs, theirs_hidden, theirs = _theirs(user, assessment, counterpart)
-    areas = _areas(steps.narrow(assessment.expectations()), ratings, theirs, typed or {}, errors)
+    expectations = _expectations(assessment, steps, scale_levels)
+    areas = _areas(counts, expectations, ratings, theirs, typed or {}, errors)
     # An author who may edit still manages the person: only ask the reporting lines otherwise.
     no_longer_manager = not can_edit and no_longer_manages(user, assessment)
     carried_count = sum(count.carried for count in counts) if can_edit else 0

@@ -8,11 +8,13 @@ from assessments.reviews.steps import ONE_PAGE_UP_TO
 from tests.assessments.assessment_helpers import level, make_cycle, page_url, rate_all, start, submitted
 from tests.factories import make_framework, make_user
 
-# The session and user, the viewer's place (with whether they are HR), the assessment, its scale, area counts,
-# ratings, the other side, expectations, the navigation's "My team"; the manager named beside Submit; on the author's
-# own self-assessment, their evidence-log entries to cite.
-MAX_PAGE_QUERIES = 15  # +1: the development plan items of every capability (growth/plan_summary.py); +1: the
-# level with its track and framework, read apart from the assessment (reviews/models.py, attach_levels)
+# The session and user, the viewer's place (with whether they are HR, and the navigation's questions), the
+# assessment, its level with its track and framework (read apart: reviews/access.py, attach_levels), its scale, area
+# counts, ratings, expectations, the development plan items of every capability (growth/plan_summary.py); the other
+# side, except on its author's own self-assessment being edited (nothing of it shows there); the manager named beside
+# Submit and, on the author's own self-assessment, their evidence-log entries to cite; the entries the ratings cite,
+# only when one of them cites any (the ratings say so).
+MAX_PAGE_QUERIES = 12
 
 
 def test_page_shows_each_asked_capability_with_what_the_level_expects(client, pm, framework):
@@ -52,7 +54,7 @@ def test_submit_note_names_the_persons_manager_read_in_one_query(client, pm, man
     assert f"sends it to your manager, {manager.full_name}." in " ".join(html.split())
     people = [q["sql"] for q in queries.captured_queries if 'FROM "assessments_person"' in q["sql"]]
     user_reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "accounts_user"')]
-    assert len(people) == 3, people  # the viewer's place, the other side's visibility, the manager with their name
+    assert len(people) == 2, people  # the viewer's place, the manager with their name
     assert len(user_reads) == 1, user_reads  # the signed-in user only
 
 
