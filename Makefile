@@ -65,10 +65,11 @@ test: export DEBUG = 1
 test: install lint check-migrations pytest
 
 # The loop to run while working: no browser tier and no coverage, on one test process per core
-# (pytest-xdist; each process gets its own test database).
+# (pytest-xdist; each process gets its own test database). A file's tests go to one process, so the casts kept
+# for a whole module (the access matrix, the forms fuzz, the demo) are built once, not once per process.
 test-fast: export DEBUG = 1
 test-fast: install lint check-migrations
-	$(BIN)/pytest -m "not browser and not live" -n $${TEST_PROCESSES:-auto} $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not browser and not live" -n $${TEST_PROCESSES:-auto} --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
