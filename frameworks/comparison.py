@@ -230,13 +230,20 @@ def text_changes(before: str, after: str) -> tuple[list[tuple[str, bool]], list[
     return old_runs, new_runs
 
 
-def compare_levels(from_level, to_level, *, criteria: bool = False) -> LevelComparison:
+def compare_levels(
+    from_level, to_level, *, criteria: bool = False, expectations: dict | None = None
+) -> LevelComparison:
     """What changes from one level to another, on the same track, across tracks or across versions.
 
     With `criteria` (a criteria framework, where every expectation is at "meets"), a capability both levels
-    ask for changes when its criteria (the expectation's text) do."""
-    before = {expectation.capability.key: expectation for expectation in from_level.expectations.all()}
-    after = {expectation.capability.key: expectation for expectation in to_level.expectations.all()}
+    ask for changes when its criteria (the expectation's text) do. `expectations`: each level's expectations by
+    level pk, read already, instead of the levels' prefetched `expectations`."""
+
+    def of(level):
+        return expectations[level.pk] if expectations is not None else level.expectations.all()
+
+    before = {expectation.capability.key: expectation for expectation in of(from_level)}
+    after = {expectation.capability.key: expectation for expectation in of(to_level)}
     changes = []
     for key in before.keys() | after.keys():
         old, new = before.get(key), after.get(key)

@@ -201,6 +201,10 @@ class Comparison:
     hidden_by_blind_cycle: str = ""
     readiness: Readiness | None = None
     groups: list[tuple[str, str, str, list[Row]]] = field(default_factory=list)
+    # What was read to build it, for a page that builds more from the same levels (the promotion report's history):
+    # the whole scales of the frameworks read, by id (`scale_by_id`), and {level pk: {capability key: expectation}}.
+    scale_by_id: dict = field(default_factory=dict)
+    expectations: dict = field(default_factory=dict)
 
     @property
     def scale_length(self) -> int:
@@ -449,6 +453,7 @@ def build_comparison(
     self_assessment, manager_assessment, blind_message = apply_blind_rule(user, self_assessment, manager_assessment)
     frameworks = [level.framework_id, *([subject.level.framework_id] if subject.level_id else [])]
     scale_levels = scale_by_id(frameworks)
+    whole_scales = dict(scale_levels)  # before any other scale level read for a rating is added to it
     target_expectations = _expectations_by_key(level, scale_levels, expectations)
     current_level = subject.level
     if current_level is not None and current_level.pk == level.pk:
@@ -481,6 +486,11 @@ def build_comparison(
         rows=rows,
         scale=scale,
         hidden_by_blind_cycle=blind_message,
+        scale_by_id=whole_scales,
+        expectations={
+            level.pk: target_expectations,
+            **({current_level.pk: now_expectations} if current_level is not None else {}),
+        },
     )
     comparison.groups = [
         (key, heading, hint, [row for row in rows if row.group == key]) for key, heading, hint in GROUPS

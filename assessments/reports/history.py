@@ -77,14 +77,21 @@ class History:
         return bool(self.points)
 
 
-def build_history(user, subject: Person, assessments: list[Assessment], *, charts: bool = True) -> History:
+def build_history(
+    user, subject: Person, assessments: list[Assessment], *, charts: bool = True, known: Comparison | None = None
+) -> History:
     """Effective and self ratings per capability across reviews, oldest first, matched by capability key.
 
-    Only submitted assessments count: a draft is work in progress, not history.
+    Only submitted assessments count: a draft is work in progress, not history. `known`: a comparison built in
+    this request, whose scale levels and levels' expectations are not read again.
     """
     points = _points(user, assessments)
-    scale = scale_by_id(point.level.framework_id for point in points) if points else {}
-    rows = _rows(points, scale)
+    frameworks = {point.level.framework_id for point in points}
+    if known is not None and frameworks <= {scale_level.framework_id for scale_level in known.scale_by_id.values()}:
+        scale = known.scale_by_id
+    else:
+        scale = scale_by_id(frameworks) if points else {}
+    rows = _rows(points, scale, known.expectations if known is not None else {})
     scale_names = _scale_names(points, scale)
     if charts:
         _draw_charts(rows, points, scale_names)
@@ -113,9 +120,9 @@ def _points(user, assessments: list[Assessment]) -> list[HistoryPoint]:
     return points
 
 
-def _rows(points: list[HistoryPoint], scale: dict[int, ScaleLevel]) -> list[HistoryRow]:
+def _rows(points: list[HistoryPoint], scale: dict[int, ScaleLevel], known: dict) -> list[HistoryRow]:
     """One row per capability rated in any review, with a cell per review, in framework order."""
-    expectations = _expectations(points, scale)
+    expectations = _expectations(points, scale, known)
     expected = {(e.level_id, e.capability.key): e.scale_level for e in expectations}
     by_key, capabilities = _ratings_by_key(points, scale, {e.capability_id: e.capability for e in expectations})
     rows = [
@@ -132,16 +139,18 @@ def _rows(points: list[HistoryPoint], scale: dict[int, ScaleLevel]) -> list[Hist
     return rows
 
 
-def _expectations(points: list[HistoryPoint], scale: dict[int, ScaleLevel]) -> list[Expectation]:
-    """What each reviewed level expects, with each capability and its area."""
-    if not points:
-        return []
+def _expectations(points: list[HistoryPoint], scale: dict[int, ScaleLevel], known: dict) -> list[Expectation]:
+    """What each reviewed level expects, with each capability and its area (`known`: {level pk: {capability key:
+    expectation}} read already; only the other levels are read)."""
+    wanted = {p.level.pk for p in points}
+    found = [expectation for pk in wanted & known.keys() for expectation in known[pk].values()]
+    missing = wanted - known.keys()
+    if not missing:
+        return found
     expectations = (
-        Expectation.objects.filter(level_id__in={p.level.pk for p in points})
-        .select_related("capability__area")
-        .in_framework_order()
+        Expectation.objects.filter(level_id__in=missing).select_related("capability__area").in_framework_order()
     )
-    return attach_scale(list(expectations), scale, "scale_level")
+    return found + attach_scale(list(expectations), scale, "scale_level")
 
 
 def _ratings_by_key(

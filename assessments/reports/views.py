@@ -112,7 +112,7 @@ def comparison_csv(request, person_pk):
 
 
 def _promotion_context(request, subject, found, assessments, *, for_pdf):
-    history = earlier_history(build_history(request.user, subject, assessments, charts=False), found)
+    history = earlier_history(build_history(request.user, subject, assessments, charts=False, known=found), found)
     manager_assessment = found.manager_assessment
     attach_cited(found.rows)  # the evidence-log entries the self-assessment cites, under each capability
     return {
