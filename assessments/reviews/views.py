@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
@@ -170,7 +171,7 @@ def _errors_text(form) -> str:
 def _save_ratings(request, assessment: Assessment) -> tuple[dict, dict, bool]:
     """Save every capability posted by the plain form, in one transaction: (typed forms and errors of refused
     rows, any stale). Raises AssessmentLocked when it was submitted meanwhile."""
-    scale_levels = list(ScaleLevel.objects.filter(framework_id=assessment.level.framework_id))
+    scale_levels = list(ScaleLevel.objects.filter(framework_id=assessment.level.framework_id).order_by("rank"))
     reader, errors, answers = RatingForm(scale_levels=scale_levels), {}, []
     for rating in assessment.ratings.all():
         if f"r{rating.capability_id}-revision" not in request.POST:  # not on the page posted (another area's)
@@ -296,8 +297,8 @@ def _refused(request, partial, context, assessment):
 
 
 # What an autosave reads of its assessment: who wrote it (may they change it), about whom (do they still manage
-# them: the refusal names them), its level's framework (the scale) and its cycle (open?).
-AUTOSAVE_RELATED = ("author", "subject__user", "level", "cycle")
+# them; the rare refusal that names them reads their name then), its level's framework (the scale) and its cycle.
+AUTOSAVE_RELATED = ("author", "subject", "level", "cycle")
 
 
 @require_POST
@@ -306,9 +307,11 @@ def save_rating(request, pk, capability_pk):
     assessment, can_edit = get_assessment_for_user(request.user, pk, related=AUTOSAVE_RELATED)
     if not can_edit:
         require_author(request.user, assessment)
-    rating = get_object_or_404(
-        Rating.objects.select_related("capability", "scale_level"), assessment=assessment, capability_id=capability_pk
-    )
+    # With what the level expects of it (a subquery, not a second query after the save; a capability the level no
+    # longer asks for is not on the page), and its scale level from the framework's scale read below, not joined.
+    expected = Expectation.objects.filter(level_id=assessment.level_id, capability_id=OuterRef("capability_id"))
+    ratings = Rating.objects.annotate(expected_id=Subquery(expected.order_by().values("scale_level_id")[:1]))
+    rating = get_object_or_404(ratings, assessment=assessment, capability_id=capability_pk, expected_id__isnull=False)
     if not request.htmx:
         # The plain form posts the whole page; this address only answers htmx.
         return redirect(f"{assessment.get_absolute_url()}?area={rating.capability.area_id}#capability-{capability_pk}")
@@ -319,7 +322,11 @@ def save_rating(request, pk, capability_pk):
         return render(
             request, "assessments/reviews/includes/save_state.html", {**context, "error": LOCKED_MESSAGE}, status=409
         )
-    scale_levels = list(ScaleLevel.objects.filter(framework_id=assessment.level.framework_id))
+    scale_levels = list(ScaleLevel.objects.filter(framework_id=assessment.level.framework_id).order_by("rank"))
+    by_id = {level.pk: level for level in scale_levels}
+    rating.scale_level = by_id.get(rating.scale_level_id)
+    expectation = Expectation(level_id=assessment.level_id, capability_id=capability_pk)
+    expectation.scale_level = by_id[rating.expected_id]
     form = RatingForm(request.POST, scale_levels=scale_levels, capability_id=capability_pk)
     if not form.is_valid():
         error = _errors_text(form)
@@ -335,9 +342,6 @@ def save_rating(request, pk, capability_pk):
         return render(
             request, "assessments/reviews/includes/save_state.html", {**context, "error": LOCKED_MESSAGE}, status=409
         )
-    expectation = Expectation.objects.select_related("scale_level").get(
-        level_id=assessment.level_id, capability_id=capability_pk
-    )
     rated, total = assessment.progress()
     if was_carried and changed:  # its "carried from" mark goes, and the count at the top drops
         context.update(

@@ -201,3 +201,17 @@ def test_details_autosave_read_only_viewer_gets_403(client, pm, manager, framewo
 
 def test_rate_all_helper_leaves_every_capability_rated(pm, draft):
     assert rate_all(draft).progress() == (4, 4)
+
+
+def test_autosave_reads_the_expectation_with_the_rating(
+    client, pm, draft, capability, framework, django_assert_max_num_queries
+):
+    # The session and user, the viewer's place, the assessment, the rating with what the level expects of it, the
+    # scale; the write (savepoint, lock — on SQLite a write first —, rating, assessment, release); the progress;
+    # whether the rating cites an entry of the log (rated above the level without evidence text).
+    client.force_login(pm)
+    expert = scale(framework, "expert")
+    with django_assert_max_num_queries(14):  # 13 on PostgreSQL (its lock writes nothing)
+        response = _post(client, draft, capability, scale_value=expert.pk)
+    assert response.status_code == 200
+    assert "Add evidence: Expert is above the Practitioner this level expects." in response.content.decode()
