@@ -121,37 +121,8 @@ def home_assessments(me: Person, mine: list[Assessment], open_cycle: ReviewCycle
     draft = next((row for row in shown if row.is_editable), None)
     submitted = None if draft else next(iter(shown), None)
     if draft is not None:
-        rated = Q(not_applicable=True) | Q(scale_level__isnull=False)
-        progress = Rating.objects.filter(assessment=draft).aggregate(
-            capability_count=Count("pk"), rated_count=Count("pk", filter=rated)
-        )
-        draft.capability_count, draft.rated_count = progress["capability_count"], progress["rated_count"]
-        if draft.returned_by_id is not None:
-            draft.returned_by = Person.objects.select_related("user").filter(pk=draft.returned_by_id).first()
-    waiting = (
-        list(
-            Assessment.objects.filter(kind=Assessment.Kind.SELF)
-            .select_related("subject__user", "level__framework", "cycle")
-            .filter(
-                subject__in=Person.objects.filter(manager=me, user__is_active=True).values("pk"),
-                status=Assessment.Status.SUBMITTED,
-            )
-            # A closed cycle's self-assessment can no longer be answered with a manager assessment.
-            .filter(Q(cycle__isnull=True) | Q(cycle__status=ReviewCycle.Status.OPEN))
-            .order_by("submitted_at", "pk")
-        )
-        if has_reports
-        else []
-    )
-    if waiting:
-        reviewed = set(
-            Assessment.objects.filter(
-                kind=Assessment.Kind.MANAGER,
-                status__in=Assessment.SUBMITTED_STATUSES,
-                subject_id__in={assessment.subject_id for assessment in waiting},
-            ).values_list("subject_id", "level_id", "cycle_id")
-        )
-        waiting = [a for a in waiting if (a.subject_id, a.level_id, a.cycle_id) not in reviewed]
+        _read_draft_card(draft)
+    waiting = _waiting_for_review(me) if has_reports else []
     # Nothing started in the current review: offer to start from the last submitted self-assessment.
     # (`carry_source`'s choice: the newest submitted self-assessment, by when it was submitted.)
     carry_from = None
@@ -165,3 +136,41 @@ def home_assessments(me: Person, mine: list[Assessment], open_cycle: ReviewCycle
         "carry_from": carry_from,
         "carry_name": source_name(carry_from) if carry_from else "",
     }
+
+
+def _read_draft_card(draft: Assessment) -> None:
+    """What the card shows of the reader's draft: its progress (one aggregate over its ratings) and, for one
+    returned for changes, who returned it."""
+    rated = Q(not_applicable=True) | Q(scale_level__isnull=False)
+    progress = Rating.objects.filter(assessment=draft).aggregate(
+        capability_count=Count("pk"), rated_count=Count("pk", filter=rated)
+    )
+    draft.capability_count, draft.rated_count = progress["capability_count"], progress["rated_count"]
+    if draft.returned_by_id is not None:
+        draft.returned_by = Person.objects.select_related("user").filter(pk=draft.returned_by_id).first()
+
+
+def _waiting_for_review(me: Person) -> list[Assessment]:
+    """My active direct reports' submitted self-assessments that no manager assessment answers yet: one indexed
+    query on my reports, one more only when something waits."""
+    waiting = list(
+        Assessment.objects.filter(kind=Assessment.Kind.SELF)
+        .select_related("subject__user", "level__framework", "cycle")
+        .filter(
+            subject__in=Person.objects.filter(manager=me, user__is_active=True).values("pk"),
+            status=Assessment.Status.SUBMITTED,
+        )
+        # A closed cycle's self-assessment can no longer be answered with a manager assessment.
+        .filter(Q(cycle__isnull=True) | Q(cycle__status=ReviewCycle.Status.OPEN))
+        .order_by("submitted_at", "pk")
+    )
+    if not waiting:
+        return []
+    reviewed = set(
+        Assessment.objects.filter(
+            kind=Assessment.Kind.MANAGER,
+            status__in=Assessment.SUBMITTED_STATUSES,
+            subject_id__in={assessment.subject_id for assessment in waiting},
+        ).values_list("subject_id", "level_id", "cycle_id")
+    )
+    return [a for a in waiting if (a.subject_id, a.level_id, a.cycle_id) not in reviewed]
