@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
 from assessments.people.models import Person
 from assessments.reports.charts import Series, history_chart
 from assessments.reports.comparison import (
@@ -24,6 +27,7 @@ from assessments.reports.comparison import (
 )
 from assessments.reviews.models import Assessment, Rating
 from frameworks.models import Expectation, Level, ScaleLevel
+from frameworks.templatetags.mastery import rating_bar
 
 
 @dataclass
@@ -64,6 +68,31 @@ class HistoryRow:
     capability: object
     cells: list[HistoryCell]
     chart: object = None
+    scale_length: int = 0  # the newest review's scale: the length of each cell's bar
+
+    @property
+    def cells_html(self) -> str:
+        """The row's cells as HTML, put together here rather than by the template (a history is a few hundred
+        cells, each several template tags)."""
+        return mark_safe("\n".join(_cell_html(cell, self.scale_length) for cell in self.cells))  # noqa: S308
+
+
+def _cell_html(cell: HistoryCell, scale_length: int) -> str:
+    """A review's cell: the agreed (else manager) rating, marked when agreed, and the self rating under it."""
+    if not cell.has_any:
+        not_assessed = '<span aria-hidden="true">—</span><span class="visually-hidden">Not assessed</span>'
+        return f'<td class="history-cell">{not_assessed}</td>'
+    if cell.effective[0] or cell.effective[1]:
+        parts = [rating_bar(cell.effective, scale_length, compact=True)]
+        if cell.agreed:
+            parts.append('<span class="visually-hidden"> (agreed)</span><span aria-hidden="true">*</span>')
+    else:
+        parts = ['<span class="report-unrated">No manager rating</span>']
+    scale_level, not_applicable = cell.self_answer
+    if scale_level or not_applicable:
+        words = "Not applicable" if not_applicable else conditional_escape(scale_level.name)
+        parts.append(f'\n<span class="history-cell__self">Self: {words}</span>')
+    return f'<td class="history-cell">{"".join(parts)}</td>'
 
 
 @dataclass
@@ -93,6 +122,8 @@ def build_history(
         scale = scale_by_id(frameworks) if points else {}
     rows = _rows(points, scale, known.expectations if known is not None else {})
     scale_names = _scale_names(points, scale)
+    for row in rows:
+        row.scale_length = len(scale_names)
     if charts:
         _draw_charts(rows, points, scale_names)
     return History(subject=subject, points=points, rows=rows, scale_names=scale_names)
@@ -220,7 +251,12 @@ def earlier_history(history: History, comparison: Comparison) -> History:
     if cutoff is not None:
         keep = [index for index in keep if history.points[index].date <= cutoff]
     rows = [
-        HistoryRow(key=row.key, capability=row.capability, cells=[row.cells[index] for index in keep])
+        HistoryRow(
+            key=row.key,
+            capability=row.capability,
+            cells=[row.cells[index] for index in keep],
+            scale_length=row.scale_length,
+        )
         for row in history.rows
     ]
     rows = [row for row in rows if any(cell.has_any for cell in row.cells)]
