@@ -71,6 +71,24 @@ def team_verdicts(user, manager: Person, people, cycle, page_number=None) -> Tea
         .annotate(team=Substr("path", 1, StrIndex(rest, Value("/")) + depth))
         .values("id", "level_id", "team")
     )
+    counts = _team_counts(user, teams, cycle)
+    _count_stale(counts)
+    leads = (
+        Person.objects.filter(manager=manager, pk__in=people.values("pk"))
+        .select_related("user")
+        .annotate(has_team=Exists(Person.objects.filter(manager=OuterRef("pk"))))
+        .by_name()
+    )
+    page = Paginator(leads, TEAMS_PAGE_SIZE).get_page(page_number)
+    found = []
+    for lead in page.object_list:
+        people_count, ready, nearly, not_yet, _ = counts.get(lead.path, (0, 0, 0, 0, ""))
+        found.append(TeamVerdicts(lead, lead.has_team, people_count, ready or 0, nearly or 0, not_yet or 0))
+    return TeamPage(page, found, sum(row[0] for row in counts.values()))
+
+
+def _team_counts(user, teams, cycle) -> dict[str, list]:
+    """team path → [people, ready, nearly, not yet, ids of stale stored verdicts], one statement for every team."""
     inner, people_params = sql_of(
         teams,
         "SELECT CAST(NULL AS INTEGER) AS id, CAST(NULL AS INTEGER) AS level_id, CAST(NULL AS VARCHAR(1)) AS team "
@@ -107,20 +125,7 @@ def team_verdicts(user, manager: Person, people, cycle, page_number=None) -> Tea
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        counts = {team: list(row) for team, *row in cursor.fetchall()}
-    _count_stale(counts)
-    leads = (
-        Person.objects.filter(manager=manager, pk__in=people.values("pk"))
-        .select_related("user")
-        .annotate(has_team=Exists(Person.objects.filter(manager=OuterRef("pk"))))
-        .by_name()
-    )
-    page = Paginator(leads, TEAMS_PAGE_SIZE).get_page(page_number)
-    found = []
-    for lead in page.object_list:
-        people_count, ready, nearly, not_yet, _ = counts.get(lead.path, (0, 0, 0, 0, ""))
-        found.append(TeamVerdicts(lead, lead.has_team, people_count, ready or 0, nearly or 0, not_yet or 0))
-    return TeamPage(page, found, sum(row[0] for row in counts.values()))
+        return {team: list(row) for team, *row in cursor.fetchall()}
 
 
 def _stale_ids() -> str:
