@@ -143,3 +143,18 @@ def test_report_query_count_does_not_grow_with_the_framework(client, django_asse
             assert client.get(reverse("reports:promotion_pdf", args=[report.person.pk])).status_code == 200
         with django_assert_max_num_queries(14):
             assert client.get(reverse("reports:promotion_pdf", args=[report.person.pk])).status_code == 200
+
+
+def test_names_with_markup_are_escaped_in_the_capability_rows(client, manager, pm, ic3, reviews):
+    # Through update(): a published framework refuses edits made through its models.
+    capability = ic3.framework.capabilities.get(key="cap-1-2")
+    type(capability).objects.filter(pk=capability.pk).update(name='<b>Pricing</b> & "strategy"')
+    type(capability.area).objects.filter(pk=capability.area_id).update(name="<i>Area</i>")
+    type(ic3).objects.filter(pk=ic3.pk).update(name='IC "three" <level>')
+    client.force_login(manager)
+    for name in ("promotion", "compare"):
+        body = client.get(report_url(name, pm.person, ic3, reviews["current"])).content.decode()
+        assert "&lt;b&gt;Pricing&lt;/b&gt; &amp; &quot;strategy&quot;" in body, name
+        assert "&lt;i&gt;Area&lt;/i&gt;" in body, name
+        assert "<b>Pricing" not in body and "<i>Area" not in body and "<level>" not in body, name
+    assert 'data-label="At IC &quot;three&quot; &lt;level&gt;"' in body
