@@ -378,15 +378,30 @@ def scale_by_id(framework_ids) -> dict[int, ScaleLevel]:
     }
 
 
-def ratings_of(assessment_ids, scale: dict[int, ScaleLevel], capabilities: dict[int, Capability]) -> list[Rating]:
+# What a rating's answer is, without its texts (`ratings_of(..., answers_only=True)`).
+ANSWER_FIELDS = (
+    "assessment_id",
+    "capability_id",
+    "scale_level_id",
+    "not_applicable",
+    "agreed_scale_level_id",
+    "agreed_not_applicable",
+)
+
+
+def ratings_of(
+    assessment_ids, scale: dict[int, ScaleLevel], capabilities: dict[int, Capability], *, answers_only=False
+) -> list[Rating]:
     """The ratings of these assessments, with what the rows show of them (no query when there are none).
 
     Each rating's scale levels come from `scale` (`scale_by_id` of the assessments' frameworks) and its capability,
     with its area, from `capabilities` (those of the expectations already read), instead of joins that would build
-    them again for every rating; any not in them is read in one query (and added)."""
+    them again for every rating; any not in them is read in one query (and added). `answers_only`: without the
+    evidence and the agreed note, for pages that show no text (the history: every review's ratings)."""
     if not assessment_ids:
         return []
-    ratings = list(Rating.objects.filter(assessment_id__in=assessment_ids))
+    ratings = Rating.objects.filter(assessment_id__in=assessment_ids)
+    ratings = list(ratings.only(*ANSWER_FIELDS) if answers_only else ratings)
     attach(ratings, capabilities, Capability.objects.select_related("area"), "capability")
     return attach(ratings, scale, ScaleLevel.objects.all(), "scale_level", "agreed_scale_level")
 

@@ -194,7 +194,7 @@ def _ratings_by_key(
     shown = {a.pk: index for index, p in enumerate(points) for a in (p.self_assessment, p.manager_assessment) if a}
     by_key: dict[str, dict] = {}
     newest: dict[str, tuple] = {}
-    for rating in ratings_of(shown, scale, capabilities):
+    for rating in ratings_of(shown, scale, capabilities, answers_only=True):
         index = shown[rating.assessment_id]
         point = points[index]
         slot = by_key.setdefault(rating.capability.key, {}).setdefault(index, {})
