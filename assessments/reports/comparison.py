@@ -355,19 +355,18 @@ def choose_cycle(cycle_param: str | None, level: Level, assessments: list[Assess
     return cycle
 
 
-def _expectations_by_key(
-    level: Level | None, scale: dict[int, ScaleLevel], known: dict | None = None
-) -> dict[str, Expectation]:
-    if level is None:
-        return {}
-    if known and level.pk in known:
-        return known[level.pk]
-    rows = attach_scale(
-        list(Expectation.objects.filter(level=level).select_related("capability__area").in_framework_order()),
-        scale,
-        "scale_level",
-    )
-    return {expectation.capability.key: expectation for expectation in rows}
+def _expectations_by_level(
+    levels: list[Level | None], scale: dict[int, ScaleLevel], known: dict | None = None
+) -> dict[int, dict[str, Expectation]]:
+    """{level pk: {capability key: expectation}} for these levels, in the framework's order; those not `known`
+    already are read together, in one query."""
+    found = {level.pk: known[level.pk] for level in levels if level is not None and known and level.pk in known}
+    missing = {level.pk for level in levels if level is not None} - found.keys()
+    if missing:
+        expectations = Expectation.objects.filter(level_id__in=missing).select_related("capability__area")
+        for expectation in attach_scale(list(expectations.in_framework_order()), scale, "scale_level"):
+            found.setdefault(expectation.level_id, {})[expectation.capability.key] = expectation
+    return found
 
 
 def scale_by_id(framework_ids) -> dict[int, ScaleLevel]:
@@ -469,12 +468,10 @@ def build_comparison(
     frameworks = [level.framework_id, *([subject.level.framework_id] if subject.level_id else [])]
     scale_levels = scale_by_id(frameworks)
     whole_scales = dict(scale_levels)  # before any other scale level read for a rating is added to it
-    target_expectations = _expectations_by_key(level, scale_levels, expectations)
     current_level = subject.level
-    if current_level is not None and current_level.pk == level.pk:
-        now_expectations = target_expectations
-    else:
-        now_expectations = _expectations_by_key(current_level, scale_levels, expectations)
+    by_level = _expectations_by_level([level, current_level], scale_levels, expectations)
+    target_expectations = by_level.get(level.pk, {})
+    now_expectations = by_level.get(current_level.pk, {}) if current_level is not None else {}
     capabilities = {e.capability_id: e.capability for e in [*now_expectations.values(), *target_expectations.values()]}
     self_by_key, manager_by_key = _ratings_by_key(self_assessment, manager_assessment, scale_levels, capabilities)
 
