@@ -31,6 +31,13 @@ def test_the_bench_lists_its_pages_and_budgets():
     assert all(re.search(r"budget \d+×$", line) for line in listed.splitlines())
 
 
+def test_the_page_profiler_starts_and_says_how_to_use_it():
+    helped = subprocess.run(
+        [sys.executable, str(BENCH / "profile_page.py"), "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert all(option in helped for option in ("--runs", "--queries", "--explain", "--split", "--cprofile"))
+
+
 def test_a_session_the_load_test_makes_signs_its_person_in(client, pm, settings):
     """As the sign-in page's would: the first request with it is the person's, not a 500 (the backend it names must
     read users back) nor a sign-in page."""
