@@ -30,6 +30,13 @@ def carry_source(*, subject, author, cycle=None) -> Assessment | None:
     return found.select_related("cycle", "level__framework").order_by("-submitted_at", "-pk").first()
 
 
+def newest_submitted(assessments) -> Assessment | None:
+    """`carry_source`'s choice among assessments read already (one author's of one subject, of one kind): the
+    newest submitted, by when it was submitted."""
+    finished = [assessment for assessment in assessments if assessment.is_submitted]
+    return max(finished, key=lambda a: (a.submitted_at is not None, a.submitted_at, a.pk), default=None)
+
+
 def offer_for(*, subject, author, level, cycle) -> Assessment | None:
     """The source to offer when starting would make a new assessment; None when there is none, or when `start`
     would open the one already there (the same lookup as `Assessment.start`: one per subject, cycle and kind;

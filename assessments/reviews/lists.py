@@ -1,6 +1,6 @@
 """The assessment lists (mine, a person's) and what My pathway shows about assessments."""
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -8,10 +8,10 @@ from django.utils import timezone
 from assessments.people.access import get_person_for_user, person_of
 from assessments.people.models import Person
 from assessments.reviews.access import may_assess, may_hand_over, may_take_over
-from assessments.reviews.carry import source_name
+from assessments.reviews.carry import newest_submitted, source_name
 from assessments.reviews.forms import ListFilterForm, next_level
 from assessments.reviews.handover import left_behind
-from assessments.reviews.models import Assessment, Rating, ReviewCycle
+from assessments.reviews.models import Assessment, ReviewCycle
 
 # Lists ------------------------------------------------------------------------------------------
 
@@ -124,11 +124,7 @@ def home_assessments(me: Person, mine: list[Assessment], open_cycle: ReviewCycle
         _read_draft_card(draft)
     waiting = _waiting_for_review(me) if has_reports else []
     # Nothing started in the current review: offer to start from the last submitted self-assessment.
-    # (`carry_source`'s choice: the newest submitted self-assessment, by when it was submitted.)
-    carry_from = None
-    if not (draft or submitted):
-        finished = [assessment for assessment in own if assessment.is_submitted]
-        carry_from = max(finished, key=lambda a: (a.submitted_at is not None, a.submitted_at, a.pk), default=None)
+    carry_from = None if draft or submitted else newest_submitted(own)
     return {
         "draft": draft,
         "submitted": submitted,
@@ -141,11 +137,7 @@ def home_assessments(me: Person, mine: list[Assessment], open_cycle: ReviewCycle
 def _read_draft_card(draft: Assessment) -> None:
     """What the card shows of the reader's draft: its progress (one aggregate over its ratings) and, for one
     returned for changes, who returned it."""
-    rated = Q(not_applicable=True) | Q(scale_level__isnull=False)
-    progress = Rating.objects.filter(assessment=draft).aggregate(
-        capability_count=Count("pk"), rated_count=Count("pk", filter=rated)
-    )
-    draft.capability_count, draft.rated_count = progress["capability_count"], progress["rated_count"]
+    draft.rated_count, draft.capability_count = draft.progress()
     if draft.returned_by_id is not None:
         draft.returned_by = Person.objects.select_related("user").filter(pk=draft.returned_by_id).first()
 
