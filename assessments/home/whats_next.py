@@ -110,8 +110,10 @@ def _counts(person: Person, today: datetime.date) -> dict:
     """The plan's counts, the log's and the requests waiting for `person`'s answer, in one statement: three small
     aggregates joined into one row (each on its own index), instead of three ORM aggregates each compiled and sent
     on its own."""
-    plan, evidence, requests = (
-        connection.ops.quote_name(model._meta.db_table) for model in (PlanItem, EvidenceEntry, FeedbackRequest)
+    plan, evidence = (connection.ops.quote_name(model._meta.db_table) for model in (PlanItem, EvidenceEntry))
+    # The requests are `waiting_for`'s own, as SQL: which requests wait for an answer is decided in one place.
+    waiting, waiting_params = (
+        FeedbackRequest.objects.waiting_for(person).order_by().values("due_on").query.sql_with_params()
     )
     is_open = "status <> %s"
     sql = f"""
@@ -127,11 +129,11 @@ def _counts(person: Person, today: datetime.date) -> dict:
                            MAX(happened_on) AS last_on
                     FROM {evidence} WHERE person_id = %s) evidence
         CROSS JOIN (SELECT COUNT(*) AS count, COUNT(CASE WHEN due_on < %s THEN 1 END) AS late, MIN(due_on) AS soonest
-                    FROM {requests} WHERE status = %s AND colleague_id = %s) requests
+                    FROM ({waiting}) waiting) requests
     """  # noqa: S608 -- table names and fixed fragments; every value is a parameter
     done, soon_until = PlanItem.Status.DONE.value, today + datetime.timedelta(days=SOON_DAYS)
     params = [done, done, today, done, today, soon_until, person.pk]
-    params += [today.replace(day=1), person.pk, today, FeedbackRequest.Status.WAITING.value, person.pk]
+    params += [today.replace(day=1), person.pk, today, *waiting_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
