@@ -123,7 +123,7 @@ def _expects_html(row, page: RowPage) -> str:
 
 
 def _examples_html(expectation) -> SafeString:
-    """frameworks/includes/examples.html, collapsed: an expectation's examples in a disclosure."""
+    """An expectation's examples in a disclosure (the level page lists them: frameworks/includes/examples.html)."""
     examples = expectation.examples
     if not examples:
         return ""
