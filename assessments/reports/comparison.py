@@ -355,7 +355,7 @@ def choose_cycle(cycle_param: str | None, level: Level, assessments: list[Assess
     return cycle
 
 
-def _expectations_by_level(
+def expectations_by_level(
     levels: list[Level | None], scale: dict[int, ScaleLevel], known: dict | None = None
 ) -> dict[int, dict[str, Expectation]]:
     """{level pk: {capability key: expectation}} for these levels, in the framework's order; those not `known`
@@ -469,7 +469,7 @@ def build_comparison(
     scale_levels = scale_by_id(frameworks)
     whole_scales = dict(scale_levels)  # before any other scale level read for a rating is added to it
     current_level = subject.level
-    by_level = _expectations_by_level([level, current_level], scale_levels, expectations)
+    by_level = expectations_by_level([level, current_level], scale_levels, expectations)
     target_expectations = by_level.get(level.pk, {})
     now_expectations = by_level.get(current_level.pk, {}) if current_level is not None else {}
     capabilities = {e.capability_id: e.capability for e in [*now_expectations.values(), *target_expectations.values()]}

@@ -17,8 +17,8 @@ from assessments.reports.charts import Series, history_chart
 from assessments.reports.comparison import (
     Comparison,
     apply_blind_rule,
-    attach_scale,
     effective,
+    expectations_by_level,
     has_agreed,
     is_rated,
     rank_of,
@@ -173,15 +173,8 @@ def _rows(points: list[HistoryPoint], scale: dict[int, ScaleLevel], known: dict)
 def _expectations(points: list[HistoryPoint], scale: dict[int, ScaleLevel], known: dict) -> list[Expectation]:
     """What each reviewed level expects, with each capability and its area (`known`: {level pk: {capability key:
     expectation}} read already; only the other levels are read)."""
-    wanted = {p.level.pk for p in points}
-    found = [expectation for pk in wanted & known.keys() for expectation in known[pk].values()]
-    missing = wanted - known.keys()
-    if not missing:
-        return found
-    expectations = (
-        Expectation.objects.filter(level_id__in=missing).select_related("capability__area").in_framework_order()
-    )
-    return found + attach_scale(list(expectations), scale, "scale_level")
+    by_level = expectations_by_level([point.level for point in points], scale, known)
+    return [expectation for expectations in by_level.values() for expectation in expectations.values()]
 
 
 def _ratings_by_key(
