@@ -117,9 +117,16 @@ def step_of(areas_by_capability: dict, anchor: str) -> str:
 
 def choose_for_page(assessment, can_edit: bool, counts: list[AreaCount], requested, summary_name: str) -> Steps:
     """`choose`, for the assessment page. The last step of the author's own self-assessment names the person's
-    manager beside Submit: they are read here with their name in one query (not the person, then their user)."""
+    manager beside Submit: read with the assessment (reviews/access.py), else here with their name in one query (not
+    the person, then their user)."""
     steps = choose(counts, requested, summary_name)
     subject = assessment.subject
-    if can_edit and steps.next is None and not assessment.is_manager_assessment and subject.manager_id:
+    if (
+        can_edit
+        and steps.next is None
+        and not assessment.is_manager_assessment
+        and subject.manager_id
+        and not Person.manager.is_cached(subject)
+    ):
         subject.manager = Person.objects.select_related("user").filter(pk=subject.manager_id).first()
     return steps
