@@ -41,13 +41,14 @@ def scope_of(user) -> Scope:
     return Scope.of(user)
 
 
-def get_person_for_user(user, pk) -> Person:
-    """The person `pk` if `user` may see them (themself, someone below them, or anyone for HR), else 404."""
+def get_person_for_user(user, pk, *, with_manager=True) -> Person:
+    """The person `pk` if `user` may see them (themself, someone below them, or anyone for HR), else 404.
+    `with_manager=False`: without their manager (`PersonQuerySet.with_related`), for a page that does not show it."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404("No such person.") from None
-    person = Person.objects.visible_to(user).with_related().filter(pk=pk).first()
+    person = Person.objects.visible_to(user).with_related(manager=with_manager).filter(pk=pk).first()
     if person is None:
         raise Http404("No such person.")
     return person

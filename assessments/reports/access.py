@@ -39,7 +39,7 @@ def get_comparison_for_user(user, person_pk, params) -> tuple[Person, Comparison
     404 for anyone who may not see the person, and for the subject until a manager assessment of this
     level and cycle has been shared with them.
     """
-    subject = get_person_for_user(user, person_pk)
+    subject = get_person_for_user(user, person_pk, with_manager=False)  # the pages name the assessment's author
     assessments = visible_assessments_of_person(user, subject)
     level = choose_level(user, subject, params.get("level"), assessments)
     cycle = choose_cycle(params.get("cycle"), level, assessments)

@@ -15,6 +15,7 @@ and history use it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.http import Http404
 
@@ -73,6 +74,9 @@ def words_for(answer: tuple) -> str:
 
 @dataclass
 class Row:
+    """One capability's line. Its answers, gap and group are worked out once (`cached_property`): a page asks for
+    them many times over, and the ratings they come from do not change once the row is built."""
+
     capability: object
     expected_now: Expectation | None
     expected_target: Expectation | None
@@ -81,13 +85,13 @@ class Row:
     show_self: bool
     show_manager: bool
 
-    @property
+    @cached_property
     def self_answer(self) -> tuple:
         if not self.show_self or self.self_rating is None:
             return None, False
         return self.self_rating.scale_level, self.self_rating.not_applicable
 
-    @property
+    @cached_property
     def manager_answer(self) -> tuple:
         if not self.show_manager or self.manager_rating is None:
             return None, False
@@ -105,7 +109,7 @@ class Row:
     def agreed_note(self) -> str:
         return self.manager_rating.agreed_note if self.agreed else ""
 
-    @property
+    @cached_property
     def effective_answer(self) -> tuple:
         """What counts: agreed, else manager; the self rating only when there is no manager side to show."""
         if self.show_manager and self.manager_rating is not None:
@@ -125,7 +129,7 @@ class Row:
         mine, theirs = self.self_answer, self.manager_answer
         return is_rated(mine) and is_rated(theirs) and not _same(mine, theirs)
 
-    @property
+    @cached_property
     def gap(self) -> int | None:
         """Steps above (positive) or below (negative) the target expectation; None when it cannot be told."""
         scale_level, not_applicable = self.effective_answer
@@ -156,7 +160,7 @@ class Row:
     def rated(self) -> bool:
         return is_rated(self.effective_answer)
 
-    @property
+    @cached_property
     def group(self) -> str:
         if self.disagreement:
             return "disagreements"
@@ -227,7 +231,7 @@ class Comparison:
         """Every capability below the target, wherever its row is listed (the verdict counts the same)."""
         return sum(1 for row in self.rows if row.below)
 
-    @property
+    @cached_property
     def below_among_disagreements(self) -> list[Row]:
         return [row for row in self.rows if row.below and row.disagreement]
 

@@ -123,9 +123,7 @@ def _promotion_context(request, subject, found, assessments, *, for_pdf):
         "chart": found.chart("promotion-chart"),
         "history": history,
         "manager_assessment": manager_assessment,
-        "manager_name": manager_assessment.author.name
-        if manager_assessment
-        else (subject.manager.name if subject.manager else ""),
+        "manager_name": manager_assessment.author.name if manager_assessment else _manager_name(subject),
         "generated_on": timezone.localdate(),
         "for_pdf": for_pdf,
         "base_template": "assessments/reports/print_base.html" if for_pdf else "base.html",
@@ -135,6 +133,13 @@ def _promotion_context(request, subject, found, assessments, *, for_pdf):
         if can_read_plan_in_report(request.user, subject)
         else None,
     }
+
+
+def _manager_name(subject: Person) -> str:
+    """The person's manager, read only for a report without a manager assessment to name its author."""
+    if subject.manager_id is None:
+        return ""
+    return Person.objects.select_related("user").get(pk=subject.manager_id).name
 
 
 @require_GET

@@ -158,3 +158,14 @@ def test_names_with_markup_are_escaped_in_the_capability_rows(client, manager, p
         assert "&lt;i&gt;Area&lt;/i&gt;" in body, name
         assert "<b>Pricing" not in body and "<i>Area" not in body and "<level>" not in body, name
     assert 'data-label="At IC &quot;three&quot; &lt;level&gt;"' in body
+
+
+def test_without_a_manager_assessment_the_report_names_the_persons_manager(client, hr_admin, pm, ic3):
+    """No manager assessment to name its author: the report names the manager from the reporting line instead."""
+    from tests.assessments.report_fixtures import make_self
+
+    make_self(pm, ic3, SELF_RANKS)
+    client.force_login(hr_admin)
+    body = client.get(reverse("reports:promotion", args=[pm.person.pk]) + f"?level={ic3.pk}&cycle=none").content
+    assert "<div><dt>Manager</dt><dd>Maya Manager</dd></div>" in body.decode()
+    assert "No manager assessment to show yet." in body.decode()
