@@ -104,3 +104,31 @@ def test_the_comparison_shows_each_reader_the_answers_they_may_read(cast, client
         client.force_login(viewer)
         body = client.get(url).content.decode()
         assert "Pete’s answer" not in body and "Priya’s private answer" not in body
+
+
+def test_the_comparison_reads_the_latest_three_answers_per_capability_with_how_many_there_are(cast):
+    """Newest first (by day, then the later answer), three per capability at most, each with its total; a
+    capability without an answer the reader may read is absent."""
+    import datetime
+
+    from assessments.growth.feedback_summary import answers_by_capability
+    from assessments.growth.models import EvidenceEntry
+
+    texts = ["first", "second", "third", "fourth"]
+    for text, to in zip(texts, (cast.peer, cast.other_report, cast.peer, cast.other_report), strict=True):
+        ask(cast.subject, by=cast.manager, to=to, keys=("cap-1-1",)).give_answer(text)
+    earlier = EvidenceEntry.objects.get(text="fourth")
+    EvidenceEntry.objects.filter(pk=earlier.pk).update(happened_on=earlier.happened_on - datetime.timedelta(days=3))
+    ask(cast.subject, by=cast.manager, to=cast.peer, keys=("cap-2-1",)).give_answer("on another capability")
+    ask(cast.subject, by=cast.subject, to=cast.peer, keys=("cap-1-2",)).give_answer("not shared with managers")
+
+    found = answers_by_capability(cast.manager, cast.subject.person, cast.framework.key)
+    assert sorted(found) == ["cap-1-1", "cap-2-1"]
+    answers, total = found["cap-1-1"]
+    assert total == 4
+    assert [answer.text for answer in answers] == ["third", "second", "first"]
+    assert {answer.author for answer in answers} == {cast.peer.full_name, cast.other_report.full_name}
+    assert all(answer.asked_by == cast.manager.full_name and not answer.asked_by_person for answer in answers)
+    assert answers[0].asked_by_id == cast.manager.person.pk
+    assert [answer.text for answer in found["cap-2-1"][0]] == ["on another capability"]
+    assert found["cap-2-1"][1] == 1
