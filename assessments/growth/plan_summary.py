@@ -60,7 +60,9 @@ def plan_progress(person) -> dict:
 
 
 def plan_for_report(person, framework_key: str, rows) -> dict:
-    """The plan's progress and, per capability of the report (in its order), the items for it. Two queries."""
-    plans = plan_by_key(person, framework_key, [row.capability.key for row in rows])
+    """The plan's progress and, per capability of the report (in its order), the items for it. Two queries, or
+    one when the plan is empty (the progress says so)."""
+    progress = plan_progress(person)
+    plans = plan_by_key(person, framework_key, [row.capability.key for row in rows]) if progress["total"] else {}
     by_capability = [(row.capability, plans[row.capability.key]) for row in rows if row.capability.key in plans]
-    return {"progress": plan_progress(person), "by_capability": by_capability}
+    return {"progress": progress, "by_capability": by_capability}
