@@ -24,27 +24,22 @@ def get_assessment_for_user(user, pk, related: tuple[str, ...] | None = None) ->
 
     `related`: the relations to load with it, for a request that needs fewer than a page's `with_related()`
     (each join costs PostgreSQL planning time on every request)."""
+    # `get()`, not `first()`: the pk is unique, so no order to sort by (which costs Django a pass over every column).
     visible = Assessment.objects.visible_to(user)
-    if related is not None:
-        assessment = visible.select_related(*related).filter(pk=pk).first()
-    else:
-        # What `with_related()` loads, in two queries quick to plan rather than one slow to: the assessment with its
-        # level and cycle, then its people with their users (`_attach_people`), the subject's manager among them.
-        assessment = (
-            visible.select_related("level__track", "level__framework", "cycle")
-            .annotate(subject_manager_id=F("subject__manager_id"))
-            .filter(pk=pk)
-            .order_by()
-            .first()
-        )
-        if assessment is not None:
-            _attach_people(assessment)
-    if assessment is None:
-        raise Http404("No such assessment.")
+    try:
+        if related is not None:
+            assessment = visible.select_related(*related).get(pk=pk)
+        else:
+            # What `with_related()` loads, in two queries quick to plan rather than one slow to: the assessment with
+            # its level and cycle, then its people with their users (`_attach_people`), the subject's manager too.
+            query = visible.select_related("level__track", "level__framework", "cycle")
+            assessment = _attach_people(query.annotate(subject_manager_id=F("subject__manager_id")).get(pk=pk))
+    except Assessment.DoesNotExist:
+        raise Http404("No such assessment.") from None
     return assessment, can_edit(user, assessment)
 
 
-def _attach_people(assessment: Assessment) -> None:
+def _attach_people(assessment: Assessment) -> Assessment:
     """Give the assessment its subject (with their manager), author and returner, each with their user, read in one
     query. The manager is read whether or not the page names them (the last step of a self-assessment does): a row
     more costs less than a query more."""
@@ -56,6 +51,7 @@ def _attach_people(assessment: Assessment) -> None:
         assessment.subject.manager = people[assessment.subject_manager_id]
     if assessment.returned_by_id is not None:
         assessment.returned_by = people[assessment.returned_by_id]
+    return assessment
 
 
 def attach_levels(assessments, known=()):
