@@ -127,8 +127,9 @@ def home(request):
         team_counts = None
     open_cycle = ReviewCycle.objects.filter(status=ReviewCycle.Status.OPEN).first()
     steps = next_steps(me.level)
-    # My own assessments, with their levels taken from those the next-step card has read.
-    mine = visible_assessments(request.user, me, steps.levels if steps else ())
+    # My own assessments, with their levels taken from those the next-step card has read, and their authors from me
+    # and my manager (read with me).
+    mine = visible_assessments(request.user, me, steps.levels if steps else (), [me, *filter(None, [me.manager])])
     return render(
         request,
         "assessments/home/home.html",

@@ -289,18 +289,26 @@ def visible_assessments_of_person(user, subject: Person) -> list[Assessment]:
     return visible_assessments(user, subject, [subject.level] if subject.level else ())
 
 
-def visible_assessments(user, subject: Person, known_levels=()) -> list[Assessment]:
+def visible_assessments(user, subject: Person, known_levels=(), known_authors=None) -> list[Assessment]:
     """Every assessment of `subject` the viewer may see, newest first, with their levels (`attach_levels`;
     `known_levels`: levels read already with their track and framework, such as the subject's own) and `subject`
-    itself as their subject (not joined again)."""
+    itself as their subject (not joined again).
+
+    `known_authors`: people read already with their users (My pathway's own person and manager, who wrote nearly
+    all of its assessments): the authors are taken from them instead of joined, any other read in one query; the
+    two joins cost PostgreSQL more to plan than the rest of the statement."""
+    related = ["cycle", *(["author__user"] if known_authors is None else [])]
     assessments = list(
         Assessment.objects.visible_to(user)
         .filter(subject=subject)
-        .select_related("cycle", "author__user")
+        .select_related(*related)
         .order_by("-created_at", "-pk")
     )
     for assessment in assessments:
         assessment.subject = subject
+    if known_authors is not None:
+        known = {person.pk: person for person in known_authors}
+        attach(assessments, known, Person.objects.select_related("user"), "author")
     return attach_levels(assessments, known_levels)
 
 

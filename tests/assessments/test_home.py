@@ -308,3 +308,16 @@ def test_home_with_an_outcome_query_count_does_not_grow_with_the_history(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("home"))
     assert f"in the {2020 + reviews - 1} H1 review cycle" in response.content.decode()
+
+
+def test_an_outcome_from_a_former_manager_still_names_them(client, framework, manager, pm):
+    """The authors come from me and my manager, read with me; one who no longer manages me is read apart."""
+    shared_review(pm, manager, framework, make_cycle())
+    new_manager = make_user("nora@example.com", "Nora New", level=framework.levels.get(key="mgr-1"))
+    person = pm.person
+    person.manager = new_manager.person
+    person.save()
+    client.force_login(pm)
+    html = client.get(reverse("home")).content.decode()
+    assert "Your manager is <strong>Nora New</strong>" in html
+    assert "Maya Manager assessed you against <strong>IC level 3</strong>" in html
