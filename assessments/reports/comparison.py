@@ -25,6 +25,7 @@ from assessments.reports.readiness import Readiness, Rule, Standing, assess
 from assessments.reviews.access import attach_levels, hidden_by_blind_cycle
 from assessments.reviews.models import Assessment, Rating
 from frameworks.models import Capability, Expectation, Framework, Level, ScaleLevel
+from frameworks.reading import read_expectations
 
 # Each row sits in exactly one group. A disagreement that is also below expectation stays under
 # Disagreements (it needs the discussion first) and is named again in the Below expectation group,
@@ -375,8 +376,8 @@ def expectations_by_level(
     found = {level.pk: known[level.pk] for level in levels if level is not None and known and level.pk in known}
     missing = {level.pk for level in levels if level is not None} - found.keys()
     if missing:
-        expectations = Expectation.objects.filter(level_id__in=missing).select_related("capability__area")
-        for expectation in attach_scale(list(expectations.in_framework_order()), scale, "scale_level"):
+        expectations = read_expectations(missing, with_scale_levels=False)
+        for expectation in attach_scale(expectations, scale, "scale_level"):
             found.setdefault(expectation.level_id, {})[expectation.capability.key] = expectation
     return found
 
