@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import models, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assessments.growth.models import EvidenceEntry
@@ -112,8 +113,9 @@ def _offer(assessment, found: dict, cited_ids: dict, keys: dict | None) -> None:
         capability__key__in=by_key,
         capability__framework__key=framework_key,
     )
-    earlier = _earlier_cycle_ends(assessment)
-    tags = tags.filter(models.Q(evidenceentry__happened_on__gt=models.Subquery(earlier)) | ~models.Exists(earlier))
+    # After the last review's end; with no earlier cycle, after any day (one comparison, not an OR with NOT EXISTS).
+    since = Coalesce(models.Subquery(_earlier_cycle_ends(assessment)), models.Value(date.min))
+    tags = tags.filter(evidenceentry__happened_on__gt=since)
     rows = tags.order_by("-evidenceentry__happened_on", "-evidenceentry_id").values_list(
         "capability__key", "evidenceentry_id"
     )
