@@ -11,6 +11,10 @@ from django.db import connection
 
 from frameworks.models import Capability, CapabilityArea, Expectation, ScaleLevel
 
+_AREA = Capability._meta.get_field("area")
+_CAPABILITY = Expectation._meta.get_field("capability")
+_SCALE_LEVEL = Expectation._meta.get_field("scale_level")
+
 # (model, its alias in the statement); the scale level last, as it is optional.
 _PARTS = ((Expectation, "expectation"), (Capability, "capability"), (CapabilityArea, "area"), (ScaleLevel, "scale"))
 
@@ -67,9 +71,11 @@ def read_expectations(level_ids, *, with_scale_levels: bool = True) -> list[Expe
             objects.append(_build(model, row[start : start + width], related[index - 1] if index else None))
             start += width
         expectation, capability, area, *scale_level = objects
-        capability.area = area
-        expectation.capability = capability
+        # Into the relations' caches, as select_related does: the foreign keys hold these objects' keys already, and
+        # assigning through the descriptors (checks, then the same keys again) cost more than building the objects.
+        _AREA.set_cached_value(capability, area)
+        _CAPABILITY.set_cached_value(expectation, capability)
         if scale_level:
-            expectation.scale_level = scale_level[0]
+            _SCALE_LEVEL.set_cached_value(expectation, scale_level[0])
         expectations.append(expectation)
     return expectations
