@@ -36,16 +36,26 @@ def _statement(parts, count: int) -> str:
     """  # noqa: S608 -- built from table and column names and fixed fragments; every value is a parameter
 
 
+def _shape(model) -> tuple[list[str], list[tuple]]:
+    """(the model's column attributes in order, (position, converter) for those the database hands back raw)."""
+    fields = model._meta.concrete_fields
+    converters = [(index, field.from_db_value) for index, field in enumerate(fields) if hasattr(field, "from_db_value")]
+    return [field.attname for field in fields], converters
+
+
+_SHAPES = {model: _shape(model) for model, _ in _PARTS}
+
+
 def _build(model, values, known: dict | None):
     """The model's object for these column values; a related one only once per primary key (in `known`)."""
     if known is not None and values[0] in known:
         return known[values[0]]
-    fields = model._meta.concrete_fields
-    values = [
-        field.from_db_value(value, None, connection) if hasattr(field, "from_db_value") else value
-        for field, value in zip(fields, values, strict=True)
-    ]
-    built = model.from_db(connection.alias, [field.attname for field in fields], values)
+    attnames, converters = _SHAPES[model]
+    if converters:
+        values = list(values)
+        for index, convert in converters:
+            values[index] = convert(values[index], None, connection)
+    built = model.from_db(connection.alias, attnames, values)
     if known is not None:
         known[values[0]] = built
     return built
