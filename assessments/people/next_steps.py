@@ -78,9 +78,11 @@ def next_steps(level: Level | None) -> NextSteps | None:
     candidates = list(
         Level.objects.filter(framework_id=level.framework_id)
         .filter(Q(track_id=level.track_id) | Q(grade=level.grade + 1))
-        .select_related("track", "framework")
+        .select_related("track")
         .order_by("track__position", "position", "pk")
     )
+    for candidate in candidates:
+        candidate.framework = level.framework  # all of one framework, `level`'s, read with it
     on_track = Level.next_on_track_among(candidates).get(level.pk)
     across = [candidate for candidate in candidates if candidate.track_id != level.track_id]
     # The candidates are loaded with their track and framework already: only their expectations are read.
