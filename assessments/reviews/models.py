@@ -251,12 +251,12 @@ class Assessment(models.Model):
         )
 
     def progress(self) -> tuple[int, int]:
-        """(rated, total): how many capabilities have a rating or "not applicable", out of how many."""
-        counts = self.ratings.aggregate(
-            total=models.Count("pk"),
-            rated=models.Count("pk", filter=models.Q(not_applicable=True) | models.Q(scale_level__isnull=False)),
-        )
-        return counts["rated"], counts["total"]
+        """(rated, total): how many capabilities have a rating or "not applicable", out of how many. Counted over
+        the ratings' two answer columns (`Rating.answered`) rather than by an aggregate, which took Django twice as
+        long to build as reading the rows (an autosave asks after every save)."""
+        answers = Rating.objects.filter(assessment_id=self.pk).values_list("not_applicable", "scale_level_id")
+        rated = [Rating.answered(not_applicable, scale_level_id) for not_applicable, scale_level_id in answers]
+        return sum(rated), len(rated)
 
     def counterpart(self):
         """The other side's assessment of the same person, level and cycle (self ↔ manager), or None."""
@@ -520,9 +520,14 @@ class Rating(models.Model):
     def __str__(self):
         return f"{self.capability}: {self.scale_level or ('not applicable' if self.not_applicable else 'not rated')}"
 
+    @staticmethod
+    def answered(not_applicable: bool, scale_level_id: int | None) -> bool:
+        """Rated: a scale level given, or "not applicable"."""
+        return not_applicable or scale_level_id is not None
+
     @property
     def is_rated(self) -> bool:
-        return self.not_applicable or self.scale_level_id is not None
+        return Rating.answered(self.not_applicable, self.scale_level_id)
 
     def history_is_private(self) -> bool:
         """A rating of a draft (or of an assessment being deleted as a draft) is its author's alone."""
