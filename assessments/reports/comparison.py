@@ -401,6 +401,22 @@ ANSWER_FIELDS = (
 )
 
 
+@dataclass(slots=True)
+class RatingAnswer:
+    """A rating's answer without its texts (`ratings_of(..., answers_only=True)`): what `effective`, `has_agreed`
+    and the history read of a rating, without a model built for each of every review's ratings."""
+
+    assessment_id: int
+    capability_id: int
+    scale_level_id: int | None
+    not_applicable: bool
+    agreed_scale_level_id: int | None
+    agreed_not_applicable: bool
+    capability: Capability | None = None
+    scale_level: ScaleLevel | None = None
+    agreed_scale_level: ScaleLevel | None = None
+
+
 def ratings_of(
     assessment_ids, scale: dict[int, ScaleLevel], capabilities: dict[int, Capability], *, answers_only=False
 ) -> list[Rating]:
@@ -409,11 +425,15 @@ def ratings_of(
     Each rating's scale levels come from `scale` (`scale_by_id` of the assessments' frameworks) and its capability,
     with its area, from `capabilities` (those of the expectations already read), instead of joins that would build
     them again for every rating; any not in them is read in one query (and added). `answers_only`: without the
-    evidence and the agreed note, for pages that show no text (the history: every review's ratings)."""
+    evidence and the agreed note, as `RatingAnswer`s, for pages that show no text (the history: every review's
+    ratings)."""
     if not assessment_ids:
         return []
     ratings = Rating.objects.filter(assessment_id__in=assessment_ids)
-    ratings = list(ratings.only(*ANSWER_FIELDS) if answers_only else ratings)
+    if answers_only:
+        ratings = [RatingAnswer(*answer) for answer in ratings.values_list(*ANSWER_FIELDS)]
+    else:
+        ratings = list(ratings)
     attach(ratings, capabilities, Capability.objects.select_related("area"), "capability")
     return attach(ratings, scale, ScaleLevel.objects.all(), "scale_level", "agreed_scale_level")
 
@@ -431,9 +451,13 @@ def attach(items: list, known: dict, queryset, *fields: str) -> list:
         known.update(queryset.in_bulk(missing))
     for item in items:
         for name in fields:
-            # Into the relation's cache, as select_related does: the key is the object's already, and assigning
-            # through the descriptor (checks, then the same key again) cost more, hundreds of times a page.
-            item._meta.get_field(name).set_cached_value(item, known.get(getattr(item, f"{name}_id")))
+            related = known.get(getattr(item, f"{name}_id"))
+            if isinstance(item, RatingAnswer):
+                setattr(item, name, related)
+            else:
+                # Into the relation's cache, as select_related does: the key is the object's already, and assigning
+                # through the descriptor (checks, then the same key again) cost more, hundreds of times a page.
+                item._meta.get_field(name).set_cached_value(item, related)
     return items
 
 
