@@ -39,6 +39,7 @@ PEOPLE = int(os.environ.get("LOAD_PEOPLE", "2000"))
 USERS = int(os.environ.get("LOAD_USERS", "50"))
 SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
 WORKERS = int(os.environ.get("LOAD_WORKERS", "4"))
+WORKER_NICENESS = int(os.environ.get("LOAD_WORKER_NICENESS", "10"))  # 0: the worker at the web server's priority
 PDF_PRESSURE = 6
 SLOWDOWN = float(os.environ.get("LOAD_PDF_SLOWDOWN", "3"))
 PORT = int(os.environ.get("LOAD_PORT", "8199"))
@@ -365,7 +366,9 @@ def start_server(url: str, media: str, logs: Path) -> list[subprocess.Popen]:
     gunicorn = Path(sys.executable).parent / "gunicorn"
     web = [str(gunicorn), "pathway.wsgi:application", "--bind", f"127.0.0.1:{PORT}", "--workers", str(WORKERS)]
     web += ["--timeout", "120", "--backlog", "256", "--log-level", "warning"]
-    worker = [sys.executable, "manage.py", "db_worker", "--no-reload"]
+    # The worker runs at a lower CPU priority, as README "Deploying" advises where it shares a machine with the web
+    # server: a PDF then takes the CPU only when no page wants it.
+    worker = ["nice", "-n", str(WORKER_NICENESS), sys.executable, "manage.py", "db_worker", "--no-reload"]
     processes = [
         subprocess.Popen(command, cwd=ROOT, env=env, stdout=(logs / f"{name}.log").open("w"), stderr=subprocess.STDOUT)
         for name, command in (("gunicorn", web), ("worker", worker))
