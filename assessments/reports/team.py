@@ -19,6 +19,7 @@ from assessments.reports.comparison import Row, effective, readiness_for
 from assessments.reports.readiness import Readiness
 from assessments.reviews.models import Assessment, Rating
 from frameworks.models import Capability, Expectation, Level
+from frameworks.reading import read_expectations
 
 # Heatmap ------------------------------------------------------------------------------------------
 
@@ -163,9 +164,10 @@ def _ratings_by_assessment(assessment_ids, capabilities: dict | None = None) -> 
 
 
 def _expectations_by_level(level_ids) -> dict[int, dict[str, Expectation]]:
+    """{level pk: {capability key: expectation}}, each with its capability, area and scale level (`read_expectations`:
+    each of those built once, not once per expectation naming it)."""
     found: dict[int, dict[str, Expectation]] = {}
-    expectations = Expectation.objects.filter(level_id__in=level_ids).select_related("capability__area", "scale_level")
-    for expectation in expectations.in_framework_order():
+    for expectation in read_expectations(level_ids):
         found.setdefault(expectation.level_id, {})[expectation.capability.key] = expectation
     return found
 
