@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.db import models
 from django.http import Http404
 
 from assessments.people.models import Person
@@ -452,12 +453,12 @@ def attach(items: list, known: dict, queryset, *fields: str) -> list:
     for item in items:
         for name in fields:
             related = known.get(getattr(item, f"{name}_id"))
-            if isinstance(item, RatingAnswer):
-                setattr(item, name, related)
-            else:
+            if isinstance(item, models.Model):
                 # Into the relation's cache, as select_related does: the key is the object's already, and assigning
                 # through the descriptor (checks, then the same key again) cost more, hundreds of times a page.
                 item._meta.get_field(name).set_cached_value(item, related)
+            else:  # a plain object with the key, such as a RatingAnswer
+                setattr(item, name, related)
     return items
 
 
